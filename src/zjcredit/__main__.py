@@ -1,0 +1,3 @@
+from zjcredit.cli import main
+
+main()

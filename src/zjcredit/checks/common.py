@@ -1,0 +1,62 @@
+"""Rules shared by every document."""
+
+from __future__ import annotations
+
+from zjcredit.findings import register
+
+UNREADABLE = register(
+    "unreadable",
+    "error",
+    "{reason}",
+    "{reason_en}",
+    title_zh="文件无法读取",
+    title_en="the file could not be read",
+)
+KIND_UNKNOWN = register(
+    "kind-unknown",
+    "error",
+    "无法判断这是哪种表格（申报汇总表、项目申报表、项目目录、学习成果表或台账）。请使用官方模板，或用 --kind 指定类型。",
+    "Could not tell which document this is (summary, declaration, catalog, outcomes or ledger); use the official template or pass --kind.",
+    title_zh="无法识别表格类型",
+    title_en="document kind not recognised",
+)
+HEADER_MISSING = register(
+    "header-missing",
+    "error",
+    "找不到表头行：前 40 行中没有一行包含足够的列名（如 {expected}）。请保留模板的表头。",
+    "No header row found: none of the first 40 rows names enough of the columns (such as {expected}); keep the template's header.",
+    title_zh="找不到表头",
+    title_en="header row not found",
+)
+COLUMN_MISSING = register(
+    "column-missing",
+    "error",
+    "表头中缺少必填列“{field}”。请按模板补上这一列。",
+    "The header lacks the required column '{field}'; add it as in the template.",
+    title_zh="缺少必填列",
+    title_en="required column missing",
+)
+EXCEL_ERROR = register(
+    "excel-error",
+    "error",
+    "单元格显示 Excel 错误值 {value}（公式出错），请改为正确的内容。",
+    "The cell shows the Excel error value {value} (a broken formula); replace it with the right content.",
+    title_zh="Excel 错误值",
+    title_en="Excel error value",
+)
+REQUIRED = register(
+    "required",
+    "error",
+    "“{field}”未填写，这是必填项。",
+    "'{field}' is empty; it is required.",
+    title_zh="必填项为空",
+    title_en="required value missing",
+)
+NO_RECORDS = register(
+    "no-records",
+    "warning",
+    "表中没有任何数据行。",
+    "The table has no data rows.",
+    title_zh="没有数据",
+    title_en="no data rows",
+)

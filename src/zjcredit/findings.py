@@ -1,0 +1,228 @@
+"""Findings are data: one immutable record per problem, messages rendered from rule templates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A check's identity: stable id, default severity and message templates.
+
+    Templates use ``str.format`` fields; ``{field}`` and ``{value}`` are always available,
+    other names come from the finding's ``params``.
+    """
+
+    id: str
+    severity: Severity
+    zh: str
+    en: str
+    title_zh: str = ""
+    title_en: str = ""
+    documents: tuple[str, ...] = ()
+
+    def render(self, lang: str, field: str | None, value: str | None, params: dict[str, Any]) -> str:
+        template = self.en if lang == "en" else self.zh
+        values = _SafeDict(params)
+        values.setdefault("field", field or "")
+        values.setdefault("value", "" if value is None else value)
+        return template.format_map(values)
+
+
+class _SafeDict(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(
+    id: str,
+    severity: str,
+    zh: str,
+    en: str,
+    *,
+    title_zh: str = "",
+    title_en: str = "",
+    documents: Iterable[str] = (),
+) -> Rule:
+    """Register a rule once at import time; re-registering the same id is a programming error."""
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", id):
+        raise ValueError(f"rule id must be kebab-case: {id!r}")
+    if id in RULES:
+        raise ValueError(f"rule {id!r} registered twice")
+    rule = Rule(id, Severity.parse(severity), zh, en, title_zh, title_en, tuple(documents))
+    RULES[id] = rule
+    return rule
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    rule: str
+    severity: Severity
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+    project: int | None = None
+    field: str | None = None
+    value: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def message(self, lang: str = "zh") -> str:
+        rule = RULES.get(self.rule)
+        if rule is None:  # pragma: no cover - every emitted rule is registered
+            return self.rule
+        return rule.render(lang, self.field, self.value, dict(self.params))
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "project": self.project,
+            "field": self.field,
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "message": self.message(lang),
+            "value": self.value,
+        }
+
+
+FINDING_KEYS = ("path", "sheet", "cell", "row", "project", "field", "rule", "severity", "message", "value")
+
+
+def make(
+    rule: Rule | str,
+    path: str,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    row: int | None = None,
+    project: int | None = None,
+    field: str | None = None,
+    value: Any = None,
+    severity: Severity | None = None,
+    **params: Any,
+) -> Finding:
+    """Build a finding for ``rule``; ``value`` is kept as text exactly as read (None when empty)."""
+    rule_obj = RULES[rule] if isinstance(rule, str) else rule
+    if value is not None and not isinstance(value, str):
+        value = display_value(value)
+    if value == "":
+        value = None
+    return Finding(
+        path=path,
+        rule=rule_obj.id,
+        severity=severity if severity is not None else rule_obj.severity,
+        sheet=sheet,
+        cell=cell,
+        row=row,
+        project=project,
+        field=field,
+        value=value,
+        params=tuple(sorted(params.items())),
+    )
+
+
+def display_value(value: Any) -> str:
+    """Text of a raw cell value as a person would see it in the sheet."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value)
+
+
+@dataclass
+class FileResult:
+    """What one input produced: its kind, how many records were read, and its findings."""
+
+    path: str
+    kind: str | None
+    records: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def infos(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.INFO)
+
+    @property
+    def unreadable(self) -> bool:
+        return any(f.rule == "unreadable" for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "records": self.records,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Report:
+    """The result of one command over all its inputs."""
+
+    command: str
+    files: list[FileResult] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def findings(self) -> list[Finding]:
+        return [f for fr in self.files for f in fr.findings]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for fr in self.files for f in fr.findings if f.severity is severity)
+
+    def worst(self) -> Severity | None:
+        worst: Severity | None = None
+        for fr in self.files:
+            for f in fr.findings:
+                if worst is None or f.severity > worst:
+                    worst = f.severity
+        return worst
+
+    @property
+    def any_unreadable(self) -> bool:
+        return any(fr.unreadable for fr in self.files)
+
+    def exit_status(self, fail_on: Severity = Severity.ERROR) -> int:
+        """0 clean, 1 findings at or above ``fail_on``, 2 when an input could not be read at all."""
+        if self.any_unreadable:
+            return 2
+        worst = self.worst()
+        return 1 if worst is not None and worst >= fail_on else 0

@@ -1,0 +1,231 @@
+"""One declarative description per document: fields, accepted header spellings, types, required-ness.
+
+The template writer, the readers and the checks all read these descriptions, so a template and its
+reader cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["text", "int", "number", "date", "phone", "code", "id", "category", "targets", "contact"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # canonical name (CONTRACT.md)
+    type: FieldType = "text"
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    width: int = 14  # column width in generated templates
+    text_format: bool = False  # format the template column as text (codes, IDs, phones)
+    help_zh: str = ""
+    help_en: str = ""
+
+
+# Accepted header spellings, canonical first (CONTRACT.md).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "序号": ("编号",),
+    "项目名称": ("培训项目名称", "名称"),
+    "项目类别": ("培训项目类别", "类别"),
+    "培训规模": ("规模", "培训人数"),
+    "培训对象": ("对象",),
+    "培训形式": ("形式",),
+    "培训时数": ("培训时长",),
+    "学时数": ("学时",),
+    "申报单位": ("单位名称", "办学机构", "非学历教育办学机构"),
+    "机构代码": ("机构编码", "单位代码"),
+    "联系人（电话）": ("联系人及电话", "联系人"),
+    "成果形式": ("成果呈现形式",),
+    "考核方式": ("考核考察方式",),
+    "师资安排": ("师资",),
+    "培训项目介绍": ("项目介绍", "培训项目简介"),
+    "地址": ("单位地址", "通讯地址"),
+    "填报人": ("填表人",),
+    "备注": ("说明",),
+    "姓名": ("学员姓名",),
+    "身份证号": ("身份证号码", "公民身份号码", "证件号码"),
+    "联系电话": ("手机号", "手机号码", "电话"),
+    "项目编码": ("项目代码",),
+    "课程编码": ("课程代码",),
+    "课程名称": ("课程",),
+    "考核结果": ("考核成绩", "成绩"),
+    "完成日期": ("结业日期", "日期"),
+    # Our own catalog and course tables.
+    "课程学时": (),
+    "授课教师": ("任课教师", "教师"),
+    "所在市": (),
+    "所在县": (),
+    "目录期次": ("期次",),
+    "审核结果": (),
+    "审核意见": (),
+}
+
+_BRACKETS = str.maketrans({"(": "（", ")": "）", ":": "：", "[": "【", "]": "】"})
+_SPACE_RE = re.compile(r"\s+")
+
+
+def header_key(text: object) -> str:
+    """Normalise header text: NFKC, no white space at all, full-width brackets and colons."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = _SPACE_RE.sub("", s).replace("\u200b", "").replace("\ufeff", "")
+    s = s.translate(_BRACKETS)
+    return s.rstrip("：*")
+
+
+def _build_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for canonical, aliases in ALIASES.items():
+        for spelling in (canonical, *aliases):
+            lookup[header_key(spelling)] = canonical
+    return lookup
+
+
+HEADER_LOOKUP: dict[str, str] = _build_lookup()
+
+
+def canonical_field(text: object, allowed: tuple[str, ...] | None = None) -> str | None:
+    """The canonical field a header cell names, if any (restricted to ``allowed`` when given)."""
+    key = header_key(text)
+    name = HEADER_LOOKUP.get(key)
+    if name is None:
+        # Headers decorated with units or notes: 培训规模（人）, 学时数（学时）, 身份证号（18位）.
+        stripped = re.sub(r"（[^）]*）$", "", key)
+        if stripped != key:
+            name = HEADER_LOOKUP.get(stripped)
+    if name is not None and allowed is not None and name not in allowed:
+        return None
+    return name
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    kind: str
+    title_zh: str
+    fields: tuple[Field, ...]
+    # Minimum number of recognised headers for a row to count as this table's header row.
+    min_headers: int
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+# Annex 1: 浙江省成人学校社会培训项目申报汇总表 (11 columns).
+ANNEX1 = TableSchema(
+    kind="annex1",
+    title_zh="浙江省成人学校社会培训项目申报汇总表",
+    fields=(
+        Field("序号", "int", True, width=6),
+        Field("项目名称", "text", True, width=26),
+        Field("项目类别", "category", True, width=24),
+        Field("培训规模", "int", True, width=10, help_zh="人数", help_en="persons"),
+        Field("培训对象", "targets", True, width=20),
+        Field("培训形式", "text", True, width=14),
+        Field("培训时数", "number", True, width=10),
+        Field("学时数", "number", True, width=10),
+        Field("申报单位", "text", True, width=26),
+        Field("机构代码", "code", True, width=16, text_format=True),
+        Field("联系人（电话）", "contact", True, width=24, text_format=True),
+    ),
+    min_headers=5,
+)
+
+# Annex 2 header (institution) fields and per-project fields, in form order.
+ANNEX2_HEADER: tuple[Field, ...] = (
+    Field("申报单位", "text", True),
+    Field("机构代码", "code", True, text_format=True),
+    Field("地址", "text", True),
+    Field("填报人", "text", True),
+    Field("联系电话", "phone", True, text_format=True),
+)
+ANNEX2_PROJECT: tuple[Field, ...] = (
+    Field("项目名称", "text", True),
+    Field("项目类别", "category", True),
+    Field("培训规模", "int", True),
+    Field("培训对象", "targets", True),
+    Field("培训形式", "text", True),
+    Field("培训时数", "number", True),
+    Field("学时数", "number", True),
+    Field("成果形式", "text", True),
+    Field("师资安排", "text", True),
+    Field("考核方式", "text", True),
+    Field("培训项目介绍", "text", True),
+)
+COURSE_FIELDS: tuple[Field, ...] = (
+    Field("课程名称", "text", True, width=26),
+    Field("课程学时", "number", True, aliases=("学时", "学时数"), width=10),
+    Field("授课教师", "text", False, width=14),
+)
+
+# Quarterly catalog workbook (issue 3): two sheets.
+CATALOG_PROJECTS = TableSchema(
+    kind="catalog",
+    title_zh="项目目录",
+    fields=(
+        Field("项目编码", "code", True, width=22, text_format=True),
+        Field("项目名称", "text", True, width=26),
+        Field("项目类别", "category", True, width=24),
+        Field("培训对象", "targets", True, width=20),
+        Field("培训形式", "text", False, width=14),
+        Field("培训规模", "int", True, width=10),
+        Field("培训时数", "number", False, width=10),
+        Field("学时数", "number", True, width=10),
+        Field("成果形式", "text", False, width=14),
+        Field("考核方式", "text", False, width=14),
+        Field("申报单位", "text", True, width=26),
+        Field("机构代码", "code", True, width=16, text_format=True),
+        Field("所在市", "text", False, width=10),
+        Field("所在县", "text", False, width=12),
+        Field("目录期次", "text", True, width=10, text_format=True),
+    ),
+    min_headers=4,
+)
+CATALOG_COURSES = TableSchema(
+    kind="catalog-courses",
+    title_zh="课程目录",
+    fields=(
+        Field("课程编码", "code", True, width=26, text_format=True),
+        Field("项目编码", "code", True, width=22, text_format=True),
+        Field("课程名称", "text", True, width=26),
+        Field("课程学时", "number", True, width=10),
+        Field("授课教师", "text", False, width=14),
+    ),
+    min_headers=3,
+)
+
+# Learner outcome sheet (issue 4).
+OUTCOMES = TableSchema(
+    kind="outcomes",
+    title_zh="非学历教育学习成果登记表",
+    fields=(
+        Field("序号", "int", False, width=8),
+        Field("姓名", "text", True, width=10),
+        Field("身份证号", "id", True, width=22, text_format=True),
+        Field("联系电话", "phone", True, width=16, text_format=True),
+        Field("机构代码", "code", True, width=16, text_format=True),
+        Field("项目编码", "code", True, width=22, text_format=True),
+        Field("课程编码", "code", True, width=26, text_format=True),
+        Field("学时数", "number", True, width=8),
+        Field("考核结果", "text", True, width=10),
+        Field("完成日期", "date", True, width=12),
+        Field("成果形式", "text", False, width=14),
+        Field("备注", "text", False, width=16),
+    ),
+    min_headers=4,
+)
+
+TABLES: dict[str, TableSchema] = {s.kind: s for s in (ANNEX1, CATALOG_PROJECTS, CATALOG_COURSES, OUTCOMES)}
+
+KINDS: tuple[str, ...] = ("annex1", "annex2", "catalog", "outcomes", "ledger")

@@ -1,0 +1,70 @@
+"""`zjcredit validate`: read each input, recognise its kind, run that document's checks."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from zjcredit.checks.common import KIND_UNKNOWN, UNREADABLE
+from zjcredit.detect import detect_kind
+from zjcredit.findings import FileResult, Report, make
+from zjcredit.sources import Source, discover
+from zjcredit.workbook import Unreadable, WorkbookGrid, read_grid
+
+PEEK_ROWS = 60
+
+# kind → "module:function"; each takes (source, grid) and returns a FileResult.
+CHECKERS: dict[str, str] = {
+    "annex1": "zjcredit.checks.declarations:check_annex1",
+    "annex2": "zjcredit.checks.declarations:check_annex2",
+    "catalog": "zjcredit.checks.catalog:check_catalog",
+    "outcomes": "zjcredit.outcomes:check_outcomes_file",
+    "ledger": "zjcredit.ledger:check_ledger_file",
+}
+# Kinds whose checker reads the file itself (large sheets take the fast column-wise path).
+STREAMED = frozenset({"outcomes"})
+
+
+def checker(kind: str) -> Callable[..., FileResult]:
+    module, _, name = CHECKERS[kind].partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def unreadable_result(display: str, exc: Unreadable, kind: str | None = None) -> FileResult:
+    return FileResult(display, kind, 0, [make(UNREADABLE, display, reason=exc.zh, reason_en=exc.en)])
+
+
+def check_source(source: Source, kind: str = "auto", progress: Callable[[str], None] | None = None, **options: Any) -> FileResult:
+    """Check one input file; an unreadable file becomes a finding, never an exception."""
+    try:
+        partial = kind == "auto"
+        peek: WorkbookGrid | None = None
+        if partial or kind not in STREAMED:
+            peek = read_grid(source.path, source.display, nrows=PEEK_ROWS if partial else None)
+        if kind == "auto":
+            assert peek is not None
+            detected = detect_kind(peek)
+            if detected is None:
+                return FileResult(source.display, None, 0, [make(KIND_UNKNOWN, source.display)])
+            kind = detected
+        if progress:
+            progress(source.display)
+        if kind in STREAMED:
+            return checker(kind)(source, **options)
+        grid = peek if (peek is not None and not (partial and _was_truncated(peek))) else read_grid(source.path, source.display)
+        return checker(kind)(source, grid, **options)
+    except Unreadable as exc:
+        return unreadable_result(source.display, exc, None if kind == "auto" else kind)
+
+
+def _was_truncated(grid: WorkbookGrid) -> bool:
+    return any(len(s.rows) >= PEEK_ROWS for s in grid.sheets)
+
+
+def validate(paths: list[str] | list[Path], kind: str = "auto", progress: Callable[[str], None] | None = None, **options: Any) -> Report:
+    report = Report("validate")
+    for source in discover(paths):
+        report.files.append(check_source(source, kind, progress, **options))
+    return report

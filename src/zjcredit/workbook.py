@@ -1,0 +1,225 @@
+"""Read any supported input into grids of cell values that remember where they came from.
+
+One reader for ``.xlsx``/``.xlsm``/``.xls`` (python-calamine) and ``.csv`` (UTF-8 with or without BOM,
+GB18030/GBK). Forms and tables are small, so a grid holds every cell; outcome sheets with up to a
+million rows take the column-wise path in :mod:`zjcredit.fastread` instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zjcredit import safety
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
+
+
+class Unreadable(Exception):
+    """An input that could not be read at all; ``zh``/``en`` say why and what to do."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+def column_letter(col: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, col) → A1 reference."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+@dataclass
+class SheetGrid:
+    """One sheet: values at 0-based absolute positions, and merged ranges (inclusive)."""
+
+    name: str | None
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    _origin: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for r0, c0, r1, c1 in self.merged:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    self._origin[(r, c)] = (r0, c0, r1, c1)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, row: int, col: int) -> Any:
+        """The value shown at (row, col): a merged range shows its top-left value everywhere."""
+        span = self._origin.get((row, col))
+        if span is not None:
+            row, col = span[0], span[1]
+        if 0 <= row < len(self.rows):
+            r = self.rows[row]
+            if 0 <= col < len(r):
+                v = r[col]
+                return None if v == "" else v
+        return None
+
+    def span(self, row: int, col: int) -> tuple[int, int, int, int]:
+        """The merged range covering (row, col), or the cell itself."""
+        return self._origin.get((row, col), (row, col, row, col))
+
+    def is_origin(self, row: int, col: int) -> bool:
+        span = self._origin.get((row, col))
+        return span is None or (span[0], span[1]) == (row, col)
+
+    def iter_cells(self) -> Iterator[tuple[int, int, Any]]:
+        """Non-empty cells in reading order (merged ranges once, at their top-left)."""
+        for r, row in enumerate(self.rows):
+            for c, v in enumerate(row):
+                if v is not None and v != "" and self.is_origin(r, c):
+                    yield r, c, v
+
+
+@dataclass
+class WorkbookGrid:
+    path: str
+    format: str  # xlsx | xls | csv
+    sheets: list[SheetGrid]
+    encoding: str | None = None
+
+
+def read_grid(path: Path, display: str, nrows: int | None = None) -> WorkbookGrid:
+    """Read a file into grids, or raise :class:`Unreadable` with a sentence saying why.
+
+    ``nrows`` reads only the first rows of each sheet (enough to recognise a document's kind).
+    """
+    suffix = path.suffix.lower()
+    safety.preflight(path, display)
+    if suffix == ".csv":
+        text, encoding = decode_csv(path, display)
+        rows = parse_csv(text, nrows)
+        return WorkbookGrid(display, "csv", [SheetGrid(None, rows)], encoding)
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, display, nrows)
+    raise Unreadable(
+        f"{display}：不支持的文件类型“{suffix or '无扩展名'}”，请另存为 .xlsx、.xls 或 .csv。",
+        f"{display}: unsupported file type '{suffix or 'no extension'}'; save it as .xlsx, .xls or .csv.",
+    )
+
+
+def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookGrid:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise Unreadable(
+            f"{display}：工作簿设有打开密码，无法读取。请在 Excel/WPS 中取消密码后另存再检查。",
+            f"{display}: the workbook is password-protected; remove the password in Excel/WPS, save, and check again.",
+        ) from None
+    except Exception as exc:  # calamine raises several types for broken files
+        raise Unreadable(
+            f"{display}：不是有效的 Excel 文件或文件已损坏（{_short(exc)}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
+            f"{display}: not a valid Excel file, or the file is damaged ({_short(exc)}); open it in Excel/WPS, save as .xlsx and check again.",
+        ) from None
+    sheets: list[SheetGrid] = []
+    try:
+        metas = wb.sheets_metadata
+        for meta in metas:
+            if str(meta.typ).split(".")[-1] not in ("WorkSheet",):
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            if nrows is None:
+                safety.check_sheet_size(display, meta.name, sheet.end)
+            start_row, start_col = sheet.start or (0, 0)
+            body = sheet.to_python(skip_empty_area=True, nrows=None if nrows is None else max(nrows - start_row, 0))
+            rows: list[list[Any]] = [[] for _ in range(start_row)]
+            pad = [None] * start_col
+            rows.extend((pad + list(r)) if start_col else list(r) for r in body)
+            while rows and all(v is None or v == "" for v in rows[-1]):
+                rows.pop()
+            merged = []
+            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+                merged.append((r0, c0, r1, c1))
+            sheets.append(SheetGrid(meta.name, rows, merged))
+    except Unreadable:
+        raise
+    except Exception as exc:
+        raise Unreadable(
+            f"{display}：读取工作表时出错（{_short(exc)}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
+            f"{display}: the sheets could not be read ({_short(exc)}); open it in Excel/WPS, save as .xlsx and check again.",
+        ) from None
+    if not sheets:
+        raise Unreadable(
+            f"{display}：工作簿里没有可读取的工作表（可能只有图表页）。",
+            f"{display}: the workbook has no worksheet to read (perhaps only chart sheets).",
+        )
+    return WorkbookGrid(display, "xls" if path.suffix.lower() == ".xls" else "xlsx", sheets)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+CSV_ENCODINGS = ("utf-8", "gb18030")
+
+
+def decode_csv(path: Path, display: str) -> tuple[str, str]:
+    """Decode a CSV as UTF-8 (BOM or not) or GB18030/GBK; refuse, naming what was tried, otherwise."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text, encoding
+    raise Unreadable(
+        f"{display}：无法识别 CSV 文件的编码（已尝试 UTF-8、UTF-8 BOM、UTF-16、GB18030/GBK）。请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx。",
+        f"{display}: the CSV encoding could not be recognised (tried UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK); save it as 'CSV UTF-8' or .xlsx.",
+    )
+
+
+def parse_csv(text: str, nrows: int | None = None) -> list[list[Any]]:
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Any]] = []
+    for row in reader:
+        rows.append([v if v != "" else None for v in row])
+        if nrows is not None and len(rows) >= nrows:
+            break
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
