@@ -27,6 +27,12 @@ class CatalogProject:
     city: str | None
     county: str | None
     source: str
+    # Columns a rebuild with --previous carries over unchanged.
+    form: str | None = None  # 培训形式
+    train_hours: float | None = None  # 培训时数
+    outcome: str | None = None  # 成果形式
+    assessment: str | None = None  # 考核方式
+    targets_text: str | None = None  # 培训对象 as written
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,11 @@ def _project(rec: Record, source: str) -> CatalogProject | None:
         city=rec.text("所在市"),
         county=rec.text("所在县"),
         source=source,
+        form=rec.text("培训形式"),
+        train_hours=parse_number(rec.get("培训时数").raw),
+        outcome=rec.text("成果形式"),
+        assessment=rec.text("考核方式"),
+        targets_text=rec.text("培训对象"),
     )
 
 

@@ -147,7 +147,7 @@ def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet:
     if annotate is not None:
         from zjcredit.annotate import annotate as write_annotations
 
-        _guard(lang, write_annotations, report, annotate, lang=lang, force=force)
+        _guard(lang, lambda: write_annotations(report, annotate, lang=lang, force=force))
     if fmt is Format.table:
         from rich.console import Console
 
@@ -158,13 +158,13 @@ def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet:
             render.render_table(report, lang, Console(file=buf, width=140, no_color=True, highlight=False), quiet)
             _write_report(output, buf.getvalue(), force, lang, report)
         else:
-            render.render_table(report, lang, Console(highlight=False), quiet)
+            _guard(lang, render.render_table, report, lang, Console(highlight=False), quiet)  # Ctrl-C → 130
     else:
         text = render.to_json(report, lang) if fmt is Format.json else render.to_csv(report, lang)
         if output is not None:
             _write_report(output, text, force, lang, report)
         else:
-            sys.stdout.write(text)
+            _guard(lang, sys.stdout.write, text)  # Ctrl-C → 130
     status = report.extra.get("_exit")
     if status is None:
         status = report.exit_status(Severity.ERROR if fail_on is FailOn.error else Severity.WARNING)
@@ -264,6 +264,7 @@ def catalog_build(
     output: Annotated[Path, typer.Option("-o", "--output", help=T("输出的项目目录文件（.xlsx）。", "The catalog workbook to write (.xlsx)."))],
     previous: Annotated[Optional[Path], typer.Option("--previous", help=T("同一期次的上一版目录：已有项目保持原编码。", "The previous catalog of the same period: its projects keep their codes."))] = None,
     review: Annotated[Optional[Path], typer.Option("--review", help=T("审核结果表（机构代码、项目名称、审核结果、审核意见）：只收录“通过”的项目。", "Review sheet (机构代码, 项目名称, 审核结果, 审核意见): only approved projects enter."))] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help=T("编制日期 YYYY-MM-DD（写入“说明”页），默认今天。", "Build date YYYY-MM-DD for the 说明 sheet; today by default."))] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = None,
     report_output: Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件。", "Write the findings report to this file."))] = None,
@@ -272,7 +273,7 @@ def catalog_build(
 ) -> None:
     from zjcredit.catalogs import build_catalog
 
-    report = _guard(lang.value, build_catalog, paths, period, output, previous=previous, review=review, force=force)
+    report = _guard(lang.value, build_catalog, paths, period, output, previous=previous, review=review, force=force, date=date)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -17,19 +18,43 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_formula(value: Any) -> Any:
-    """Text that Excel would treat as a formula gets a leading apostrophe-free guard: a quote mark.
+    """Text that Excel/WPS would run as a formula, prefixed with an apostrophe (for CSV output).
 
-    In xlsx we also write the cell with data_type 's' (see :func:`set_text`), so the text stays text;
-    for CSV the leading single quote is the OWASP-recommended neutraliser.
+    Rule for every CSV zjcredit writes (the findings report): a cell whose text begins with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets one leading ``'`` (the OWASP CSV-injection advice); any
+    other text is written exactly. So a value read back is either identical or ``"'" + original``.
+    Our own CSV reader (:func:`zjcredit.workbook.parse_csv`) strips nothing.
+    In xlsx no apostrophe is needed: :func:`set_text` stores the text as a string cell.
     """
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
 
+# Characters XML 1.0 cannot carry at all; openpyxl refuses them, so they are dropped from cell text.
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel reads ``_xHHHH_`` in cell text as an escaped character; a literal one is protected as ``_x005F_``.
+_XESCAPE_RE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+
+
+def xlsx_text(text: str) -> str:
+    """The form of ``text`` to store in an xlsx so that Excel/WPS (and calamine) show ``text`` itself.
+
+    XML turns a raw carriage return into a line feed, so CR is stored as Excel's own escape ``_x000D_``.
+    (openpyxl does not decode these escapes when it reads; Excel, WPS and calamine do.)
+    """
+    text = _XML_ILLEGAL_RE.sub("", text)
+    return _XESCAPE_RE.sub(r"_x005F_\1", text).replace("\r", "_x000D_")
+
+
 def set_text(cell: Any, value: Any) -> None:
-    """Put ``value`` in an openpyxl cell; text is always stored as a string, never as a formula."""
+    """Put ``value`` in an openpyxl cell; text is always stored as a string cell, never as a formula.
+
+    Text beginning with ``=`` would otherwise become a live formula in openpyxl; ``+ - @`` and tab/CR are
+    already strings there. Characters XML cannot hold are dropped (see :func:`xlsx_text`).
+    """
     if isinstance(value, str):
+        value = xlsx_text(value)
         cell.value = value
         if value.startswith("="):
             cell.data_type = "s"  # openpyxl would otherwise store it as a formula

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +113,15 @@ def read_grid(path: Path, display: str, nrows: int | None = None) -> WorkbookGri
     safety.preflight(path, display)
     if suffix == ".csv":
         text, encoding = decode_csv(path, display)
-        rows = parse_csv(text, nrows)
+        try:
+            rows = parse_csv(text, safety.MAX_ROWS + 1 if nrows is None else nrows)
+        except csv.Error as exc:  # e.g. a field longer than the csv module's limit
+            raise Unreadable(
+                f"{display}：CSV 文件格式有误（{_short(exc)}），可能引号不成对或不是表格。请在 Excel/WPS 中打开后另存为 .xlsx。",
+                f"{display}: the CSV is malformed ({_short(exc)}), perhaps an unbalanced quote or not a table; open it in Excel/WPS and save it as .xlsx.",
+            ) from None
+        if nrows is None and len(rows) > safety.MAX_ROWS:
+            raise safety.sheet_too_long(display, "CSV", len(rows))
         return WorkbookGrid(display, "csv", [SheetGrid(None, rows)], encoding)
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, display, nrows)
@@ -138,6 +147,8 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
             f"{display}: not a valid Excel file, or the file is damaged ({_short(exc)}); open it in Excel/WPS, save as .xlsx and check again.",
         ) from None
     sheets: list[SheetGrid] = []
+    # calamine reads Excel error values (#REF!, #VALUE! …) as empty cells; put them back from the XML.
+    errors = _xlsx_error_cells(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     try:
         metas = wb.sheets_metadata
         for meta in metas:
@@ -156,6 +167,14 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
             merged = []
             for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
                 merged.append((r0, c0, r1, c1))
+            for r, c, text in errors.get(meta.name, ()):
+                if nrows is not None and r >= nrows:
+                    continue
+                while len(rows) <= r:
+                    rows.append([])
+                if len(rows[r]) <= c:
+                    rows[r].extend([None] * (c + 1 - len(rows[r])))
+                rows[r][c] = text
             sheets.append(SheetGrid(meta.name, rows, merged))
     except Unreadable:
         raise
@@ -172,6 +191,54 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
     return WorkbookGrid(display, "xls" if path.suffix.lower() == ".xls" else "xlsx", sheets)
 
 
+_ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_REF_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_V_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _xlsx_error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """Cells holding an Excel error value, by sheet name: (0-based row, 0-based col, "#REF!").
+
+    Best effort: a workbook this cannot parse gives no error cells (calamine reports real damage).
+    """
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+            for sheet in book.iter():
+                if not sheet.tag.endswith("}sheet"):
+                    continue
+                rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+                target = targets.get(rid, "")
+                member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if member not in names:
+                    continue
+                data = zf.read(member)
+                if b't="e"' not in data:
+                    continue
+                cells = []
+                for m in _ERROR_CELL_RE.finditer(data):
+                    ref = _REF_ATTR_RE.search(m.group(1))
+                    v = _V_RE.search(m.group(2))
+                    if ref is None or v is None:
+                        continue
+                    col = 0
+                    for ch in ref.group(1).decode():
+                        col = col * 26 + ord(ch) - 64
+                    cells.append((int(ref.group(2)) - 1, col - 1, v.group(1).decode("utf-8", "replace")))
+                out[sheet.get("name", "")] = cells
+    except Exception:  # noqa: BLE001 - best effort, see docstring
+        return {}
+    return out
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:160]
@@ -181,33 +248,64 @@ CSV_ENCODINGS = ("utf-8", "gb18030")
 
 
 def decode_csv(path: Path, display: str) -> tuple[str, str]:
-    """Decode a CSV as UTF-8 (BOM or not) or GB18030/GBK; refuse, naming what was tried, otherwise."""
-    data = path.read_bytes()
+    """Decode a CSV as UTF-8 (BOM or not), UTF-16 (BOM or not) or GB18030/GBK; refuse, naming what was
+    tried, otherwise. Binary content (NUL bytes, control characters) is refused, never decoded as text."""
+    with path.open("rb") as fh:  # read-only
+        data = fh.read()
+    candidates: list[tuple[bytes, str, str]] = []
     if data.startswith(b"\xef\xbb\xbf"):
+        candidates.append((data[3:], "utf-8", "utf-8-sig"))
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates.append((data, "utf-16", "utf-16"))
+    else:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            candidates.append((data, utf16, utf16))
+        candidates.extend((data, enc, enc) for enc in CSV_ENCODINGS)
+    for raw, codec, name in candidates:
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
+            text = raw.decode(codec)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
-            break
-        return text, encoding
+        if _binary_text(text):
+            raise Unreadable(
+                f"{display}：文件内容不是文本（含有空字符或控制字符），不是 CSV 表格，可能已损坏。请在 Excel/WPS 中打开原表后另存为“CSV UTF-8”或 .xlsx。",
+                f"{display}: the content is not text (it holds NUL or control characters), so it is not a CSV table and may be damaged; save the original as 'CSV UTF-8' or .xlsx.",
+            )
+        return text, name
     raise Unreadable(
         f"{display}：无法识别 CSV 文件的编码（已尝试 UTF-8、UTF-8 BOM、UTF-16、GB18030/GBK）。请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx。",
         f"{display}: the CSV encoding could not be recognised (tried UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK); save it as 'CSV UTF-8' or .xlsx.",
     )
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes fill one byte of most pairs, as in UTF-16 text of
+    Latin letters and digits (Windows 'Unicode text' exports); None otherwise."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    odd = sample[1 : pairs * 2 : 2].count(0)
+    even = sample[0 : pairs * 2 : 2].count(0)
+    if odd >= pairs * 0.3 and even * 4 < odd:
+        return "utf-16-le"
+    if even >= pairs * 0.3 and odd * 4 < even:
+        return "utf-16-be"
+    return None
+
+
+_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\r\n\f") | {"\x7f"}
+
+
+def _binary_text(text: str) -> bool:
+    """True when decoded text holds NUL or other control characters: a binary file, not a table."""
+    return any(ch in _CONTROL for ch in text[:65536]) or "\x00" in text
+
+
 def parse_csv(text: str, nrows: int | None = None) -> list[list[Any]]:
+    """Rows of a decoded CSV, cells exactly as written: nothing is stripped or unescaped (a leading
+    apostrophe, as in zjcredit's own findings CSV, stays part of the text)."""
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")

@@ -9,6 +9,8 @@ RULE_MODULES = (
     "zjcredit.checks.declarations",
     "zjcredit.checks.catalog",
     "zjcredit.checks.outcomes",
+    "zjcredit.summary",
+    "zjcredit.catalogs",
 )
 
 

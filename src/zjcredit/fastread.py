@@ -1,0 +1,396 @@
+"""Column-wise reading of large outcome sheets: every column as text, Excel row numbers kept exact.
+
+``.xlsx``/``.xlsm`` go through fastexcel (Rust calamine) straight into Arrow, ``.xls`` through
+python-calamine, ``.csv`` through pandas' C parser. Every column is read as text: fastexcel would
+otherwise guess a column's type from its first rows and silently turn later text into null. Numbers come
+back as their exact value (a float ID cell 3.30106199001011e17 reads ``330106199001011008``), date cells
+as ``2019-05-05 00:00:00``.
+
+Sheets are loaded with no header and no skipped rows, so the position of a value is its 0-based sheet
+row; the header is found in the first rows of that very load (a separate peek would parse the whole
+sheet a second time: calamine reads a sheet in one piece).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from zjcredit import safety
+from zjcredit.normalize import clean_text
+from zjcredit.schema import OUTCOMES, TableSchema
+from zjcredit.tables import HEADER_SCAN_ROWS, find_header
+from zjcredit.workbook import SheetGrid, Unreadable, column_letter, decode_csv
+
+# A row whose first text starts like this ends the table (totals and signature lines).
+_STOP_RE = re.compile(r"^(合计|总计|小计|填表人|填报人|制表人|审核人|负责人|注[:：])")
+
+# (0-based absolute column, 0-based sheet rows) → True where the cell holds a number; None if unknown.
+NumericProbe = Callable[[int, np.ndarray], "np.ndarray | None"]
+
+
+@dataclass
+class RawSheet:
+    """One sheet as text columns; position i of every column is 0-based sheet row i."""
+
+    name: str | None
+    columns: dict[int, pa.Array]  # 0-based absolute column → string array
+    nrows: int
+    probe: NumericProbe | None = None
+
+
+@dataclass
+class OutcomeTable:
+    """The outcome records of one sheet: canonical field → text column, and each record's Excel row."""
+
+    path: str  # as displayed
+    format: str  # xlsx | xls | csv
+    sheet: str | None
+    header_row: int  # 1-based
+    columns: dict[str, int]  # canonical field → 0-based column
+    data: dict[str, pa.Array]  # canonical field → text, one entry per record
+    rows: np.ndarray  # 1-based Excel row (CSV: line) of each record
+    probe: NumericProbe | None = None
+    extra_headers: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+    def letter(self, name: str) -> str | None:
+        col = self.columns.get(name)
+        return None if col is None else column_letter(col)
+
+    def numeric_cells(self, name: str, positions: np.ndarray) -> np.ndarray | None:
+        """For records at ``positions``: did the field's cell hold a number (not text)? None if unknown."""
+        if self.probe is None or name not in self.columns or len(positions) == 0:
+            return None
+        return self.probe(self.columns[name], self.rows[positions] - 1)
+
+
+def read_outcome_tables(path: Path, display: str, schema: TableSchema = OUTCOMES) -> list[OutcomeTable]:
+    """Every sheet of the file that has an outcome header; [] when none has. Raises Unreadable."""
+    fmt, sheets = read_sheets(path, display)
+    tables = []
+    for sheet in sheets:
+        table = _outcome_table(display, fmt, sheet, schema)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
+    suffix = path.suffix.lower()
+    safety.preflight(path, display)
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx", _read_xlsx(path, display)
+    if suffix == ".xls":
+        return "xls", _read_xls(path, display)
+    if suffix == ".csv":
+        return "csv", [_read_csv(path, display)]
+    raise Unreadable(
+        f"{display}：不支持的文件类型“{suffix or '无扩展名'}”，请另存为 .xlsx、.xls 或 .csv。",
+        f"{display}: unsupported file type '{suffix or 'no extension'}'; save it as .xlsx, .xls or .csv.",
+    )
+
+
+def _damaged(display: str, exc: BaseException) -> Unreadable:
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+    return Unreadable(
+        f"{display}：不是有效的 Excel 文件或文件已损坏（{text}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
+        f"{display}: not a valid Excel file, or the file is damaged ({text}); open it in Excel/WPS, save as .xlsx and check again.",
+    )
+
+
+def _read_xlsx(path: Path, display: str) -> list[RawSheet]:
+    import fastexcel
+
+    if not zipfile.is_zipfile(path):
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE: an encrypted xlsx, or an .xls renamed
+            raise Unreadable(
+                f"{display}：工作簿设有打开密码或实为旧版 .xls 文件，无法读取。请在 Excel/WPS 中取消密码并另存为 .xlsx 再检查。",
+                f"{display}: the workbook is password-protected or is really an old .xls file; remove the password in Excel/WPS, save as .xlsx and check again.",
+            )
+        raise _damaged(display, ValueError("not a zip archive"))
+    try:
+        reader = fastexcel.read_excel(str(path))
+        names = list(reader.sheet_names)
+    except Exception as exc:
+        raise _damaged(display, exc) from None
+    sheets = []
+    for name in names:
+        try:
+            batch = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True, eager=True)
+        except Exception as exc:
+            msg = str(exc)
+            if "empty" in msg.lower() or "no rows" in msg.lower():
+                continue
+            raise _damaged(display, exc) from None
+        safety.check_sheet_size(display, name, (batch.num_rows - 1, 0) if batch.num_rows else None)
+        columns = {}
+        for i, col_name in enumerate(batch.schema.names):
+            # fastexcel names generated columns after their absolute index.
+            m = re.fullmatch(r"__UNNAMED__(\d+)", col_name)
+            columns[int(m.group(1)) if m else i] = batch.column(i)
+        sheets.append(RawSheet(name, columns, batch.num_rows, _XlsxProbe(path, name)))
+    if not sheets:
+        raise Unreadable(f"{display}：工作簿里没有可读取的工作表。", f"{display}: the workbook has no worksheet to read.")
+    return sheets
+
+
+class _XlsxProbe:
+    """Tell number cells from text cells for a few rows of one column.
+
+    Scans the sheet's XML for just those cells (a stream through the zip member, seconds at a million
+    rows); falls back to a second fastexcel load of that one column as booleans, which is non-null
+    exactly for number cells, when the XML does not name its cells.
+    """
+
+    def __init__(self, path: Path, sheet: str) -> None:
+        self.path = path
+        self.sheet = sheet
+
+    def __call__(self, col: int, rows: np.ndarray) -> np.ndarray | None:
+        try:
+            found = _scan_cell_types(self.path, self.sheet, col, rows)
+        except Exception:
+            found = None
+        if found is not None:
+            return found
+        try:
+            import fastexcel
+
+            batch = fastexcel.read_excel(str(self.path)).load_sheet(
+                self.sheet, header_row=None, skip_rows=0, use_columns=[col], dtypes={col: "boolean"}, eager=True
+            )
+            flags = batch.column(0).is_valid().to_numpy(zero_copy_only=False)
+        except Exception:
+            return None
+        out = np.zeros(len(rows), dtype=bool)
+        inside = rows < len(flags)
+        out[inside] = flags[rows[inside]]
+        return out
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    from defusedxml import ElementTree as ET
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = None
+    for el in wb.iter(f"{ns_main}sheet"):
+        if el.get("name") == sheet:
+            rid = el.get(f"{ns_rel}id")
+    if rid is None:
+        return None
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for el in rels:
+        if el.get("Id") == rid:
+            target = el.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def _scan_cell_types(path: Path, sheet: str, col: int, rows: np.ndarray) -> np.ndarray | None:
+    letter = column_letter(col)
+    order = np.argsort(rows, kind="stable")
+    out = np.zeros(len(rows), dtype=bool)
+    with zipfile.ZipFile(path) as zf:
+        part = _sheet_part(zf, sheet)
+        if part is None:
+            return None
+        with zf.open(part) as fh:
+            k = 0
+            buf = b""
+            needle = f' r="{letter}{int(rows[order[0]]) + 1}"'.encode()
+            while k < len(order):
+                chunk = fh.read(1 << 23)
+                if not chunk:
+                    return None  # a cell without an r attribute: let fastexcel tell
+                buf = buf[-512:] + chunk
+                while k < len(order):
+                    at = buf.find(needle)
+                    if at < 0:
+                        break
+                    lt = buf.rfind(b"<", 0, at)
+                    gt = buf.find(b">", at)
+                    if lt < 0 or gt < 0:
+                        break
+                    tag = buf[lt:gt]
+                    if not re.match(rb"<(\w+:)?c\s", tag):
+                        return None
+                    m = re.search(rb'\st="(\w+)"', tag)
+                    out[order[k]] = m is None or m.group(1) == b"n"
+                    k += 1
+                    if k < len(order):
+                        needle = f' r="{letter}{int(rows[order[k]]) + 1}"'.encode()
+    return out
+
+
+def _cell_text(v: Any) -> str | None:
+    """A python-calamine value as text, the way fastexcel renders it."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if v != v:
+            return None
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.strftime("%Y-%m-%d 00:00:00")
+    if isinstance(v, dt.timedelta):
+        return str(v)
+    text = str(v)
+    return text if text.strip() else None
+
+
+def _read_xls(path: Path, display: str) -> list[RawSheet]:
+    import python_calamine as pc_
+
+    try:
+        wb = pc_.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise _damaged(display, exc) from None
+    sheets = []
+    try:
+        for meta in wb.sheets_metadata:
+            if str(meta.typ).split(".")[-1] != "WorkSheet":
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            safety.check_sheet_size(display, meta.name, sheet.end)
+            start_row, start_col = sheet.start or (0, 0)
+            body = sheet.to_python(skip_empty_area=True)
+            nrows = start_row + len(body)
+            width = max((len(r) for r in body), default=0)
+            texts: dict[int, list[str | None]] = {start_col + c: [None] * nrows for c in range(width)}
+            numeric: dict[int, np.ndarray] = {start_col + c: np.zeros(nrows, dtype=bool) for c in range(width)}
+            for r, row in enumerate(body, start=start_row):
+                for c, v in enumerate(row):
+                    if v is None or v == "":
+                        continue
+                    texts[start_col + c][r] = _cell_text(v)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        numeric[start_col + c][r] = True
+            columns = {c: pa.array(vals, type=pa.string()) for c, vals in texts.items()}
+
+            def probe(col: int, rows: np.ndarray, numeric: dict[int, np.ndarray] = numeric) -> np.ndarray | None:
+                flags = numeric.get(col)
+                if flags is None:
+                    return np.zeros(len(rows), dtype=bool)
+                return flags[np.minimum(rows, len(flags) - 1)] & (rows < len(flags))
+
+            sheets.append(RawSheet(meta.name, columns, nrows, probe))
+    except Unreadable:
+        raise
+    except Exception as exc:
+        raise _damaged(display, exc) from None
+    return sheets
+
+
+def _read_csv(path: Path, display: str) -> RawSheet:
+    import csv
+
+    import pandas as pd
+
+    text, _ = decode_csv(path, display)
+    try:
+        delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",\t;").delimiter
+    except csv.Error:
+        delimiter = ","
+    width = max((line.count(delimiter) for line in text.splitlines()), default=0) + 1
+    if not text.strip():
+        return RawSheet(None, {}, 0, None)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=list(range(width)),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            engine="c",
+            quotechar='"',
+        )
+    except Exception as exc:
+        raise Unreadable(
+            f"{display}：CSV 文件格式有误，无法读取（{str(exc)[:160]}）。请用 Excel/WPS 打开后另存为 .xlsx 或“CSV UTF-8”。",
+            f"{display}: the CSV file is malformed ({str(exc)[:160]}); open it in Excel/WPS and save it as .xlsx or 'CSV UTF-8'.",
+        ) from None
+    del text
+    columns: dict[int, pa.Array] = {}
+    for c in range(width):
+        arr = pa.array(frame[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        trimmed = pc.utf8_trim_whitespace(arr)
+        columns[c] = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), arr)
+    n = len(frame)
+    del frame
+    return RawSheet(None, columns, n, None)
+
+
+def _outcome_table(display: str, fmt: str, sheet: RawSheet, schema: TableSchema) -> OutcomeTable | None:
+    if sheet.nrows == 0 or not sheet.columns:
+        return None
+    scan = min(sheet.nrows, HEADER_SCAN_ROWS)
+    width = max(sheet.columns) + 1
+    grid_rows: list[list[Any]] = [[None] * width for _ in range(scan)]
+    for c, arr in sheet.columns.items():
+        for r, v in enumerate(arr.slice(0, scan).to_pylist()):
+            grid_rows[r][c] = v
+    found = find_header(SheetGrid(sheet.name, grid_rows), schema)
+    if found is None:
+        return None
+    header, columns, extras = found
+    if "身份证号" not in columns and "姓名" not in columns:
+        return None
+    start = header + 1
+    body = {name: sheet.columns[c].slice(start) for name, c in columns.items()}
+    n = sheet.nrows - start
+    if n <= 0:
+        return OutcomeTable(display, fmt, sheet.name, header + 1, columns, {k: v.slice(0, 0) for k, v in body.items()}, np.zeros(0, dtype=np.int64), sheet.probe, extras)
+    # Records are the rows with anything in any column of the sheet (blank rows skipped).
+    filled = np.zeros(n, dtype=bool)
+    for arr in sheet.columns.values():
+        filled |= arr.slice(start).is_valid().to_numpy(zero_copy_only=False)
+    # A totals or signature line ends the table; it has no ID and no name.
+    core = np.zeros(n, dtype=bool)
+    for name in ("身份证号", "姓名", "项目编码", "课程编码"):
+        if name in body:
+            core |= body[name].is_valid().to_numpy(zero_copy_only=False)
+    loose = np.flatnonzero(filled & ~core)
+    stop = n
+    for pos in loose[:5000]:
+        first = None
+        for c in sorted(sheet.columns):
+            v = sheet.columns[c][start + int(pos)].as_py()
+            if v is not None:
+                first = clean_text(v)
+                break
+        if first and _STOP_RE.match(first.replace(" ", "")):
+            stop = int(pos)
+            break
+    keep = np.flatnonzero(filled[:stop])
+    rows = keep.astype(np.int64) + start + 1
+    if len(keep) == n:
+        data = body
+    else:
+        idx = pa.array(keep)
+        data = {name: arr.take(idx) for name, arr in body.items()}
+    return OutcomeTable(display, fmt, sheet.name, header + 1, columns, data, rows, sheet.probe, extras)

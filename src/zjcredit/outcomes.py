@@ -1,0 +1,821 @@
+"""`zjcredit outcomes check`: learner outcomes against the catalog, and the audit screens.
+
+Everything works on whole columns: the reader (:mod:`zjcredit.fastread`) gives Arrow text columns, IDs
+are checked with numpy on the string buffer (:func:`zjcredit.idcard.check_id_column`), codes, dates,
+hours and results are parsed once per distinct value and broadcast back, and the cross-row screens are
+sorts and group counts over integer keys. Python loops only build the findings for flagged rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from zjcredit import findings as F
+from zjcredit import idcard, periods
+from zjcredit.catalog_data import Catalog, load_catalogs
+from zjcredit.checks import outcomes as R
+from zjcredit.fastread import OutcomeTable, read_outcome_tables
+from zjcredit.findings import FileResult, Report, Severity
+from zjcredit.normalize import EXCEL_ERRORS, clean_text, compact, parse_date, parse_number
+from zjcredit.schema import OUTCOMES
+from zjcredit.sources import Source, discover
+from zjcredit.vocab import RESULT_GRADES
+from zjcredit.workbook import Unreadable
+
+REQUIRED_FIELDS = ("姓名", "身份证号", "项目编码", "课程编码", "机构代码", "学时数", "考核结果", "完成日期", "联系电话")
+DUAL_MARK = "双证制"
+ELDERLY = "老年群体"
+STUDENT = "在校学生"
+# Categories whose learners may well be children: no lower age bound.
+YOUNG_CATEGORIES = ("青少年课外教育培训", "学前教育培训", "家长家庭教育培训", "特殊教育培训")
+
+
+@dataclass(frozen=True)
+class OutcomeOptions:
+    """Thresholds of the audit screens; every one is also a command-line option."""
+
+    today: dt.date | None = None
+    phone_shared_project: int = 5  # distinct learners on one phone within a project
+    phone_shared_total: int = 8  # … across everything checked
+    age_min: int = 16
+    age_max: int = 90
+    age_min_elderly: int = 50  # projects whose only 培训对象 is 老年群体
+    age_max_student: int = 30  # projects whose only 培训对象 is 在校学生
+    id_run: int = 5  # consecutive ID numbers
+    birthdate_shared: int = 5  # learners of one project born on one day …
+    birthdate_share: float = 0.1  # … making up at least this share of its learners
+    max_hours: float = 200  # hours credited to one learner in one period
+
+    @classmethod
+    def from_kwargs(cls, **options: Any) -> OutcomeOptions:
+        known = {f.name for f in fields(cls)}
+        unknown = set(options) - known
+        if unknown:
+            raise TypeError(f"unknown outcome options: {sorted(unknown)}")
+        return cls(**{k: v for k, v in options.items() if v is not None})
+
+
+# Entry points -------------------------------------------------------------------------------------
+
+
+def check_outcomes(paths: Iterable[str | Path], catalogs: list[Path], progress: Callable[[str], None] | None = None, **options: Any) -> Report:
+    """Check outcome sheets against the catalogs; cross-file screens run over all of them together."""
+    opts = OutcomeOptions.from_kwargs(**options)
+    catalog = load_catalogs(list(catalogs)) if catalogs else None
+    report = Report("outcomes check")
+    checker = _Checker(catalog, opts)
+    for source in discover(list(paths)):
+        if progress:
+            progress(source.display)
+        report.files.append(checker.add(source))
+    checker.finish()
+    report.extra.update(checker.summary(report))
+    return report
+
+
+def check_outcomes_file(source: Source, **options: Any) -> FileResult:
+    """One outcome sheet without a catalog (``zjcredit validate --kind outcomes``)."""
+    catalog = options.pop("catalog", None)
+    checker = _Checker(catalog, OutcomeOptions.from_kwargs(**options))
+    result = checker.add(source)
+    checker.finish()
+    return result
+
+
+# Per-distinct-value helpers ---------------------------------------------------------------------
+
+
+def _encode(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
+    """Dictionary-encode: int64 indices (-1 for null) and the distinct values."""
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return idx, enc.dictionary.to_pylist()
+
+
+def _code(value: Any) -> str | None:
+    text = clean_text(value)
+    return compact(text).upper() or None if text else None
+
+
+def _result_ok(value: str) -> bool:
+    text = compact(clean_text(value))
+    if text in RESULT_GRADES:
+        return True
+    number = parse_number(text)
+    return number is not None and 0 <= number <= 100
+
+
+def _period_key(period: str | None) -> int:
+    """2019H1 → 20191, 2019Q3 → 20193, 2019Q4 → 20194; 0 when unknown."""
+    if not period:
+        return 0
+    try:
+        p = periods.parse_period(period)
+    except Exception:
+        return 0
+    return int(p[:4]) * 10 + {"H1": 1, "Q3": 3, "Q4": 4}[p[4:]]
+
+
+def _period_text(key: int) -> str:
+    return f"{key // 10}{ {1: 'H1', 3: 'Q3', 4: 'Q4'}[key % 10] }"
+
+
+def _date_text(d: np.datetime64) -> str:
+    return str(d.astype("datetime64[D]"))
+
+
+# Phones, column-wise ----------------------------------------------------------------------------------
+
+
+def phone_keys(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """(valid, key) for a phone column: key is the digits of a valid number (mobile or landline).
+
+    Same verdict as :func:`zjcredit.normalize.phone_kind` of :func:`~zjcredit.normalize.normalize_phone`;
+    ``+86``/``0086``, spaces, brackets and hyphens are folded.
+    """
+    from zjcredit.normalize import normalize_phone, phone_kind
+
+    trimmed = pc.utf8_trim_whitespace(values)
+    n = len(values)
+    valid_in = trimmed.is_valid().to_numpy(zero_copy_only=False)
+    ascii_ = pc.fill_null(pc.string_is_ascii(trimmed), False).to_numpy(zero_copy_only=False)
+    t = pc.replace_substring_regex(trimmed, r"[\s()]", "")
+    mobile_text = pc.replace_substring_regex(pc.replace_substring(t, "-", ""), r"^(?:\+?86|0086)(1[3-9]\d{9})$", r"\1")
+    mobile = pc.fill_null(pc.match_substring_regex(mobile_text, r"^1[3-9]\d{9}$"), False).to_numpy(zero_copy_only=False)
+    land_text = pc.replace_substring_regex(t, r"^(?:\+?86|0086)-?([1-9]\d{1,2}-?\d{7,8})$", r"0\1")
+    land = pc.fill_null(pc.match_substring_regex(land_text, r"^0\d{2,3}-?\d{7,8}(?:-\d{1,5})?$"), False).to_numpy(zero_copy_only=False)
+    land_key = pc.replace_substring_regex(land_text, r"^(0\d{2,3})-?(\d{7,8})(?:-\d{1,5})?$", r"\1\2")
+    key = pc.if_else(pa.array(mobile), mobile_text, pc.if_else(pa.array(land), land_key, pa.scalar(None, pa.string())))
+    ok = mobile | land
+    slow = np.flatnonzero(valid_in & ~ascii_)
+    if len(slow):
+        keys: list[str | None] = []
+        for i, raw in zip(slow, values.take(pa.array(slow)).to_pylist()):
+            phone = normalize_phone(raw)
+            kind = phone_kind(phone)
+            ok[i] = kind is not None
+            keys.append(None if kind is None else phone.replace("-", ""))  # type: ignore[union-attr]
+        mask = np.zeros(n, dtype=bool)
+        mask[slow] = True
+        key = pc.replace_with_mask(key, pa.array(mask), pa.array(keys, type=pa.string()))
+    return ok & valid_in, key
+
+
+# The checker ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """One sheet's normalised columns, kept for the checks across rows and files."""
+
+    table: OutcomeTable
+    result: FileResult
+    n: int
+    id_key: pa.Array  # normalised ID, null when empty
+    id_ok: np.ndarray  # valid ID (birth date usable)
+    id_digits: np.ndarray  # all-digit 18-character ID (valid or only the check digit wrong)
+    birth: np.ndarray  # datetime64[D]
+    name: pa.Array
+    project: pa.Array
+    course: pa.Array
+    org: pa.Array
+    phone: pa.Array  # key of a valid number, else null
+    hours: np.ndarray  # float, NaN when not a positive number
+    date: np.ndarray  # datetime64[D]
+    dual: np.ndarray
+    flags: list[tuple[np.ndarray, int]] = field(default_factory=list)  # (positions, severity) per finding batch
+
+
+class _Checker:
+    def __init__(self, catalog: Catalog | None, options: OutcomeOptions) -> None:
+        self.catalog = catalog if catalog is not None and catalog.projects else None
+        self.options = options
+        self.today = options.today or dt.date.today()
+        self.parts: list[_Part] = []
+        self.results: list[FileResult] = []
+        cat = self.catalog
+        self.projects = {_code(c): p for c, p in cat.projects.items()} if cat else {}
+        self.courses = {_code(c): c_ for c, c_ in cat.courses.items()} if cat else {}
+
+    # Reading and row checks ---------------------------------------------------------------------------
+
+    def add(self, source: Source) -> FileResult:
+        from zjcredit.validate import unreadable_result
+
+        try:
+            tables = read_outcome_tables(source.path, source.display)
+        except Unreadable as exc:
+            result = unreadable_result(source.display, exc, "outcomes")
+            self.results.append(result)
+            return result
+        result = FileResult(source.display, "outcomes", 0, [])
+        self.results.append(result)
+        if not tables:
+            result.findings.append(F.make(R.HEADER_MISSING, source.display, expected="姓名、身份证号、项目编码、课程编码"))
+            return result
+        for table in tables:
+            result.records += table.n
+            self._check_table(table, result)
+        if result.records == 0:
+            result.findings.append(F.make(R.NO_RECORDS, source.display, sheet=tables[0].sheet))
+        return result
+
+    def _emit(
+        self,
+        part: _Part | None,
+        table: OutcomeTable,
+        result: FileResult,
+        rule: F.Rule,
+        name: str | None,
+        positions: np.ndarray,
+        values: list[Any] | None = None,
+        per_row: Callable[[int], dict[str, Any]] | None = None,
+        cell_field: str | None = None,
+        **params: Any,
+    ) -> None:
+        if len(positions) == 0:
+            return
+        positions = np.asarray(positions, dtype=np.int64)
+        where = cell_field or name
+        if values is None:
+            values = table.data[name].take(pa.array(positions)).to_pylist() if name in table.data else [None] * len(positions)
+        letter = table.letter(where) if where else None
+        rows = table.rows[positions]
+        out = result.findings
+        for k, (pos, row, value) in enumerate(zip(positions.tolist(), rows.tolist(), values)):
+            extra = per_row(k) if per_row is not None else {}
+            out.append(
+                F.make(rule, table.path, sheet=table.sheet, cell=f"{letter}{row}" if letter else None, row=row, field=name, value=value, **params, **extra)
+            )
+        if part is not None:
+            part.flags.append((positions, int(rule.severity)))
+
+    def _check_table(self, table: OutcomeTable, result: FileResult) -> None:
+        n = table.n
+        path = table.path
+        for name in REQUIRED_FIELDS:
+            if name not in table.columns:
+                result.findings.append(F.make(R.COLUMN_MISSING, path, sheet=table.sheet, row=table.header_row, field=name))
+        null = pa.nulls(n, pa.string())
+        col = {name: (table.data[name] if name in table.data else null) for name in OUTCOMES.names}
+        part = _Part(
+            table, result, n,
+            id_key=null, id_ok=np.zeros(n, bool), id_digits=np.zeros(n, bool), birth=np.full(n, np.datetime64("NaT"), "datetime64[D]"),
+            name=null, project=null, course=null, org=null, phone=null,
+            hours=np.full(n, np.nan), date=np.full(n, np.datetime64("NaT"), "datetime64[D]"), dual=np.zeros(n, bool),
+        )
+        if n == 0:
+            return
+        emit = lambda *a, **k: self._emit(part, table, result, *a, **k)  # noqa: E731
+
+        # Excel error values (#N/A …) and required values.
+        errors_set = pa.array(sorted(EXCEL_ERRORS))
+        for name in OUTCOMES.names:
+            if name not in table.data:
+                continue
+            arr = table.data[name]
+            is_err = pc.fill_null(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors_set), False).to_numpy(zero_copy_only=False)
+            if is_err.any():
+                emit(R.EXCEL_ERROR, name, np.flatnonzero(is_err))
+                col[name] = pc.if_else(pa.array(is_err), pa.scalar(None, pa.string()), arr)
+            if name in REQUIRED_FIELDS:
+                missing = ~arr.is_valid().to_numpy(zero_copy_only=False)
+                emit(R.REQUIRED, name, np.flatnonzero(missing))
+
+        # Resident IDs.
+        if "身份证号" in table.data:
+            ids = idcard.check_id_column(col["身份证号"], self.today)
+            code = ids.code.copy()
+            suspects = np.flatnonzero(ids.excel_candidate)
+            if len(suspects):
+                numeric = table.numeric_cells("身份证号", suspects)
+                if numeric is None and table.format == "csv":
+                    numeric = np.zeros(len(suspects), dtype=bool)
+                if numeric is not None:
+                    code[suspects[numeric]] = idcard.ID_RULES.index("id-excel-number")
+            if table.format == "csv":
+                # Excel wrote a number cell it showed with 15 digits: the last three read 000.
+                zeros = np.flatnonzero((code == idcard.ID_RULES.index("id-checksum")) & pc.fill_null(pc.ends_with(ids.normalized, "000"), False).to_numpy(zero_copy_only=False))
+                code[zeros] = idcard.ID_RULES.index("id-excel-number")
+            norm = ids.normalized
+            for rule_index, rule_id in enumerate(idcard.ID_RULES):
+                if rule_id is None:
+                    continue
+                at = np.flatnonzero(code == rule_index)
+                if not len(at):
+                    continue
+                rule = F.RULES[rule_id]
+                if rule_id == "id-region":
+                    texts = norm.take(pa.array(at)).to_pylist()
+                    emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"region": (t[k] or "")[:6]})
+                elif rule_id == "id-birthdate":
+                    texts = norm.take(pa.array(at)).to_pylist()
+                    emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"birth": (t[k] or "")[6:14]})
+                elif rule_id == "id-checksum":
+                    texts = norm.take(pa.array(at)).to_pylist()
+                    emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"expected": idcard.check_char(t[k][:17])})
+                else:
+                    emit(rule, "身份证号", at)
+            emit(R.ID_LOWERCASE_X, "身份证号", np.flatnonzero(ids.lowercase_x & (code == 0)))
+            part.id_key = norm
+            part.id_ok = code == 0
+            part.id_digits = (code == 0) | (code == idcard.ID_RULES.index("id-checksum"))
+            part.id_digits &= pc.fill_null(pc.match_substring_regex(norm, r"^\d{18}$"), False).to_numpy(zero_copy_only=False)
+            part.birth = np.where(part.id_ok, ids.birth, np.datetime64("NaT"))
+
+        # Phones.
+        if "联系电话" in table.data:
+            ok, key = phone_keys(col["联系电话"])
+            present = col["联系电话"].is_valid().to_numpy(zero_copy_only=False)
+            emit(R.PHONE_INVALID, "联系电话", np.flatnonzero(present & ~ok))
+            part.phone = key
+
+        # Names and codes: normalised once per distinct value.
+        for name, attr in (("姓名", "name"), ("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
+            if name in table.data:
+                idx, distinct = _encode(col[name])
+                normal = pa.array([_code(v) for v in distinct] + [None], type=pa.string())
+                setattr(part, attr, normal.take(pa.array(np.where(idx < 0, len(distinct), idx))))
+
+        # Dates.
+        if "完成日期" in table.data:
+            idx, distinct = _encode(col["完成日期"])
+            parsed = np.array([np.datetime64(d) if (d := parse_date(v)) is not None else np.datetime64("NaT") for v in distinct] + [np.datetime64("NaT")], dtype="datetime64[D]")
+            date = parsed[np.where(idx < 0, len(distinct), idx)]
+            present = idx >= 0
+            emit(R.DATE_INVALID, "完成日期", np.flatnonzero(present & np.isnat(date)))
+            future = np.flatnonzero(~np.isnat(date) & (date > np.datetime64(self.today)))
+            emit(R.DATE_FUTURE, "完成日期", future, per_row=lambda k, d=date[future]: {"date": _date_text(d[k])})
+            part.date = np.where(date > np.datetime64(self.today), np.datetime64("NaT"), date)
+
+        # Hours and results.
+        if "学时数" in table.data:
+            idx, distinct = _encode(col["学时数"])
+            parsed_h = np.array([(h if (h := parse_number(v)) is not None and h > 0 else np.nan) for v in distinct] + [np.nan], dtype=float)
+            hours = parsed_h[np.where(idx < 0, len(distinct), idx)]
+            emit(R.HOURS_INVALID, "学时数", np.flatnonzero((idx >= 0) & np.isnan(hours)))
+            part.hours = hours
+        if "考核结果" in table.data:
+            idx, distinct = _encode(col["考核结果"])
+            bad = np.array([not _result_ok(v) for v in distinct] + [False], dtype=bool)
+            emit(R.RESULT_INVALID, "考核结果", np.flatnonzero(bad[np.where(idx < 0, len(distinct), idx)]))
+
+        if "备注" in table.data:
+            part.dual = pc.fill_null(pc.match_substring(table.data["备注"], DUAL_MARK), False).to_numpy(zero_copy_only=False)
+
+        if self.catalog is not None:
+            self._check_catalog(part, emit)
+        self.parts.append(part)
+
+    def _check_catalog(self, part: _Part, emit: Callable[..., None]) -> None:
+        """Codes, institution, course hours and the period start against the catalog."""
+        n = part.n
+        p_idx, p_codes = _encode(part.project)
+        c_idx, c_codes = _encode(part.course)
+        known_p = np.array([c in self.projects for c in p_codes] + [True], dtype=bool)
+        p_at = np.where(p_idx < 0, len(p_codes), p_idx)
+        if "项目编码" in part.table.data:
+            emit(R.PROJECT_UNKNOWN, "项目编码", np.flatnonzero(~known_p[p_at]))
+        # Courses: judged per distinct (project, course) pair.
+        if "课程编码" in part.table.data:
+            pair = np.where((p_idx >= 0) & (c_idx >= 0), p_idx * (len(c_codes) + 1) + c_idx, -1)
+            uniq, inverse = np.unique(pair, return_inverse=True)
+            verdict: list[tuple[bool, str, str]] = []
+            for key in uniq.tolist():
+                if key < 0:
+                    verdict.append((True, "", ""))
+                    continue
+                proj, course = p_codes[key // (len(c_codes) + 1)], c_codes[key % (len(c_codes) + 1)]
+                found = self.courses.get(course)
+                if found is not None and _code(found.project_code) == proj:
+                    verdict.append((True, "", ""))
+                elif found is not None:
+                    verdict.append((False, f"（它属于项目 {found.project_code}）", f" (it belongs to project {found.project_code})"))
+                else:
+                    verdict.append((False, "（目录中没有这个课程编码）", " (no such course code in the catalog)"))
+            bad_pair = np.array([not v[0] for v in verdict], dtype=bool)
+            at = np.flatnonzero(bad_pair[inverse])
+            projects = part.project.take(pa.array(at)).to_pylist()
+            emit(R.COURSE_UNKNOWN, "课程编码", at, per_row=lambda k: {"project_code": projects[k], "hint": verdict[inverse[at[k]]][1], "hint_en": verdict[inverse[at[k]]][2]})
+        # Institution of the project.
+        if "机构代码" in part.table.data:
+            o_idx, o_codes = _encode(part.org)
+            pair = np.where((p_idx >= 0) & (o_idx >= 0), p_idx * (len(o_codes) + 1) + o_idx, -1)
+            uniq, inverse = np.unique(pair, return_inverse=True)
+            expected: list[str | None] = []
+            for key in uniq.tolist():
+                project = self.projects.get(p_codes[key // (len(o_codes) + 1)]) if key >= 0 else None
+                org = o_codes[key % (len(o_codes) + 1)] if key >= 0 else None
+                want = _code(project.org_code) if project is not None and project.org_code else None
+                expected.append(want if want and org != want else None)
+            bad = np.array([e is not None for e in expected], dtype=bool)
+            at = np.flatnonzero(bad[inverse])
+            emit(R.ORG_MISMATCH, "机构代码", at, per_row=lambda k: {"expected": expected[inverse[at[k]]], "project_code": part.project[int(at[k])].as_py()})
+        # Course hours.
+        limit_c = np.array([(self.courses[c].hours if c in self.courses and self.courses[c].hours else np.nan) for c in c_codes] + [np.nan], dtype=float)
+        limit = limit_c[np.where(c_idx < 0, len(c_codes), c_idx)]
+        over = np.flatnonzero(~np.isnan(part.hours) & ~np.isnan(limit) & (part.hours > limit + 1e-9))
+        courses = part.course.take(pa.array(over)).to_pylist()
+        emit(R.HOURS_EXCEED, "学时数", over, per_row=lambda k: {"course_code": courses[k], "limit": _num(limit[over[k]])})
+        # Completion date before the project's period.
+        start_p = np.array([self._period_start(c) for c in p_codes] + [np.datetime64("NaT")], dtype="datetime64[D]")
+        start = start_p[p_at]
+        early = np.flatnonzero(~np.isnat(part.date) & ~np.isnat(start) & (part.date < start))
+        emit(
+            R.DATE_BEFORE_PERIOD, "完成日期", early,
+            per_row=lambda k: {
+                "date": _date_text(part.date[early[k]]), "start": _date_text(start[early[k]]),
+                "project_code": p_codes[p_idx[early[k]]], "period": self.projects[p_codes[p_idx[early[k]]]].period,
+            },
+        )
+        del n
+
+    def _period_start(self, code: str) -> np.datetime64:
+        project = self.projects.get(code)
+        if project is None or not project.period:
+            return np.datetime64("NaT")
+        try:
+            return np.datetime64(periods.period_start(project.period))
+        except Exception:
+            return np.datetime64("NaT")
+
+    # Screens across rows and files ------------------------------------------------------------------
+
+    def finish(self) -> None:
+        parts = [p for p in self.parts if p.n]
+        if not parts:
+            return
+        offsets = np.cumsum([0] + [p.n for p in parts])
+        total = int(offsets[-1])
+
+        def cat(name: str) -> pa.Array:
+            return pa.chunked_array([getattr(p, name) for p in parts], type=pa.string()).combine_chunks()
+
+        def stack(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p, name) for p in parts])
+
+        id_idx, id_codes = _encode(cat("id_key"))
+        name_idx, name_codes = _encode(cat("name"))
+        proj_idx, proj_codes = _encode(cat("project"))
+        course_idx, _ = _encode(cat("course"))
+        phone_idx, phone_codes = _encode(cat("phone"))
+        id_ok, id_digits, birth = stack("id_ok"), stack("id_digits"), stack("birth")
+        hours, date = stack("hours"), stack("date")
+
+        def locate(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            s = np.searchsorted(offsets, g, side="right") - 1
+            return s, g - offsets[s]
+
+        def where(g: int) -> str:
+            s, local = locate(np.array([g]))
+            part = parts[int(s[0])]
+            letter = part.table.letter("身份证号") or ""
+            ref = f"{letter}{int(part.table.rows[int(local[0])])}"
+            prefix = "" if len({p.table.path for p in parts}) == 1 else f"{part.table.path} "
+            sheet = f"{part.table.sheet}!" if part.table.sheet and len({(p.table.path, p.table.sheet) for p in parts}) > 1 else ""
+            return f"{prefix}{sheet}{ref}"
+
+        def emit(rule: F.Rule, name: str, g: np.ndarray, per_row: Callable[[int], dict[str, Any]] | None = None, **params: Any) -> None:
+            if len(g) == 0:
+                return
+            g = np.asarray(g, dtype=np.int64)
+            s, local = locate(g)
+            for k_part in np.unique(s).tolist():
+                sel = np.flatnonzero(s == k_part)
+                part = parts[k_part]
+                row_params = None if per_row is None else (lambda k, sel=sel: per_row(int(sel[k])))
+                self._emit(part, part.table, part.result, rule, name, local[sel], per_row=row_params, **params)
+
+        o = self.options
+        self._duplicates(id_idx, course_idx, name_idx, name_codes, id_codes, cat("course"), emit, where)
+        self._phone_shared(phone_idx, phone_codes, proj_idx, proj_codes, id_idx, emit)
+        self._ages(proj_idx, proj_codes, id_ok, birth, date, emit)
+        self._id_runs(cat("id_key"), id_digits, emit)
+        self._birthdates(proj_idx, proj_codes, id_idx, id_ok, birth, emit)
+        self._hours(id_idx, id_codes, proj_idx, proj_codes, hours, date, emit)
+        if self.catalog is not None:
+            self._scale(proj_idx, proj_codes, id_idx, total, emit)
+        del o
+
+    def _duplicates(self, id_idx, course_idx, name_idx, name_codes, id_codes, courses, emit, where) -> None:  # type: ignore[no-untyped-def]
+        # The same learner and course twice: every occurrence after the first.
+        has = (id_idx >= 0) & (course_idx >= 0)
+        key = np.where(has, id_idx * (int(course_idx.max(initial=0)) + 2) + course_idx, -1)
+        order = np.argsort(key, kind="stable")
+        k_sorted = key[order]
+        same = np.concatenate([[False], k_sorted[1:] == k_sorted[:-1]]) & (k_sorted >= 0)
+        if same.any():
+            group_start = np.maximum.accumulate(np.where(~same, np.arange(len(order)), 0))
+            dup = order[same]
+            first = order[group_start[same]]
+            course_text = courses.take(pa.array(dup)).to_pylist()
+            emit(R.DUPLICATE_OUTCOME, "身份证号", dup, per_row=lambda k: {"course_code": course_text[k], "first": where(int(first[k]))})
+        # One ID, two names: rows whose name differs from the ID's first name.
+        has = (id_idx >= 0) & (name_idx >= 0)
+        if not has.any():
+            return
+        g = np.flatnonzero(has)
+        order = g[np.argsort(id_idx[g], kind="stable")]
+        ids = id_idx[order]
+        starts = np.concatenate([[True], ids[1:] != ids[:-1]])
+        first_of = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
+        differs = name_idx[order] != name_idx[first_of]
+        if differs.any():
+            bad, first = order[differs], first_of[differs]
+            emit(
+                R.ID_NAME_CONFLICT, "姓名", bad,
+                per_row=lambda k: {"id": id_codes[id_idx[bad[k]]], "first": where(int(first[k])), "first_name": name_codes[name_idx[first[k]]]},
+            )
+
+    def _phone_shared(self, phone_idx, phone_codes, proj_idx, proj_codes, id_idx, emit) -> None:  # type: ignore[no-untyped-def]
+        o = self.options
+        has = (phone_idx >= 0) & (id_idx >= 0)
+        if not has.any():
+            return
+        g = np.flatnonzero(has)
+        flagged = np.zeros(len(phone_idx), dtype=bool)
+        width = int(id_idx.max()) + 2
+        # Within a project.
+        in_proj = g[proj_idx[g] >= 0]
+        if len(in_proj):
+            pp = proj_idx[in_proj] * (len(phone_codes) + 1) + phone_idx[in_proj]
+            learners = np.unique(pp * width + id_idx[in_proj]) // width
+            groups, counts = np.unique(learners, return_counts=True)
+            heavy = groups[counts >= o.phone_shared_project]
+            if len(heavy):
+                count_of = dict(zip(groups.tolist(), counts.tolist()))
+                at = in_proj[np.isin(pp, heavy)]
+                flagged[at] = True
+                keys = (proj_idx[at] * (len(phone_codes) + 1) + phone_idx[at]).tolist()
+                emit(
+                    R.PHONE_SHARED, "联系电话", at,
+                    per_row=lambda k: {"count": count_of[keys[k]], "limit": o.phone_shared_project, "scope": f"项目 {proj_codes[proj_idx[at[k]]]} 中", "scope_en": f"in project {proj_codes[proj_idx[at[k]]]}"},
+                )
+        # Across everything.
+        learners = np.unique(phone_idx[g].astype(np.int64) * width + id_idx[g]) // width
+        groups, counts = np.unique(learners, return_counts=True)
+        heavy = groups[counts >= o.phone_shared_total]
+        if len(heavy):
+            count_of = dict(zip(groups.tolist(), counts.tolist()))
+            at = g[np.isin(phone_idx[g], heavy) & ~flagged[g]]
+            phones = phone_idx[at].tolist()
+            emit(R.PHONE_SHARED, "联系电话", at, per_row=lambda k: {"count": count_of[phones[k]], "limit": o.phone_shared_total, "scope": "全部成果中", "scope_en": "across all outcomes checked"})
+
+    def _ages(self, proj_idx, proj_codes, id_ok, birth, date, emit) -> None:  # type: ignore[no-untyped-def]
+        o = self.options
+        usable = np.flatnonzero(id_ok & ~np.isnat(birth) & ~np.isnat(date))
+        if not len(usable):
+            return
+        b, d = birth[usable], date[usable]
+        by, dy = b.astype("datetime64[Y]").astype(np.int64), d.astype("datetime64[Y]").astype(np.int64)
+        b_md = (b - b.astype("datetime64[Y]").astype("datetime64[D]")).astype(np.int64)
+        d_md = (d - d.astype("datetime64[Y]").astype("datetime64[D]")).astype(np.int64)
+        # Month-day compared as (month, day) pairs, independent of leap years.
+        bm = b.astype("datetime64[M]").astype(np.int64) % 12
+        dm = d.astype("datetime64[M]").astype(np.int64) % 12
+        bd = (b - b.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+        dd = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+        del b_md, d_md
+        age = dy - by - ((dm < bm) | ((dm == bm) & (dd < bd)))
+        # Bounds per project: 0 = adult, 1 = elderly only, 2 = students only / children's category, 3 = unknown.
+        kinds = []
+        for code in proj_codes:
+            p = self.projects.get(code)
+            if p is None:
+                kinds.append(3)
+            elif set(p.targets) == {ELDERLY}:
+                kinds.append(1)
+            elif set(p.targets) == {STUDENT}:
+                kinds.append(2)
+            elif STUDENT in p.targets or (p.category or "") in YOUNG_CATEGORIES:
+                kinds.append(4)
+            else:
+                kinds.append(0)
+        kind = np.array(kinds + [3], dtype=np.int8)[np.where(proj_idx[usable] < 0, len(proj_codes), proj_idx[usable])]
+        lo = np.select([kind == 0, kind == 1], [o.age_min, o.age_min_elderly], default=-1)
+        hi = np.where(kind == 2, o.age_max_student, o.age_max)
+        bad = (age < lo) | (age > hi)
+        at, ages, kb, lob = usable[bad], age[bad], kind[bad], lo[bad]
+        reasons = {
+            ("low", 0): (f"成人培训的学员应不小于 {o.age_min} 岁", f"below {o.age_min} for adult training"),
+            ("low", 1): (f"老年群体项目的学员应不小于 {o.age_min_elderly} 岁", f"below {o.age_min_elderly} for a project for 老年群体"),
+            ("high", 2): (f"在校学生项目的学员应不大于 {o.age_max_student} 岁", f"above {o.age_max_student} for a project for 在校学生"),
+        }
+        high_default = (f"超过 {o.age_max} 岁", f"above {o.age_max}")
+
+        def params(k: int) -> dict[str, Any]:
+            low = ages[k] < lob[k]
+            zh, en = reasons.get(("low" if low else "high", int(kb[k])), high_default)
+            return {"age": int(ages[k]), "reason": zh, "reason_en": en}
+
+        emit(R.AGE_IMPLAUSIBLE, "身份证号", at, per_row=params)
+
+    def _id_runs(self, ids: pa.Array, id_digits: np.ndarray, emit) -> None:  # type: ignore[no-untyped-def]
+        need = self.options.id_run
+        at = np.flatnonzero(id_digits)
+        if len(at) < need:
+            return
+        texts = ids.take(pa.array(at))
+        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + len(texts) + 1]
+        data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
+        d = (data[offsets[:-1][:, None] + np.arange(18)] - 48).astype(np.int64)
+        first17 = d[:, :17] @ (10 ** np.arange(16, -1, -1, dtype=np.int64))
+        full = first17 * 10 + d[:, 17]
+        flagged = np.zeros(len(at), dtype=bool)
+        info: dict[int, tuple[int, int, int, bool]] = {}
+        for values, is_full in ((first17, False), (full, True)):
+            u = np.unique(values)
+            if len(u) < need:
+                continue
+            brk = np.concatenate([[True], np.diff(u) != 1])
+            run = np.cumsum(brk) - 1
+            lengths = np.bincount(run)
+            long_runs = np.flatnonzero(lengths >= need)
+            if not len(long_runs):
+                continue
+            firsts = u[brk]
+            member = np.isin(run, long_runs)
+            values_in = u[member]
+            hit = np.isin(values, values_in) & ~flagged
+            pos = np.searchsorted(u, values[hit])
+            for k, r in zip(np.flatnonzero(hit).tolist(), run[pos].tolist()):
+                info[k] = (int(lengths[r]), int(firsts[r]), int(firsts[r]) + int(lengths[r]) - 1, is_full)
+            flagged |= hit
+        rows = np.flatnonzero(flagged)
+        if not len(rows):
+            return
+
+        def show(v: int, is_full: bool) -> str:
+            return f"{v:018d}" if is_full else f"{v:017d}*"
+
+        def params(k: int) -> dict[str, Any]:
+            count, first, last, is_full = info[int(rows[k])]
+            return {"count": count, "others": count - 1, "first": show(first, is_full), "last": show(last, is_full)}
+
+        emit(R.ID_SEQUENCE, "身份证号", at[rows], per_row=params)
+
+    def _birthdates(self, proj_idx, proj_codes, id_idx, id_ok, birth, emit) -> None:  # type: ignore[no-untyped-def]
+        o = self.options
+        g = np.flatnonzero(id_ok & (proj_idx >= 0) & ~np.isnat(birth))
+        if len(g) < o.birthdate_shared:
+            return
+        days = birth[g].astype(np.int64)
+        width = int(id_idx.max()) + 2
+        # Distinct learners per project, and per (project, birth date).
+        learners = np.unique(proj_idx[g] * width + id_idx[g])
+        per_project = np.bincount(learners // width, minlength=len(proj_codes))
+        span = int(days.max() - days.min()) + 1
+        pb = proj_idx[g] * span + (days - days.min())
+        uniq_pairs = np.unique(pb * width + id_idx[g]) // width
+        pairs, counts = np.unique(uniq_pairs, return_counts=True)
+        share = counts / per_project[pairs // span]
+        heavy = (counts >= o.birthdate_shared) & (share >= o.birthdate_share)
+        if not heavy.any():
+            return
+        count_of = dict(zip(pairs[heavy].tolist(), zip(counts[heavy].tolist(), share[heavy].tolist())))
+        hit = np.isin(pb, pairs[heavy])
+        at = g[hit]
+        keys = pb[hit].tolist()
+
+        def params(k: int) -> dict[str, Any]:
+            count, ratio = count_of[keys[k]]
+            return {"count": count, "share": f"{ratio:.0%}", "birth": _date_text(birth[at[k]]), "project_code": proj_codes[proj_idx[at[k]]]}
+
+        emit(R.BIRTHDATE_SHARED, "身份证号", at, per_row=params)
+
+    def _hours(self, id_idx, id_codes, proj_idx, proj_codes, hours, date, emit) -> None:  # type: ignore[no-untyped-def]
+        o = self.options
+        # Period of each row: the catalog project's, else the one the completion date falls in.
+        proj_period = np.array([_period_key(self.projects[c].period) if c in self.projects else 0 for c in proj_codes] + [0], dtype=np.int64)
+        period = proj_period[np.where(proj_idx < 0, len(proj_codes), proj_idx)]
+        dated = ~np.isnat(date)
+        year = np.where(dated, date.astype("datetime64[Y]").astype(np.int64) + 1970, 0)
+        month = np.where(dated, date.astype("datetime64[M]").astype(np.int64) % 12 + 1, 0)
+        from_date = np.where(dated, year * 10 + np.select([month <= 6, month <= 9], [1, 3], default=4), 0)
+        period = np.where(period > 0, period, from_date)
+        g = np.flatnonzero((id_idx >= 0) & (period > 0) & ~np.isnan(hours))
+        if not len(g):
+            return
+        key = id_idx[g] * 1_000_000 + (period[g] - 19_000_0)
+        uniq, inverse = np.unique(key, return_inverse=True)
+        sums = np.bincount(inverse, weights=hours[g])
+        over = sums > o.max_hours + 1e-9
+        if not over.any():
+            return
+        hit = over[inverse]
+        at = g[hit]
+        totals = sums[inverse[hit]]
+        emit(
+            R.HOURS_PER_LEARNER, "学时数", at,
+            per_row=lambda k: {"id": id_codes[id_idx[at[k]]], "period": _period_text(int(period[at[k]])), "total": _num(totals[k]), "limit": _num(o.max_hours)},
+        )
+
+    def _scale(self, proj_idx, proj_codes, id_idx, total, emit) -> None:  # type: ignore[no-untyped-def]
+        g = np.flatnonzero((proj_idx >= 0) & (id_idx >= 0))
+        if not len(g):
+            return
+        for code_i, code in enumerate(proj_codes):
+            project = self.projects.get(code)
+            if project is None or not project.scale:
+                continue
+            rows = g[proj_idx[g] == code_i]
+            _, first = np.unique(id_idx[rows], return_index=True)
+            if len(first) <= project.scale:
+                continue
+            firsts = np.sort(rows[first])
+            emit(R.SCALE_EXCEEDED, "项目编码", firsts[project.scale : project.scale + 1], count=len(first), scale=project.scale)
+        del total
+
+    # Summary ------------------------------------------------------------------------------------------
+
+    def summary(self, report: Report) -> dict[str, Any]:
+        """The per-file and per-institution table, and the same as JSON-friendly lists."""
+        files: dict[str, dict[str, Any]] = {}
+        orgs: dict[str, dict[str, Any]] = {}
+        org_names = {}
+        for p in self.projects.values():
+            if p.org_code:
+                org_names.setdefault(_code(p.org_code), p.org_name)
+        for result in self.results:
+            files[result.path] = {"path": result.path, "rows": result.records, "dual": 0, "learners": 0, "errors": result.errors, "warnings": result.warnings}
+        learners_by_file: dict[str, set[int]] = {}
+        for part in self.parts:
+            if not part.n:
+                continue
+            entry = files[part.table.path]
+            entry["dual"] += int(part.dual.sum())
+            org_idx, org_codes = _encode(part.org)
+            id_idx, id_codes = _encode(part.id_key)
+            errors = np.zeros(part.n, dtype=np.int64)
+            warnings = np.zeros(part.n, dtype=np.int64)
+            for positions, severity in part.flags:
+                if severity == int(Severity.ERROR):
+                    np.add.at(errors, positions, 1)
+                elif severity == int(Severity.WARNING):
+                    np.add.at(warnings, positions, 1)
+            main = ~part.dual
+            learners_by_file.setdefault(part.table.path, set()).update(id_codes[i] for i in np.unique(id_idx[main & (id_idx >= 0)]).tolist())
+            slot = np.where(org_idx < 0, len(org_codes), org_idx)
+            names = org_codes + [None]
+            for k in np.unique(slot).tolist():
+                sel = slot == k
+                code = names[k] or ""
+                o = orgs.setdefault(code, {"org_code": code or None, "org_name": org_names.get(code), "rows": 0, "dual": 0, "learners": set(), "errors": 0, "warnings": 0})
+                o["rows"] += int(sel.sum())
+                o["dual"] += int((sel & part.dual).sum())
+                o["errors"] += int(errors[sel].sum())
+                o["warnings"] += int(warnings[sel].sum())
+                o["learners"].update(id_codes[i] for i in np.unique(id_idx[sel & main & (id_idx >= 0)]).tolist())
+        for path, ids in learners_by_file.items():
+            files[path]["learners"] = len(ids)
+        institutions = []
+        for code in sorted(orgs):
+            o = orgs[code]
+            institutions.append({**o, "learners": len(o["learners"])})
+        file_rows = [[f["path"], f["rows"], f["dual"], f["learners"], f["errors"], f["warnings"]] for f in files.values()]
+        org_rows = [[i["org_code"] or "（未填）", i["org_name"] or "", i["rows"], i["dual"], i["learners"], i["errors"], i["warnings"]] for i in institutions]
+        tables = [
+            {
+                "title": "按文件汇总",
+                "title_en": "By file",
+                "columns": ["文件", "记录数", "其中双证制", "学员数（不含双证制）", "错误", "警告"],
+                "columns_en": ["file", "rows", "of which 双证制", "learners (without 双证制)", "errors", "warnings"],
+                "rows": file_rows,
+            }
+        ]
+        if org_rows:
+            tables.append(
+                {
+                    "title": "按机构汇总（错误、警告按所在行计）",
+                    "title_en": "By institution (errors and warnings by the rows they are on)",
+                    "columns": ["机构代码", "申报单位", "记录数", "其中双证制", "学员数（不含双证制）", "错误", "警告"],
+                    "columns_en": ["institution code", "institution", "rows", "of which 双证制", "learners (without 双证制)", "errors", "warnings"],
+                    "rows": org_rows,
+                }
+            )
+        return {
+            "_tables": tables,
+            "institutions": institutions,
+            "outcome_files": list(files.values()),
+            "dual_certificate_rows": sum(f["dual"] for f in files.values()),
+        }
+
+
+def _num(value: float) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+__all__ = ["OutcomeOptions", "check_outcomes", "check_outcomes_file", "phone_keys"]
+_ = re  # re is used by type checkers' view of fastread patterns

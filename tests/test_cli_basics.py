@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from zjcredit import __version__
+from zjcredit.cli import app
+
+runner = CliRunner()
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"zjcredit {__version__}"
+
+
+def test_help_lists_every_command():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for name in ("validate", "template", "summary", "catalog", "outcomes", "rules"):
+        assert name in result.stdout
+
+
+def test_help_does_not_import_heavy_modules():
+    code = "import sys; sys.argv=['zjcredit','--help']\nfrom zjcredit.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\nprint(sorted(m for m in ('pandas','openpyxl','numpy','pyarrow','fastexcel') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_english_help_with_lang_en():
+    code = "import sys; sys.argv=['zjcredit','validate','--help','--lang','en']\nfrom zjcredit.cli import main\nmain()"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert "Output format" in out
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.xlsx")])
+    assert result.exit_code == 2
+    assert "nope.xlsx" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_empty_folder_gives_empty_report(tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["files"] == [] and doc["findings"] == []
+    assert doc["summary"] == {"files": 0, "errors": 0, "warnings": 0, "infos": 0}
+
+
+def test_unknown_kind_is_reported(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(p), "--format", "json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert [f["rule"] for f in doc["findings"]] == ["kind-unknown"]
+
+
+def test_rules_lists_registered_rules():
+    result = runner.invoke(app, ["rules", "--format", "json"])
+    assert result.exit_code == 0
+    ids = {r["rule"] for r in json.loads(result.stdout)}
+    assert {"unreadable", "required", "kind-unknown", "excel-error"} <= ids
