@@ -33,6 +33,7 @@ from zjcredit.summary import (
     Input,
     Item,
     declaration_items,
+    discover_inputs,
     excluded_entry,
     excluded_table,
     name_key,
@@ -71,8 +72,8 @@ DUPLICATE_PROJECT = register(
 REVIEW_REJECTED = register(
     "review-rejected",
     "info",
-    "审核未通过：“{value}”（{org}）未收入目录。审核意见：{opinion}",
-    "Not approved: '{value}' ({org}) is not in the catalog. Reviewer's comment: {opinion}",
+    "审核未通过：“{name}”（{org}）未收入目录。审核意见：{opinion}",
+    "Not approved: '{name}' ({org}) is not in the catalog. Reviewer's comment: {opinion}",
     title_zh="审核未通过",
     title_en="rejected in review",
 )
@@ -127,8 +128,8 @@ COURSE_CARRIED_OVER = register(
 PREVIOUS_REMOVED = register(
     "catalog-previous-removed",
     "warning",
-    "上一版目录中的项目 {code}（“{value}”）在本次审核中未通过，已从目录中删除；该编码不再使用。已按此编码存入的学习成果需另行处理。",
-    "Project {code} ('{value}') of the previous catalog was rejected in this review and removed; its code is retired. Outcomes already deposited under it need attention.",
+    "上一版目录中的项目 {code}（“{name}”）在本次审核中未通过，已从目录中删除；该编码不再使用。已按此编码存入的学习成果需另行处理。",
+    "Project {code} ('{name}') of the previous catalog was rejected in this review and removed; its code is retired. Outcomes already deposited under it need attention.",
     title_zh="上一版目录中的项目被删除",
     title_en="previous project removed",
 )
@@ -414,11 +415,12 @@ def build_catalog(
     period = parse_period(period)
     output = Path(output)
     build_date = _parse_date_option(date)
-    inputs = read_inputs(paths, ("annex2", "annex1"), "项目申报表（附件2）或申报汇总表（附件1）", "a declaration (Annex 2) or a summary (Annex 1)")
-    extra_inputs = [p for p in (previous, review) if p is not None]
-    check_target(output, force, [inp.source.path for inp in inputs] + [Path(p) for p in extra_inputs])
+    sources = discover_inputs(paths)
+    extra_inputs = [Path(p) for p in (previous, review) if p is not None]
+    check_target(output, force, [s.path for s in sources] + extra_inputs)
     prev = _load_previous(Path(previous), period) if previous is not None else None
     rev = _load_review(Path(review)) if review is not None else None
+    inputs = read_inputs(sources, ("annex2", "annex1"), "项目申报表（附件2）或申报汇总表（附件1）", "a declaration (Annex 2) or a summary (Annex 1)")
 
     report = Report("catalog build")
     report.files.extend(inp.result for inp in inputs)
@@ -466,7 +468,7 @@ def build_catalog(
             **stats,
         }
     )
-    tables = []
+    tables = [_result_table(None, period, projects, courses, stats)]
     if excluded:
         tables.append(excluded_table(excluded, "未收录（有错误）的申报", "Declarations left out (errors)"))
     if rejected:
@@ -479,21 +481,30 @@ def build_catalog(
                 "rows": [[r["org_code"] or "", r["name"] or "", r["opinion"] or ""] for r in rejected],
             }
         )
-    if tables:
-        report.extra["_tables"] = tables
+    report.extra["_tables"] = tables
     if not projects:
         report.extra["_exit"] = 2
         return report
 
-    sources = [inp.source.display for inp in inputs]
-    _write(output, projects, courses, period, build_date, sources, previous, review, stats, force, [inp.source.path for inp in inputs] + [Path(p) for p in extra_inputs])
+    _write(output, projects, courses, period, build_date, [s.display for s in sources], previous, review, stats, force, [s.path for s in sources] + extra_inputs)
     report.files.append(out_result)
     report.extra["output"] = str(output)
+    report.extra["_tables"][0] = _result_table(str(output), period, projects, courses, stats)
     left_out = bool(excluded or not_approved) or any(inp.grid is None for inp in inputs) or any(
         f.rule == COUNTY_UNKNOWN.id for inp in inputs for f in inp.result.findings
     )
     report.extra["_exit"] = 1 if left_out else 0
     return report
+
+
+def _result_table(output: str | None, period: str, projects: list[Any], courses: list[Any], stats: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": "已生成项目目录" if output else "未生成项目目录：没有可收录的项目",
+        "title_en": "Catalog written" if output else "No catalog written: no project to include",
+        "columns": ["输出文件", "期次", "项目数", "课程数", "新编码", "沿用原编码"],
+        "columns_en": ["output", "period", "projects", "courses", "new codes", "codes kept"],
+        "rows": [[output or "—", period, len(projects), len(courses), stats.get("new_projects", 0), stats.get("kept_codes", 0) + stats.get("carried_over", 0)]],
+    }
 
 
 def _parse_date_option(text: str | None) -> dt.date:
@@ -585,7 +596,7 @@ def _apply_review(
             _reject(row, rev, c.values.get("申报单位") or c.values.get("机构代码") or "", rejected)
             if in_previous:
                 removed_codes.add(prev_by_key[c.key].code)
-                results[c.path].findings.append(make(PREVIOUS_REMOVED, c.path, **c.at(), code=prev_by_key[c.key].code))
+                results[c.path].findings.append(make(PREVIOUS_REMOVED, c.path, **c.at(), name=c.name or "", code=prev_by_key[c.key].code))
             continue
         if in_previous:
             out.append(c)  # approved before; a review sheet for the late projects need not repeat it
@@ -604,13 +615,13 @@ def _apply_review(
             row.used = True
             _reject(row, rev, p.org_name or p.org_code or "", rejected)
             removed_codes.add(p.code)
-            rev.result.findings.append(make(PREVIOUS_REMOVED, rev.path, sheet=row.sheet, cell=row.cells["审核结果"], row=row.row, field="审核结果", value=p.name, code=p.code))
+            rev.result.findings.append(make(PREVIOUS_REMOVED, rev.path, sheet=row.sheet, cell=row.cells["审核结果"], row=row.row, field="审核结果", value=row.result, name=p.name or "", code=p.code))
     return out
 
 
 def _reject(row: ReviewRow, rev: Review, org: str, rejected: list[dict[str, Any]]) -> None:
     rev.result.findings.append(
-        make(REVIEW_REJECTED, rev.path, sheet=row.sheet, cell=row.cells["审核结果"], row=row.row, field="项目名称", value=row.name, org=org, opinion=row.opinion or "（无）")
+        make(REVIEW_REJECTED, rev.path, sheet=row.sheet, cell=row.cells["审核结果"], row=row.row, field="审核结果", value=row.result, name=row.name or "", org=org, opinion=row.opinion or "（无）")
     )
     rejected.append({"org_code": row.org_code, "name": row.name, "opinion": row.opinion, "row": row.row})
 
@@ -818,6 +829,8 @@ def catalog_workbook(
 
 
 def _table_sheet(ws: Any, schema: TableSchema, rows: list[dict[str, Any]]) -> None:
+    from copy import copy
+
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -832,13 +845,18 @@ def _table_sheet(ws: Any, schema: TableSchema, rows: list[dict[str, Any]]) -> No
         cell.font, cell.fill, cell.border = head_font, fill, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(c)].width = f.width
+    # One styled cell per column, copied: assigning style objects cell by cell is slow in openpyxl.
+    styles = []
+    for c, f in enumerate(schema.fields, start=1):
+        proto = ws.cell(row=2, column=c)
+        proto.border = border
+        proto.number_format = "@" if f.text_format else "General"
+        styles.append(copy(proto._style))
     for r, row in enumerate(rows, start=2):
         for c, f in enumerate(schema.fields, start=1):
             cell = ws.cell(row=r, column=c)
+            cell._style = copy(styles[c - 1])
             set_text(cell, row.get(f.name))
-            cell.border = border
-            if f.text_format:
-                cell.number_format = "@"
     ws.freeze_panes = "A2"
     last = get_column_letter(len(schema.fields))
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"

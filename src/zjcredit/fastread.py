@@ -215,16 +215,20 @@ def _scan_cell_types(path: Path, sheet: str, col: int, rows: np.ndarray) -> np.n
         with zf.open(part) as fh:
             k = 0
             buf = b""
+            start = 0
             needle = f' r="{letter}{int(rows[order[0]]) + 1}"'.encode()
             while k < len(order):
                 chunk = fh.read(1 << 23)
                 if not chunk:
                     return None  # a cell without an r attribute: let fastexcel tell
-                buf = buf[-512:] + chunk
+                keep = max(start, len(buf) - 512)
+                buf = buf[keep:] + chunk
+                start = max(0, start - keep)
                 while k < len(order):
-                    at = buf.find(needle)
+                    at = buf.find(needle, start)
                     if at < 0:
                         break
+                    start = at + len(needle)
                     lt = buf.rfind(b"<", 0, at)
                     gt = buf.find(b">", at)
                     if lt < 0 or gt < 0:

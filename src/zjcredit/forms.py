@@ -31,6 +31,8 @@ from zjcredit.workbook import SheetGrid, WorkbookGrid, cell_ref
 HEADER_FIELDS: tuple[str, ...] = tuple(f.name for f in schema.ANNEX2_HEADER)
 PROJECT_FIELDS: tuple[str, ...] = tuple(f.name for f in schema.ANNEX2_PROJECT)
 LABEL_FIELDS: tuple[str, ...] = HEADER_FIELDS + PROJECT_FIELDS
+# A row naming this many fields is a table header: a form line holds two or three label | value pairs.
+TABLE_HEADER_LABELS = 5
 ASSESSMENT = "考核方式"
 INTRO = "培训项目介绍"
 ADDRESS = "地址"
@@ -234,6 +236,8 @@ class _SheetReader:
                 continue
             if self.course_header(r, cells):
                 continue
+            if sum(1 for c in cells if self.kind(c).what == "label" and not self.kind(c).inline) >= TABLE_HEADER_LABELS:
+                continue  # a table's header row (an Annex 1 summary), not label | value pairs of a form
             for i, cell in enumerate(cells):
                 if (cell.row, cell.col) in self.consumed:
                     continue

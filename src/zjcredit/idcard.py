@@ -106,18 +106,21 @@ class IdColumn:
     code: object  # numpy int8: index into ID_RULES, -1 when empty
     lowercase_x: object  # numpy bool
     birth: object  # numpy datetime64[D], NaT when the birth date is unknown or invalid
-    excel_candidate: object  # numpy bool: all digits, exactly a float64 value, and not a valid ID
+    excel_candidate: object  # numpy bool: 18-19 digits of the form Excel stores numbers in (see excel_double)
 
     def rule(self, i: int) -> str | None:
         c = int(self.code[i])  # type: ignore[index]
         return "required" if c < 0 else ID_RULES[c]
 
 
-def float_exact(digits: str) -> bool:
-    """True when the integer ``digits`` is exactly a float64 value, as any number Excel stored is."""
+def excel_double(digits: str) -> bool:
+    """True when the integer ``digits`` is exactly what Excel stores for a number typed into a cell:
+    a float64 value that is the nearest one to a 15-significant-digit decimal. Every ID that Excel turned
+    into a number has this form; about one typed text ID in a thousand has it by chance."""
     try:
         n = int(digits)
-        return int(float(n)) == n
+        f = float(n)
+        return int(f) == n and float(f"{f:.14e}") == f
     except (ValueError, OverflowError):
         return False
 
@@ -188,10 +191,16 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
         code[rows] = c
         # As check_id: the birth date is known once the region passed and the date is real.
         birth[rows] = np.where(region_ok & date_ok, born, np.datetime64("NaT"))
-        suspects = rows[(c == _CODE["id-checksum"]) & (last != 88) & (last != 120)]
-        if len(suspects):
-            texts = trimmed.take(pa.array(suspects)).to_pylist()
-            candidate[suspects] = [float_exact(s) for s in texts]
+        # Cells that may have been numbers: all digits and exactly a float64 value (1 in 64 by chance),
+        # then the 15-significant-digit test in Python on those few.
+        numeric_form = rows[(last != 88) & (last != 120) & (c != _CODE["id-region"])]
+        if len(numeric_form):
+            dd = digits[ok][(last != 88) & (last != 120) & (c != _CODE["id-region"])].astype(np.int64)
+            value = dd @ (10 ** np.arange(17, -1, -1, dtype=np.int64))
+            exact = numeric_form[value.astype(np.float64).astype(np.int64) == value]
+            if len(exact):
+                texts = trimmed.take(pa.array(exact)).to_pylist()
+                candidate[exact] = [excel_double(s) for s in texts]
 
     slow = np.flatnonzero(slow_mask)
     normalized = pc.utf8_upper(trimmed)
@@ -206,8 +215,8 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
             if result.birth is not None:
                 birth[i] = np.datetime64(result.birth)
             numbers.append(result.number if result.number is not None else (raw.strip() if isinstance(raw, str) else None))
-            if result.number and len(result.number) == 19 and result.number.isdigit():
-                candidate[i] = float_exact(result.number)
+            if result.number and len(result.number) in (18, 19) and result.number.isdigit():
+                candidate[i] = excel_double(result.number)
         mask = np.zeros(n, dtype=bool)
         mask[slow] = True
         normalized = pc.replace_with_mask(normalized, pa.array(mask), pa.array(numbers, type=pa.string()))

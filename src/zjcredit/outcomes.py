@@ -9,7 +9,7 @@ sorts and group counts over integer keys. Python loops only build the findings f
 from __future__ import annotations
 
 import datetime as dt
-import re
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -103,6 +103,14 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
     return idx, enc.dictionary.to_pylist()
 
 
+def _uniq(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort; numpy's hash-based unique is slower on a million int64)."""
+    s = np.sort(values)
+    if len(s) == 0:
+        return s
+    return s[np.concatenate([[True], s[1:] != s[:-1]])]
+
+
 def _code(value: Any) -> str | None:
     text = clean_text(value)
     return compact(text).upper() or None if text else None
@@ -149,27 +157,33 @@ def phone_keys(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     trimmed = pc.utf8_trim_whitespace(values)
     n = len(values)
     valid_in = trimmed.is_valid().to_numpy(zero_copy_only=False)
-    ascii_ = pc.fill_null(pc.string_is_ascii(trimmed), False).to_numpy(zero_copy_only=False)
-    t = pc.replace_substring_regex(trimmed, r"[\s()]", "")
+    ok = pc.fill_null(pc.match_substring_regex(trimmed, r"^1[3-9]\d{9}$"), False).to_numpy(zero_copy_only=False).copy()
+    keys = pc.if_else(pa.array(ok), trimmed, pa.scalar(None, pa.string()))
+    rest = np.flatnonzero(valid_in & ~ok)
+    if not len(rest):
+        return ok, keys
+    # The few that are not a plain mobile number: +86, spaces, brackets, hyphens, landlines.
+    sub = trimmed.take(pa.array(rest))
+    ascii_ = pc.fill_null(pc.string_is_ascii(sub), False).to_numpy(zero_copy_only=False)
+    t = pc.replace_substring_regex(sub, r"[\s()]", "")
     mobile_text = pc.replace_substring_regex(pc.replace_substring(t, "-", ""), r"^(?:\+?86|0086)(1[3-9]\d{9})$", r"\1")
     mobile = pc.fill_null(pc.match_substring_regex(mobile_text, r"^1[3-9]\d{9}$"), False).to_numpy(zero_copy_only=False)
     land_text = pc.replace_substring_regex(t, r"^(?:\+?86|0086)-?([1-9]\d{1,2}-?\d{7,8})$", r"0\1")
     land = pc.fill_null(pc.match_substring_regex(land_text, r"^0\d{2,3}-?\d{7,8}(?:-\d{1,5})?$"), False).to_numpy(zero_copy_only=False)
     land_key = pc.replace_substring_regex(land_text, r"^(0\d{2,3})-?(\d{7,8})(?:-\d{1,5})?$", r"\1\2")
-    key = pc.if_else(pa.array(mobile), mobile_text, pc.if_else(pa.array(land), land_key, pa.scalar(None, pa.string())))
-    ok = mobile | land
-    slow = np.flatnonzero(valid_in & ~ascii_)
-    if len(slow):
-        keys: list[str | None] = []
-        for i, raw in zip(slow, values.take(pa.array(slow)).to_pylist()):
-            phone = normalize_phone(raw)
-            kind = phone_kind(phone)
-            ok[i] = kind is not None
-            keys.append(None if kind is None else phone.replace("-", ""))  # type: ignore[union-attr]
-        mask = np.zeros(n, dtype=bool)
-        mask[slow] = True
-        key = pc.replace_with_mask(key, pa.array(mask), pa.array(keys, type=pa.string()))
-    return ok & valid_in, key
+    sub_ok = (mobile | land) & ascii_
+    sub_keys = pc.if_else(pa.array(mobile & ascii_), mobile_text, pc.if_else(pa.array(land & ascii_), land_key, pa.scalar(None, pa.string()))).to_pylist()
+    raws = sub.to_pylist()
+    for k in np.flatnonzero(~ascii_).tolist():
+        phone = normalize_phone(raws[k])
+        kind = phone_kind(phone)
+        sub_ok[k] = kind is not None
+        sub_keys[k] = None if kind is None or phone is None else phone.replace("-", "")
+    ok[rest] = sub_ok
+    mask = np.zeros(n, dtype=bool)
+    mask[rest] = True
+    keys = pc.replace_with_mask(keys, pa.array(mask), pa.array(sub_keys, type=pa.string()))
+    return ok, keys
 
 
 # The checker ------------------------------------------------------------------------------------------
@@ -204,6 +218,7 @@ class _Checker:
         self.today = options.today or dt.date.today()
         self.parts: list[_Part] = []
         self.results: list[FileResult] = []
+        self._global: tuple[list[_Part], np.ndarray, np.ndarray, pa.Array] | None = None
         cat = self.catalog
         self.projects = {_code(c): p for c, p in cat.projects.items()} if cat else {}
         self.courses = {_code(c): c_ for c, c_ in cat.courses.items()} if cat else {}
@@ -285,8 +300,11 @@ class _Checker:
             if name not in table.data:
                 continue
             arr = table.data[name]
-            is_err = pc.fill_null(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors_set), False).to_numpy(zero_copy_only=False)
-            if is_err.any():
+            hashes = pc.fill_null(pc.match_substring(arr, "#"), False)
+            is_err = None
+            if pc.any(hashes).as_py():
+                is_err = pc.fill_null(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors_set), False).to_numpy(zero_copy_only=False)
+            if is_err is not None and is_err.any():
                 emit(R.EXCEL_ERROR, name, np.flatnonzero(is_err))
                 col[name] = pc.if_else(pa.array(is_err), pa.scalar(None, pa.string()), arr)
             if name in REQUIRED_FIELDS:
@@ -306,7 +324,8 @@ class _Checker:
                     code[suspects[numeric]] = idcard.ID_RULES.index("id-excel-number")
             if table.format == "csv":
                 # Excel wrote a number cell it showed with 15 digits: the last three read 000.
-                zeros = np.flatnonzero((code == idcard.ID_RULES.index("id-checksum")) & pc.fill_null(pc.ends_with(ids.normalized, "000"), False).to_numpy(zero_copy_only=False))
+                broken = np.isin(code, [idcard.ID_RULES.index("id-checksum"), idcard.ID_RULES.index("id-birthdate")])
+                zeros = np.flatnonzero(broken & pc.fill_null(pc.match_substring_regex(ids.normalized, r"^\d{15}000$"), False).to_numpy(zero_copy_only=False))
                 code[zeros] = idcard.ID_RULES.index("id-excel-number")
             norm = ids.normalized
             for rule_index, rule_id in enumerate(idcard.ID_RULES):
@@ -342,7 +361,10 @@ class _Checker:
             part.phone = key
 
         # Names and codes: normalised once per distinct value.
-        for name, attr in (("姓名", "name"), ("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
+        if "姓名" in table.data:
+            # Names are nearly all distinct: fold spaces column-wise, not per value.
+            part.name = pc.replace_substring_regex(pc.utf8_trim_whitespace(col["姓名"]), r"[\s\x{3000}]+", "")
+        for name, attr in (("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
             if name in table.data:
                 idx, distinct = _encode(col[name])
                 normal = pa.array([_code(v) for v in distinct] + [None], type=pa.string())
@@ -466,6 +488,7 @@ class _Checker:
             return np.concatenate([getattr(p, name) for p in parts])
 
         id_idx, id_codes = _encode(cat("id_key"))
+        self._global = (parts, offsets, id_idx, cat("org"))
         name_idx, name_codes = _encode(cat("name"))
         proj_idx, proj_codes = _encode(cat("project"))
         course_idx, _ = _encode(cat("course"))
@@ -491,7 +514,7 @@ class _Checker:
                 return
             g = np.asarray(g, dtype=np.int64)
             s, local = locate(g)
-            for k_part in np.unique(s).tolist():
+            for k_part in _uniq(s).tolist():
                 sel = np.flatnonzero(s == k_part)
                 part = parts[k_part]
                 row_params = None if per_row is None else (lambda k, sel=sel: per_row(int(sel[k])))
@@ -505,7 +528,7 @@ class _Checker:
         self._birthdates(proj_idx, proj_codes, id_idx, id_ok, birth, emit)
         self._hours(id_idx, id_codes, proj_idx, proj_codes, hours, date, emit)
         if self.catalog is not None:
-            self._scale(proj_idx, proj_codes, id_idx, total, emit)
+            self._scale(proj_idx, proj_codes, id_idx, emit)
         del o
 
     def _duplicates(self, id_idx, course_idx, name_idx, name_codes, id_codes, courses, emit, where) -> None:  # type: ignore[no-untyped-def]
@@ -550,7 +573,7 @@ class _Checker:
         in_proj = g[proj_idx[g] >= 0]
         if len(in_proj):
             pp = proj_idx[in_proj] * (len(phone_codes) + 1) + phone_idx[in_proj]
-            learners = np.unique(pp * width + id_idx[in_proj]) // width
+            learners = _uniq(pp * width + id_idx[in_proj]) // width
             groups, counts = np.unique(learners, return_counts=True)
             heavy = groups[counts >= o.phone_shared_project]
             if len(heavy):
@@ -563,7 +586,7 @@ class _Checker:
                     per_row=lambda k: {"count": count_of[keys[k]], "limit": o.phone_shared_project, "scope": f"项目 {proj_codes[proj_idx[at[k]]]} 中", "scope_en": f"in project {proj_codes[proj_idx[at[k]]]}"},
                 )
         # Across everything.
-        learners = np.unique(phone_idx[g].astype(np.int64) * width + id_idx[g]) // width
+        learners = _uniq(phone_idx[g].astype(np.int64) * width + id_idx[g]) // width
         groups, counts = np.unique(learners, return_counts=True)
         heavy = groups[counts >= o.phone_shared_total]
         if len(heavy):
@@ -635,7 +658,7 @@ class _Checker:
         flagged = np.zeros(len(at), dtype=bool)
         info: dict[int, tuple[int, int, int, bool]] = {}
         for values, is_full in ((first17, False), (full, True)):
-            u = np.unique(values)
+            u = _uniq(values)
             if len(u) < need:
                 continue
             brk = np.concatenate([[True], np.diff(u) != 1])
@@ -673,11 +696,11 @@ class _Checker:
         days = birth[g].astype(np.int64)
         width = int(id_idx.max()) + 2
         # Distinct learners per project, and per (project, birth date).
-        learners = np.unique(proj_idx[g] * width + id_idx[g])
+        learners = _uniq(proj_idx[g] * width + id_idx[g])
         per_project = np.bincount(learners // width, minlength=len(proj_codes))
         span = int(days.max() - days.min()) + 1
         pb = proj_idx[g] * span + (days - days.min())
-        uniq_pairs = np.unique(pb * width + id_idx[g]) // width
+        uniq_pairs = _uniq(pb * width + id_idx[g]) // width
         pairs, counts = np.unique(uniq_pairs, return_counts=True)
         share = counts / per_project[pairs // span]
         heavy = (counts >= o.birthdate_shared) & (share >= o.birthdate_share)
@@ -707,7 +730,7 @@ class _Checker:
         g = np.flatnonzero((id_idx >= 0) & (period > 0) & ~np.isnan(hours))
         if not len(g):
             return
-        key = id_idx[g] * 1_000_000 + (period[g] - 19_000_0)
+        key = id_idx[g] * 100_000 + period[g]
         uniq, inverse = np.unique(key, return_inverse=True)
         sums = np.bincount(inverse, weights=hours[g])
         over = sums > o.max_hours + 1e-9
@@ -721,21 +744,25 @@ class _Checker:
             per_row=lambda k: {"id": id_codes[id_idx[at[k]]], "period": _period_text(int(period[at[k]])), "total": _num(totals[k]), "limit": _num(o.max_hours)},
         )
 
-    def _scale(self, proj_idx, proj_codes, id_idx, total, emit) -> None:  # type: ignore[no-untyped-def]
+    def _scale(self, proj_idx, proj_codes, id_idx, emit) -> None:  # type: ignore[no-untyped-def]
         g = np.flatnonzero((proj_idx >= 0) & (id_idx >= 0))
         if not len(g):
             return
-        for code_i, code in enumerate(proj_codes):
-            project = self.projects.get(code)
-            if project is None or not project.scale:
-                continue
-            rows = g[proj_idx[g] == code_i]
-            _, first = np.unique(id_idx[rows], return_index=True)
-            if len(first) <= project.scale:
-                continue
-            firsts = np.sort(rows[first])
-            emit(R.SCALE_EXCEEDED, "项目编码", firsts[project.scale : project.scale + 1], count=len(first), scale=project.scale)
-        del total
+        scale = np.array([(self.projects[c].scale or 0) if c in self.projects else 0 for c in proj_codes], dtype=np.int64)
+        # First row of each distinct (project, learner), in reading order.
+        width = int(id_idx.max()) + 2
+        _, first = np.unique(proj_idx[g] * width + id_idx[g], return_index=True)
+        firsts = np.sort(g[first])
+        p = proj_idx[firsts]
+        order = np.argsort(p, kind="stable")
+        p_sorted = p[order]
+        starts = np.searchsorted(p_sorted, p_sorted, side="left")
+        rank = np.arange(len(p_sorted)) - starts  # 0-based learner number within its project
+        counts = np.bincount(p_sorted, minlength=len(proj_codes))
+        limit = scale[p_sorted]
+        crossing = np.flatnonzero((limit > 0) & (rank == limit))
+        at = firsts[order[crossing]]
+        emit(R.SCALE_EXCEEDED, "项目编码", at, per_row=lambda k: {"count": int(counts[p_sorted[crossing[k]]]), "scale": int(limit[crossing[k]])})
 
     # Summary ------------------------------------------------------------------------------------------
 
@@ -743,46 +770,54 @@ class _Checker:
         """The per-file and per-institution table, and the same as JSON-friendly lists."""
         files: dict[str, dict[str, Any]] = {}
         orgs: dict[str, dict[str, Any]] = {}
-        org_names = {}
+        org_names: dict[str | None, str | None] = {}
         for p in self.projects.values():
             if p.org_code:
                 org_names.setdefault(_code(p.org_code), p.org_name)
         for result in self.results:
             files[result.path] = {"path": result.path, "rows": result.records, "dual": 0, "learners": 0, "errors": result.errors, "warnings": result.warnings}
-        learners_by_file: dict[str, set[int]] = {}
-        for part in self.parts:
-            if not part.n:
-                continue
-            entry = files[part.table.path]
-            entry["dual"] += int(part.dual.sum())
-            org_idx, org_codes = _encode(part.org)
-            id_idx, id_codes = _encode(part.id_key)
-            errors = np.zeros(part.n, dtype=np.int64)
-            warnings = np.zeros(part.n, dtype=np.int64)
-            for positions, severity in part.flags:
-                if severity == int(Severity.ERROR):
-                    np.add.at(errors, positions, 1)
-                elif severity == int(Severity.WARNING):
-                    np.add.at(warnings, positions, 1)
-            main = ~part.dual
-            learners_by_file.setdefault(part.table.path, set()).update(id_codes[i] for i in np.unique(id_idx[main & (id_idx >= 0)]).tolist())
+        if self._global is not None:
+            parts, offsets, id_idx, org = self._global
+            total = int(offsets[-1])
+            flagged: dict[int, list[np.ndarray]] = {int(Severity.ERROR): [], int(Severity.WARNING): []}
+            file_of = np.zeros(total, dtype=np.int64)
+            paths = list(files)
+            for k, part in enumerate(parts):
+                file_of[offsets[k] : offsets[k + 1]] = paths.index(part.table.path)
+                for positions, severity in part.flags:
+                    if severity in flagged:
+                        flagged[severity].append(positions + offsets[k])
+            errors, warnings = (
+                np.bincount(np.concatenate(flagged[sev]), minlength=total) if flagged[sev] else np.zeros(total, dtype=np.int64)
+                for sev in (int(Severity.ERROR), int(Severity.WARNING))
+            )
+            dual = np.concatenate([p.dual for p in parts])
+            learner = (id_idx >= 0) & ~dual
+            width = int(id_idx.max()) + 2
+            for k, path in enumerate(paths):
+                sel = file_of == k
+                files[path]["dual"] = int((dual & sel).sum())
+                files[path]["learners"] = int(len(_uniq(id_idx[sel & learner])))
+            org_idx, org_codes = _encode(org)
             slot = np.where(org_idx < 0, len(org_codes), org_idx)
-            names = org_codes + [None]
-            for k in np.unique(slot).tolist():
-                sel = slot == k
-                code = names[k] or ""
-                o = orgs.setdefault(code, {"org_code": code or None, "org_name": org_names.get(code), "rows": 0, "dual": 0, "learners": set(), "errors": 0, "warnings": 0})
-                o["rows"] += int(sel.sum())
-                o["dual"] += int((sel & part.dual).sum())
-                o["errors"] += int(errors[sel].sum())
-                o["warnings"] += int(warnings[sel].sum())
-                o["learners"].update(id_codes[i] for i in np.unique(id_idx[sel & main & (id_idx >= 0)]).tolist())
-        for path, ids in learners_by_file.items():
-            files[path]["learners"] = len(ids)
+            n_slots = len(org_codes) + 1
+            rows_n = np.bincount(slot, minlength=n_slots)
+            dual_n = np.bincount(slot, weights=dual, minlength=n_slots)
+            err_n = np.bincount(slot, weights=errors, minlength=n_slots)
+            warn_n = np.bincount(slot, weights=warnings, minlength=n_slots)
+            pairs = _uniq(slot[learner] * width + id_idx[learner])
+            learners_n = np.bincount(pairs // width, minlength=n_slots)
+            for k, code in enumerate([*org_codes, None]):
+                if rows_n[k] == 0:
+                    continue
+                orgs[code or ""] = {
+                    "org_code": code, "org_name": org_names.get(code), "rows": int(rows_n[k]), "dual": int(dual_n[k]),
+                    "learners": int(learners_n[k]), "errors": int(err_n[k]), "warnings": int(warn_n[k]),
+                }
         institutions = []
         for code in sorted(orgs):
             o = orgs[code]
-            institutions.append({**o, "learners": len(o["learners"])})
+            institutions.append(o)
         file_rows = [[f["path"], f["rows"], f["dual"], f["learners"], f["errors"], f["warnings"]] for f in files.values()]
         org_rows = [[i["org_code"] or "（未填）", i["org_name"] or "", i["rows"], i["dual"], i["learners"], i["errors"], i["warnings"]] for i in institutions]
         tables = [
@@ -818,4 +853,4 @@ def _num(value: float) -> str:
 
 
 __all__ = ["OutcomeOptions", "check_outcomes", "check_outcomes_file", "phone_keys"]
-_ = re  # re is used by type checkers' view of fastread patterns
+

@@ -66,10 +66,13 @@ def to_json(report: Report, lang: str) -> str:
 def to_csv(report: Report, lang: str) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # The csv module does not quote a lone carriage return when lines end in "\n"; such rows are quoted whole.
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(FINDING_KEYS)
     for f in ordered_findings(report):
         d = f.to_dict(lang)
-        writer.writerow([escape_formula("" if d[k] is None else str(d[k])) for k in FINDING_KEYS])
+        values = [escape_formula("" if d[k] is None else str(d[k])) for k in FINDING_KEYS]
+        (quoted if any("\r" in v for v in values) else writer).writerow(values)
     return buf.getvalue()
 
 

@@ -292,6 +292,15 @@ def check_zip(path: Path, display: str) -> None:
     with path.open("rb") as fh:
         for info in infos:
             _check_part(fh, size, info, display)
+    # Only now that every part is known to be harmless: a workbook without any worksheet part.
+    if not any("worksheets/" in n for n in names):
+        with zipfile.ZipFile(path) as zf:
+            types = zf.read(next(i for i in infos if i.filename.lower() == "[content_types].xml")) if "[content_types].xml" in names else b""
+        if b"spreadsheetml.worksheet+xml" not in types:
+            raise _unreadable(
+                f"{display}：工作簿里没有可读取的工作表（可能只有图表页）。请把数据放在普通工作表中另存后再检查。",
+                f"{display}: the workbook has no worksheet to read (perhaps only chart sheets); put the data on an ordinary worksheet, save and check again.",
+            )
 
 
 def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:

@@ -109,16 +109,21 @@ class Input:
     grid: WorkbookGrid | None = None
 
 
-def read_inputs(paths: Iterable[str | Path], accept: tuple[str, ...], expected_zh: str, expected_en: str) -> list[Input]:
-    """Read every input; an unreadable file or one of another kind becomes a finding on its result."""
-    from zjcredit.validate import unreadable_result
-
+def discover_inputs(paths: Iterable[str | Path]) -> list[Source]:
+    """The input files under ``paths``; none at all is a usage error."""
     sources = discover(list(paths))
     if not sources:
         raise UsageError(
             "在给定的路径中没有找到任何 .xlsx、.xls 或 .csv 文件。",
             "No .xlsx, .xls or .csv file was found under the given paths.",
         )
+    return sources
+
+
+def read_inputs(sources: list[Source], accept: tuple[str, ...], expected_zh: str, expected_en: str) -> list[Input]:
+    """Read every input; an unreadable file or one of another kind becomes a finding on its result."""
+    from zjcredit.validate import unreadable_result
+
     inputs: list[Input] = []
     for source in sources:
         try:
@@ -236,12 +241,6 @@ def project_key(org_code: str | None, org_name: str | None, project_name: str | 
     return (org_code_key(org_code) or "name:" + name_key(org_name), name_key(project_name))
 
 
-def place_text(value: Any) -> str:
-    if value is None:
-        return ""
-    return f"{value.sheet}!{value.cell}" if getattr(value, "sheet", None) else str(value)
-
-
 def number_or_text(raw: Any) -> Any:
     """A number cell written as a number (int when whole); what cannot be read stays as its text."""
     n = parse_number(raw)
@@ -330,7 +329,6 @@ def _error_note(item: Item) -> str:
 class Region:
     city: str | None = None  # full names: 杭州市, 西湖区
     county: str | None = None
-    text: str | None = None  # what --region said, when given
 
 
 def region_from_option(text: str) -> Region:
@@ -338,12 +336,12 @@ def region_from_option(text: str) -> Region:
     if place.city is None and place.county is None:
         county = divisions.county_by_name(text)
         if county is not None:
-            return Region(county.city_name, county.name, text)
+            return Region(county.city_name, county.name)
         raise UsageError(
             f"--region “{text}” 中找不到浙江省的市或县（市、区）。请写成“杭州市西湖区”或“杭州市”这样的形式。",
             f"--region '{text}' names no Zhejiang city or county; write it like 杭州市西湖区 or 杭州市.",
         )
-    return Region(place.city, place.county, text)
+    return Region(place.city, place.county)
 
 
 def region_from_items(items: list[Item]) -> tuple[Region, tuple[str, str, str, str] | None]:
@@ -432,8 +430,9 @@ def build_summary(
     output = Path(output)
     fill_date = _parse_date_option(date)
     chosen_region = region_from_option(region) if region else None
-    inputs = read_inputs(paths, ("annex2",), KIND_ZH["annex2"], KIND_EN["annex2"])
-    check_target(output, force, [inp.source.path for inp in inputs])
+    sources = discover_inputs(paths)
+    check_target(output, force, [s.path for s in sources])
+    inputs = read_inputs(sources, ("annex2",), KIND_ZH["annex2"], KIND_EN["annex2"])
 
     report = Report("summary build")
     report.files.extend(inp.result for inp in inputs)
@@ -461,8 +460,9 @@ def build_summary(
 
     rows, duplicates = _rows(kept)
     report.extra.update({"projects": len(rows), "declarations": len(kept), "excluded": excluded, "duplicates": duplicates, "output": None})
+    report.extra["_tables"] = [_result_table(None, len(rows), len(kept), len(excluded))]
     if excluded:
-        report.extra["_tables"] = [excluded_table(excluded, "未汇总的申报表", "Declarations left out")]
+        report.extra["_tables"].append(excluded_table(excluded, "未汇总的申报表", "Declarations left out"))
     if not rows:
         report.extra["_exit"] = 2
         return report
@@ -478,9 +478,20 @@ def build_summary(
     _write(output, rows, chosen_region, filler_text, fill_date, force, [inp.source.path for inp in inputs])
     report.files.append(out_result)
     report.extra["output"] = str(output)
+    report.extra["_tables"][0] = _result_table(str(output), len(rows), len(kept), len(excluded))
     left_out = bool(excluded or duplicates) or any(inp.grid is None for inp in inputs) or any(it.all_errors for it in kept)
     report.extra["_exit"] = 1 if left_out else 0
     return report
+
+
+def _result_table(output: str | None, projects: int, declarations: int, excluded: int) -> dict[str, Any]:
+    return {
+        "title": "已生成申报汇总表" if output else "未生成汇总表：没有可汇总的申报表",
+        "title_en": "Summary written" if output else "No summary written: no declaration could be used",
+        "columns": ["输出文件", "项目数", "汇总的申报表", "未汇总的申报表"],
+        "columns_en": ["output", "projects", "declarations used", "declarations left out"],
+        "rows": [[output or "—", projects, declarations, excluded]],
+    }
 
 
 def _decl_position(item: Item) -> dict[str, Any]:

@@ -17,6 +17,9 @@ from typing import Any
 
 from zjcredit import divisions, schema, vocab
 from zjcredit.checks.common import COLUMN_MISSING, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, REQUIRED
+
+# phone-invalid is shared with the outcome sheets and registered there (a rule id is registered once).
+from zjcredit.checks.outcomes import PHONE_INVALID
 from zjcredit.divisions import Place
 from zjcredit.errors import UsageError
 from zjcredit.findings import FileResult, Finding, make, register
@@ -89,14 +92,6 @@ NUMBER_IMPLAUSIBLE = register(
     "'{field}' is {value}: {reason_en}; please check it.",
     title_zh="数字不合常理",
     title_en="implausible number",
-)
-PHONE_INVALID = register(
-    "phone-invalid",
-    "error",
-    "“{field}”“{value}”不是有效的电话号码。请填写 11 位手机号（如 13812345678）或带区号的座机（如 0571-89925320），单元格设为文本格式。",
-    "'{value}' in '{field}' is not a valid phone number; write an 11-digit mobile (13812345678) or a landline with area code (0571-89925320), in a text-formatted cell.",
-    title_zh="电话号码无效",
-    title_en="invalid phone number",
 )
 PHONE_AREA = register(
     "phone-area",
@@ -476,7 +471,7 @@ def check_annex2(source: Any, grid: WorkbookGrid, **options: Any) -> FileResult:
 
 # Annex 1 ------------------------------------------------------------------------------------------
 
-_REGION_RE = re.compile(r"^所在区域\s*[:：]?\s*(.*)$", re.S)
+_REGION_RE = re.compile(r"^所\s*在\s*区\s*域\s*[:：]?\s*(.*)$", re.S)
 _REGION_PLACEHOLDER_RE = re.compile(r"县?[（(]市[、,，]?区[）)]")
 
 
@@ -495,7 +490,7 @@ def _region(sheet: SheetGrid, above: int) -> tuple[str | None, str | None, int |
             text = clean_text(sheet.value(r, c))
             if not text:
                 continue
-            m = _REGION_RE.match(text.replace(" ", ""))
+            m = _REGION_RE.match(text)
             if m is None:
                 break  # only the first text of a line can be its label
             pieces = [m.group(1)]
@@ -504,7 +499,7 @@ def _region(sheet: SheetGrid, above: int) -> tuple[str | None, str | None, int |
                     t = clean_text(sheet.value(r, cc))
                     if t:
                         pieces.append(t)
-            joined = "".join(p.replace(" ", "") for p in pieces)
+            joined = "".join(pieces).strip()
             return joined, cell_ref(r, c), r + 1
     return None, None, None
 

@@ -1,0 +1,141 @@
+"""Property tests: normalisers never raise, and cell text round-trips through what zjcredit writes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zjcredit import divisions, idcard, normalize, output, schema
+
+CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.text(),
+    st.text(alphabet="0123456789０１２３.,-+年月日号人学时 　\u00a0xX", max_size=25),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(),
+    st.datetimes(),
+)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(CELL)
+def test_clean_text_never_raises(value: object) -> None:
+    out = normalize.clean_text(value)
+    assert out is None or (isinstance(out, str) and out == out.strip() and out)
+
+
+@FAST
+@given(CELL)
+def test_parse_number_never_raises(value: object) -> None:
+    out = normalize.parse_number(value)
+    assert out is None or isinstance(out, float)
+
+
+@FAST
+@given(CELL)
+def test_parse_date_never_raises(value: object) -> None:
+    out = normalize.parse_date(value)
+    assert out is None or isinstance(out, dt.date)
+
+
+@FAST
+@given(CELL)
+def test_phones_never_raise(value: object) -> None:
+    phone = normalize.normalize_phone(value)
+    assert phone is None or isinstance(phone, str)
+    assert normalize.phone_kind(phone) in (None, "mobile", "landline")
+    name, number = normalize.split_contact(value)
+    assert name is None or isinstance(name, str)
+    assert number is None or isinstance(number, str)
+
+
+@FAST
+@given(CELL)
+def test_check_id_never_raises(value: object) -> None:
+    result = idcard.check_id(value, today=dt.date(2024, 1, 1))
+    assert result.rule is None or isinstance(result.rule, str)
+    if result.rule is None:
+        assert result.number is not None and idcard.check_char(result.number[:17]) == result.number[17]
+
+
+@FAST
+@given(st.one_of(st.none(), st.text(), st.text(alphabet="杭州市西湖区县宁波鄞州温州 省市区县镇路号0123456789", max_size=30)))
+def test_resolve_address_never_raises(text: str | None) -> None:
+    place = divisions.resolve_address(text)
+    assert place is not None
+
+
+@FAST
+@given(CELL)
+def test_header_key_never_raises(value: object) -> None:
+    key = schema.header_key(value)
+    assert isinstance(key, str)
+    assert not re.search(r"\s", key)
+
+
+# Writing -------------------------------------------------------------------------------------------
+
+_X_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def excel_shows(stored: str) -> str:
+    """What Excel/WPS display for text stored in a cell: ``_xHHHH_`` escapes decoded (openpyxl does not)."""
+    return _X_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), stored)
+
+
+XML_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff"), max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(XML_TEXT, min_size=1, max_size=8))
+def test_xlsx_text_round_trips(texts: list[str]) -> None:
+    import openpyxl
+    import python_calamine as pc
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, text in enumerate(texts, start=1):
+        output.set_text(ws.cell(row=i, column=1), text)
+    buf = io.BytesIO()
+    wb.save(buf)
+    expected = [re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", t) for t in texts]  # XML cannot carry these
+
+    back = openpyxl.load_workbook(io.BytesIO(buf.getvalue())).active
+    for i, text in enumerate(expected, start=1):
+        cell = back.cell(row=i, column=1)
+        assert cell.data_type == "s" or cell.value is None
+        assert excel_shows(cell.value or "") == text
+
+    sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue())).get_sheet_by_index(0)
+    rows = sheet.to_python()
+    top, left = sheet.start or (0, 0)  # calamine's range starts at the first non-empty cell
+    got = [(rows[i - top][0] if left == 0 and 0 <= i - top < len(rows) and rows[i - top] else "") for i in range(len(expected))]
+    for text, value in zip(expected, got):
+        # calamine reads a cell of only white space as empty; everything else comes back exactly.
+        assert value == (text if text.strip() else value)
+        if text.strip():
+            assert value == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_findings_csv_is_identical_or_exactly_escaped(text: str) -> None:
+    from zjcredit import render
+    from zjcredit.checks.common import REQUIRED
+    from zjcredit.findings import FileResult, Report, make
+
+    report = Report("validate", [FileResult("a.xlsx", "annex1", 1, [make(REQUIRED, "a.xlsx", value=text)])])
+    rows = list(csv.reader(io.StringIO(render.to_csv(report, "zh"), newline="")))
+    value = rows[1][rows[0].index("value")]
+    if text.startswith(output.FORMULA_TRIGGERS):
+        assert value == "'" + text
+    else:
+        assert value == text
