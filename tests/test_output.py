@@ -251,3 +251,17 @@ def test_report_json_keeps_values_exact(tmp_path: Path) -> None:
 
     report = Report("validate", [FileResult("a.xlsx", "annex1", 1, [make(REQUIRED, "a.xlsx", value="=1+2")])])
     assert json.loads(render.to_json(report, "zh"))["findings"][0]["value"] == "=1+2"
+
+
+def test_outputs_get_ordinary_file_permissions(tmp_path):
+    import os
+    import stat
+
+    from zjcredit.output import write_text_atomic
+
+    old = os.umask(0o022)
+    try:
+        target = write_text_atomic(tmp_path / "report.json", "{}", force=False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -107,6 +107,7 @@ class IdColumn:
     lowercase_x: object  # numpy bool
     birth: object  # numpy datetime64[D], NaT when the birth date is unknown or invalid
     excel_candidate: object  # numpy bool: 18-19 digits of the form Excel stores numbers in (see excel_double)
+    all_digits: object  # numpy bool: 18 digits (no X), whatever the verdict
 
     def rule(self, i: int) -> str | None:
         c = int(self.code[i])  # type: ignore[index]
@@ -123,6 +124,35 @@ def excel_double(digits: str) -> bool:
         return int(f) == n and float(f"{f:.14e}") == f
     except (ValueError, OverflowError):
         return False
+
+
+def days_from_civil(year: object, month: object, day: object) -> object:
+    """Days since 1970-01-01 of proleptic Gregorian dates, element-wise on integer arrays."""
+    import numpy as np
+
+    y = np.asarray(year, dtype=np.int64) - (np.asarray(month) <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    mp = (np.asarray(month, dtype=np.int64) + 9) % 12
+    doy = (153 * mp + 2) // 5 + np.asarray(day, dtype=np.int64) - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(days: object) -> tuple[object, object, object]:
+    """(year, month, day) integer arrays of days since 1970-01-01."""
+    import numpy as np
+
+    z = np.asarray(days, dtype=np.int64) + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
 
 
 def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
@@ -152,52 +182,53 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
 
     fast = np.flatnonzero(valid & ascii_ & (blen == 18))
     slow_mask = valid.copy()
+    all_digits = np.zeros(n, dtype=bool)
     if len(fast):
-        t = trimmed
-        offsets = np.frombuffer(t.buffers()[1], dtype=np.int32)[t.offset : t.offset + n + 1]
-        data = np.frombuffer(t.buffers()[2], dtype=np.uint8)
-        mat = data[offsets[:-1][fast][:, None] + np.arange(18)]
-        digits = mat.astype(np.int16) - 48
-        body_ok = ((digits[:, :17] >= 0) & (digits[:, :17] <= 9)).all(axis=1)
+        offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[trimmed.offset : trimmed.offset + n + 1]
+        data = np.frombuffer(trimmed.buffers()[2], dtype=np.uint8)
+        starts = offsets[:-1][fast]
+        if len(fast) == n and int(offsets[-1] - offsets[0]) == 18 * n:
+            mat = data[offsets[0] : offsets[-1]].reshape(n, 18)  # every value 18 bytes: no gather needed
+        else:
+            mat = data[starts[:, None] + np.arange(18, dtype=np.int32)]
+        digits = mat - np.uint8(48)  # wraps around for anything below '0'
+        body_ok = (digits[:, :17] <= 9).all(axis=1)
         last = mat[:, 17]
-        last_ok = ((last >= 48) & (last <= 57)) | (last == 88) | (last == 120)
+        last_ok = (digits[:, 17] <= 9) | (last == 88) | (last == 120)
         ok = body_ok & last_ok
         rows = fast[ok]
         slow_mask[rows] = False
-        d = digits[ok]
+        d = digits[ok].astype(np.int64)
         last = last[ok]
         lowercase[rows] = last == 120
         province = d[:, 0] * 10 + d[:, 1]
         province_ok = np.isin(province, np.array([int(p) for p in divisions.PROVINCES]))
-        region6 = (d[:, :6] * np.array([100000, 10000, 1000, 100, 10, 1])).sum(axis=1)
+        region6 = d[:, :6] @ np.array([100000, 10000, 1000, 100, 10, 1], dtype=np.int64)
         zj_known = np.array(sorted(int(c) for c in (*divisions.counties(), *divisions.cities(), "330000")))
         region_ok = province_ok & ((province != 33) | np.isin(region6, zj_known))
-        year = (d[:, 6:10] * np.array([1000, 100, 10, 1])).sum(axis=1)
+        year = d[:, 6:10] @ np.array([1000, 100, 10, 1], dtype=np.int64)
         month = d[:, 10] * 10 + d[:, 11]
         day = d[:, 12] * 10 + d[:, 13]
         leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
         month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)] + ((month == 2) & leap)
         date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days) & (year >= 1)
-        born = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
-        good = np.flatnonzero(date_ok)
-        born[good] = (
-            (year[good] - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month[good] - 1).astype("timedelta64[M]")
-        ).astype("datetime64[D]") + (day[good] - 1).astype("timedelta64[D]")
+        born = np.where(date_ok, days_from_civil(year, month, day), np.iinfo(np.int64).min).astype("datetime64[D]")
         birth_ok = date_ok & (year >= 1900) & (born <= np.datetime64(today))
-        total = (d[:, :17] * np.array(WEIGHTS)).sum(axis=1) % 11
+        total = (d[:, :17] @ np.array(WEIGHTS, dtype=np.int64)) % 11
         expected = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)[total]
         check_ok = expected == np.where(last == 120, 88, last)
         c = np.where(~region_ok, _CODE["id-region"], np.where(~birth_ok, _CODE["id-birthdate"], np.where(~check_ok, _CODE["id-checksum"], 0)))
         code[rows] = c
         # As check_id: the birth date is known once the region passed and the date is real.
         birth[rows] = np.where(region_ok & date_ok, born, np.datetime64("NaT"))
+        numeric = (last != 88) & (last != 120)
+        all_digits[rows] = numeric
         # Cells that may have been numbers: all digits and exactly a float64 value (1 in 64 by chance),
         # then the 15-significant-digit test in Python on those few.
-        numeric_form = rows[(last != 88) & (last != 120) & (c != _CODE["id-region"])]
-        if len(numeric_form):
-            dd = digits[ok][(last != 88) & (last != 120) & (c != _CODE["id-region"])].astype(np.int64)
-            value = dd @ (10 ** np.arange(17, -1, -1, dtype=np.int64))
-            exact = numeric_form[value.astype(np.float64).astype(np.int64) == value]
+        form = numeric & (c != _CODE["id-region"])
+        if form.any():
+            value = d[form] @ (10 ** np.arange(17, -1, -1, dtype=np.int64))
+            exact = rows[form][value.astype(np.float64).astype(np.int64) == value]
             if len(exact):
                 texts = trimmed.take(pa.array(exact)).to_pylist()
                 candidate[exact] = [excel_double(s) for s in texts]
@@ -217,7 +248,8 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
             numbers.append(result.number if result.number is not None else (raw.strip() if isinstance(raw, str) else None))
             if result.number and len(result.number) in (18, 19) and result.number.isdigit():
                 candidate[i] = excel_double(result.number)
+                all_digits[i] = len(result.number) == 18
         mask = np.zeros(n, dtype=bool)
         mask[slow] = True
         normalized = pc.replace_with_mask(normalized, pa.array(mask), pa.array(numbers, type=pa.string()))
-    return IdColumn(normalized, code, lowercase, birth, candidate)
+    return IdColumn(normalized, code, lowercase, birth, candidate, all_digits)
