@@ -167,10 +167,14 @@ def sprinkle(rng: random.Random, data: list[list[object]], projects: list[Projec
             row[9] = rng.choice(("2019.13.01", "去年", "2035-01-01"))
         elif kind == "hours":
             row[7] = int(row[7]) * 10
-    # One phone number on a whole group of learners.
-    start = rng.randrange(max(1, len(data) - 10))
-    for row in data[start : start + 9]:
-        row[3] = "13800000000"
+    # One phone number on a dozen learners of one project (a clerk's own number typed for everyone).
+    start = rng.randrange(max(1, len(data) - 60))
+    seen: set[object] = set()
+    for row in data[start : start + 60]:
+        if row[2] not in seen and len(seen) < 12:
+            seen.add(row[2])
+        if row[2] in seen:
+            row[3] = "13800000000"
 
 
 # Writing xlsx as SpreadsheetML ------------------------------------------------------------------

@@ -291,10 +291,23 @@ def outcomes_check(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    phone_shared_project: Annotated[int, typer.Option("--phone-shared-project", min=2, help=T("同一项目中共用一个电话的学员达到此数即警告（phone-shared）。", "Warn when this many learners of one project share a phone (phone-shared)."))] = 5,
+    phone_shared_total: Annotated[int, typer.Option("--phone-shared-total", min=2, help=T("全部成果中共用一个电话的学员达到此数即警告。", "Warn when this many learners overall share a phone."))] = 8,
+    age_min: Annotated[int, typer.Option("--age-min", help=T("成人培训学员的最小年龄（age-implausible）。", "Youngest plausible age for adult training (age-implausible)."))] = 16,
+    age_max: Annotated[int, typer.Option("--age-max", help=T("学员的最大年龄。", "Oldest plausible age."))] = 90,
+    age_min_elderly: Annotated[int, typer.Option("--age-min-elderly", help=T("培训对象只有“老年群体”的项目，学员的最小年龄。", "Youngest plausible age in a project for 老年群体 only."))] = 50,
+    age_max_student: Annotated[int, typer.Option("--age-max-student", help=T("培训对象只有“在校学生”的项目，学员的最大年龄。", "Oldest plausible age in a project for 在校学生 only."))] = 30,
+    id_run: Annotated[int, typer.Option("--id-run", min=2, help=T("连续身份证号达到此数即警告（id-sequence）。", "Warn on runs of this many consecutive ID numbers (id-sequence)."))] = 5,
+    same_birthdate: Annotated[int, typer.Option("--same-birthdate", min=2, help=T("同一项目中同一出生日期的学员达到此数（且占该项目学员 10% 以上）即警告（birthdate-shared）。", "Warn when this many learners of a project (and at least 10 %) share a birth date (birthdate-shared)."))] = 5,
+    max_hours: Annotated[float, typer.Option("--max-hours", min=1, help=T("一个学员在一个期次内的学时上限（hours-per-learner）。", "Most hours one learner may be credited in one period (hours-per-learner)."))] = 200,
 ) -> None:
     from zjcredit.outcomes import check_outcomes
 
-    report = _guard(lang.value, check_outcomes, paths, catalog, progress=_progress(quiet, lang.value))
+    report = _guard(
+        lang.value, check_outcomes, paths, catalog, progress=_progress(quiet, lang.value),
+        phone_shared_project=phone_shared_project, phone_shared_total=phone_shared_total, age_min=age_min, age_max=age_max,
+        age_min_elderly=age_min_elderly, age_max_student=age_max_student, id_run=id_run, birthdate_shared=same_birthdate, max_hours=max_hours,
+    )
     emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
 
 

@@ -70,10 +70,21 @@ class OutcomeOptions:
 def check_outcomes(paths: Iterable[str | Path], catalogs: list[Path], progress: Callable[[str], None] | None = None, **options: Any) -> Report:
     """Check outcome sheets against the catalogs; cross-file screens run over all of them together."""
     opts = OutcomeOptions.from_kwargs(**options)
-    catalog = load_catalogs(list(catalogs)) if catalogs else None
+    sources = discover(list(paths))
     report = Report("outcomes check")
+    catalog: Any = None
+    if catalogs:
+        if all(Path(c).exists() for c in catalogs):
+            # The catalog is read on a second thread while the first sheet is read (both mostly in Rust).
+            from concurrent.futures import ThreadPoolExecutor
+
+            pool = ThreadPoolExecutor(max_workers=1)
+            catalog = pool.submit(load_catalogs, list(catalogs))
+            pool.shutdown(wait=False)
+        else:
+            catalog = load_catalogs(list(catalogs))  # says which file is missing
     checker = _Checker(catalog, opts)
-    for source in discover(list(paths)):
+    for source in sources:
         if progress:
             progress(source.display)
         report.files.append(checker.add(source))
@@ -198,7 +209,8 @@ class _Part:
     n: int
     id_key: pa.Array  # normalised ID, null when empty
     id_ok: np.ndarray  # valid ID (birth date usable)
-    id_digits: np.ndarray  # all-digit 18-character ID (valid or only the check digit wrong)
+    id_body: np.ndarray  # 17 digits and a check character (valid, or only the check character wrong)
+    id_digits: np.ndarray  # … and all 18 are digits
     birth: np.ndarray  # datetime64[D]
     name: pa.Array
     project: pa.Array
@@ -212,16 +224,30 @@ class _Part:
 
 
 class _Checker:
-    def __init__(self, catalog: Catalog | None, options: OutcomeOptions) -> None:
-        self.catalog = catalog if catalog is not None and catalog.projects else None
+    def __init__(self, catalog: Catalog | Any | None, options: OutcomeOptions) -> None:
+        self._pending = catalog if hasattr(catalog, "result") else None  # a Future of the catalog
+        self.catalog: Catalog | None = None
+        self.projects: dict[str | None, Any] = {}
+        self.courses: dict[str | None, Any] = {}
+        if self._pending is None:
+            self._use_catalog(catalog)
         self.options = options
         self.today = options.today or dt.date.today()
         self.parts: list[_Part] = []
         self.results: list[FileResult] = []
         self._global: tuple[list[_Part], np.ndarray, np.ndarray, pa.Array] | None = None
+
+    def _use_catalog(self, catalog: Catalog | None) -> None:
+        self.catalog = catalog if catalog is not None and catalog.projects else None
         cat = self.catalog
         self.projects = {_code(c): p for c, p in cat.projects.items()} if cat else {}
         self.courses = {_code(c): c_ for c, c_ in cat.courses.items()} if cat else {}
+
+    def _resolve(self) -> None:
+        """Wait for the catalog being read on the other thread (its errors surface here)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._use_catalog(pending.result())
 
     # Reading and row checks ---------------------------------------------------------------------------
 
@@ -231,9 +257,11 @@ class _Checker:
         try:
             tables = read_outcome_tables(source.path, source.display)
         except Unreadable as exc:
+            self._resolve()
             result = unreadable_result(source.display, exc, "outcomes")
             self.results.append(result)
             return result
+        self._resolve()
         result = FileResult(source.display, "outcomes", 0, [])
         self.results.append(result)
         if not tables:
@@ -286,7 +314,7 @@ class _Checker:
         col = {name: (table.data[name] if name in table.data else null) for name in OUTCOMES.names}
         part = _Part(
             table, result, n,
-            id_key=null, id_ok=np.zeros(n, bool), id_digits=np.zeros(n, bool), birth=np.full(n, np.datetime64("NaT"), "datetime64[D]"),
+            id_key=null, id_ok=np.zeros(n, bool), id_body=np.zeros(n, bool), id_digits=np.zeros(n, bool), birth=np.full(n, np.datetime64("NaT"), "datetime64[D]"),
             name=null, project=null, course=null, org=null, phone=null,
             hours=np.full(n, np.nan), date=np.full(n, np.datetime64("NaT"), "datetime64[D]"), dual=np.zeros(n, bool),
         )
@@ -300,7 +328,7 @@ class _Checker:
             if name not in table.data:
                 continue
             arr = table.data[name]
-            hashes = pc.fill_null(pc.match_substring(arr, "#"), False)
+            hashes = pc.fill_null(pc.starts_with(pc.utf8_ltrim_whitespace(arr), "#"), False)
             is_err = None
             if pc.any(hashes).as_py():
                 is_err = pc.fill_null(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors_set), False).to_numpy(zero_copy_only=False)
@@ -311,47 +339,19 @@ class _Checker:
                 missing = ~arr.is_valid().to_numpy(zero_copy_only=False)
                 emit(R.REQUIRED, name, np.flatnonzero(missing))
 
-        # Resident IDs.
+        # Resident IDs: the column kernel now; telling number cells from text (a scan of the sheet's
+        # XML, seconds at a million rows) runs on a second thread while the other columns are checked.
+        ids = probe = None
+        suspects = np.zeros(0, dtype=np.int64)
         if "身份证号" in table.data:
             ids = idcard.check_id_column(col["身份证号"], self.today)
-            code = ids.code.copy()
             suspects = np.flatnonzero(ids.excel_candidate)
-            if len(suspects):
-                numeric = table.numeric_cells("身份证号", suspects)
-                if numeric is None and table.format == "csv":
-                    numeric = np.zeros(len(suspects), dtype=bool)
-                if numeric is not None:
-                    code[suspects[numeric]] = idcard.ID_RULES.index("id-excel-number")
-            if table.format == "csv":
-                # Excel wrote a number cell it showed with 15 digits: the last three read 000.
-                broken = np.isin(code, [idcard.ID_RULES.index("id-checksum"), idcard.ID_RULES.index("id-birthdate")])
-                zeros = np.flatnonzero(broken & pc.fill_null(pc.match_substring_regex(ids.normalized, r"^\d{15}000$"), False).to_numpy(zero_copy_only=False))
-                code[zeros] = idcard.ID_RULES.index("id-excel-number")
-            norm = ids.normalized
-            for rule_index, rule_id in enumerate(idcard.ID_RULES):
-                if rule_id is None:
-                    continue
-                at = np.flatnonzero(code == rule_index)
-                if not len(at):
-                    continue
-                rule = F.RULES[rule_id]
-                if rule_id == "id-region":
-                    texts = norm.take(pa.array(at)).to_pylist()
-                    emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"region": (t[k] or "")[:6]})
-                elif rule_id == "id-birthdate":
-                    texts = norm.take(pa.array(at)).to_pylist()
-                    emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"birth": (t[k] or "")[6:14]})
-                elif rule_id == "id-checksum":
-                    texts = norm.take(pa.array(at)).to_pylist()
-                    emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"expected": idcard.check_char(t[k][:17])})
-                else:
-                    emit(rule, "身份证号", at)
-            emit(R.ID_LOWERCASE_X, "身份证号", np.flatnonzero(ids.lowercase_x & (code == 0)))
-            part.id_key = norm
-            part.id_ok = code == 0
-            part.id_digits = (code == 0) | (code == idcard.ID_RULES.index("id-checksum"))
-            part.id_digits &= pc.fill_null(pc.match_substring_regex(norm, r"^\d{18}$"), False).to_numpy(zero_copy_only=False)
-            part.birth = np.where(part.id_ok, ids.birth, np.datetime64("NaT"))
+            if len(suspects) and table.probe is not None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                pool = ThreadPoolExecutor(max_workers=1)
+                probe = pool.submit(table.numeric_cells, "身份证号", suspects)
+                pool.shutdown(wait=False)
 
         # Phones.
         if "联系电话" in table.data:
@@ -363,7 +363,7 @@ class _Checker:
         # Names and codes: normalised once per distinct value.
         if "姓名" in table.data:
             # Names are nearly all distinct: fold spaces column-wise, not per value.
-            part.name = pc.replace_substring_regex(pc.utf8_trim_whitespace(col["姓名"]), r"[\s\x{3000}]+", "")
+            part.name = pc.replace_substring(pc.replace_substring(pc.utf8_trim_whitespace(col["姓名"]), " ", ""), "\u3000", "")
         for name, attr in (("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
             if name in table.data:
                 idx, distinct = _encode(col[name])
@@ -396,9 +396,51 @@ class _Checker:
         if "备注" in table.data:
             part.dual = pc.fill_null(pc.match_substring(table.data["备注"], DUAL_MARK), False).to_numpy(zero_copy_only=False)
 
+        if ids is not None:
+            self._check_ids(part, table, ids, suspects, probe, emit)
+
         if self.catalog is not None:
             self._check_catalog(part, emit)
         self.parts.append(part)
+
+    def _check_ids(self, part: _Part, table: OutcomeTable, ids: idcard.IdColumn, suspects: np.ndarray, probe: Any, emit: Callable[..., None]) -> None:
+        code = ids.code.copy()
+        if len(suspects):
+            numeric = probe.result() if probe is not None else None
+            if numeric is None and table.format == "csv":
+                numeric = np.zeros(len(suspects), dtype=bool)
+            if numeric is not None:
+                code[suspects[numeric]] = idcard.ID_RULES.index("id-excel-number")
+        if table.format == "csv":
+            # Excel wrote a number cell it showed with 15 digits: the last three read 000.
+            broken = np.isin(code, [idcard.ID_RULES.index("id-checksum"), idcard.ID_RULES.index("id-birthdate")])
+            zeros = np.flatnonzero(broken & pc.fill_null(pc.match_substring_regex(ids.normalized, r"^\d{15}000$"), False).to_numpy(zero_copy_only=False))
+            code[zeros] = idcard.ID_RULES.index("id-excel-number")
+        norm = ids.normalized
+        for rule_index, rule_id in enumerate(idcard.ID_RULES):
+            if rule_id is None:
+                continue
+            at = np.flatnonzero(code == rule_index)
+            if not len(at):
+                continue
+            rule = F.RULES[rule_id]
+            if rule_id == "id-region":
+                texts = norm.take(pa.array(at)).to_pylist()
+                emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"region": (t[k] or "")[:6]})
+            elif rule_id == "id-birthdate":
+                texts = norm.take(pa.array(at)).to_pylist()
+                emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"birth": (t[k] or "")[6:14]})
+            elif rule_id == "id-checksum":
+                texts = norm.take(pa.array(at)).to_pylist()
+                emit(rule, "身份证号", at, per_row=lambda k, t=texts: {"expected": idcard.check_char(t[k][:17])})
+            else:
+                emit(rule, "身份证号", at)
+        emit(R.ID_LOWERCASE_X, "身份证号", np.flatnonzero(ids.lowercase_x & (code == 0)))
+        part.id_key = norm
+        part.id_ok = code == 0
+        part.id_body = (code == 0) | (code == idcard.ID_RULES.index("id-checksum"))
+        part.id_digits = part.id_body & ids.all_digits
+        part.birth = np.where(part.id_ok, ids.birth, np.datetime64("NaT"))
 
     def _check_catalog(self, part: _Part, emit: Callable[..., None]) -> None:
         """Codes, institution, course hours and the period start against the catalog."""
@@ -475,6 +517,7 @@ class _Checker:
     # Screens across rows and files ------------------------------------------------------------------
 
     def finish(self) -> None:
+        self._resolve()
         parts = [p for p in self.parts if p.n]
         if not parts:
             return
@@ -493,7 +536,7 @@ class _Checker:
         proj_idx, proj_codes = _encode(cat("project"))
         course_idx, _ = _encode(cat("course"))
         phone_idx, phone_codes = _encode(cat("phone"))
-        id_ok, id_digits, birth = stack("id_ok"), stack("id_digits"), stack("birth")
+        id_ok, id_body, id_digits, birth = stack("id_ok"), stack("id_body"), stack("id_digits"), stack("birth")
         hours, date = stack("hours"), stack("date")
 
         def locate(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -524,7 +567,7 @@ class _Checker:
         self._duplicates(id_idx, course_idx, name_idx, name_codes, id_codes, cat("course"), emit, where)
         self._phone_shared(phone_idx, phone_codes, proj_idx, proj_codes, id_idx, emit)
         self._ages(proj_idx, proj_codes, id_ok, birth, date, emit)
-        self._id_runs(cat("id_key"), id_digits, emit)
+        self._id_runs(cat("id_key"), id_body, id_digits, emit)
         self._birthdates(proj_idx, proj_codes, id_idx, id_ok, birth, emit)
         self._hours(id_idx, id_codes, proj_idx, proj_codes, hours, date, emit)
         if self.catalog is not None:
@@ -600,16 +643,8 @@ class _Checker:
         usable = np.flatnonzero(id_ok & ~np.isnat(birth) & ~np.isnat(date))
         if not len(usable):
             return
-        b, d = birth[usable], date[usable]
-        by, dy = b.astype("datetime64[Y]").astype(np.int64), d.astype("datetime64[Y]").astype(np.int64)
-        b_md = (b - b.astype("datetime64[Y]").astype("datetime64[D]")).astype(np.int64)
-        d_md = (d - d.astype("datetime64[Y]").astype("datetime64[D]")).astype(np.int64)
-        # Month-day compared as (month, day) pairs, independent of leap years.
-        bm = b.astype("datetime64[M]").astype(np.int64) % 12
-        dm = d.astype("datetime64[M]").astype(np.int64) % 12
-        bd = (b - b.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-        dd = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-        del b_md, d_md
+        by, bm, bd = idcard.civil_from_days(birth[usable].astype(np.int64))
+        dy, dm, dd = idcard.civil_from_days(date[usable].astype(np.int64))
         age = dy - by - ((dm < bm) | ((dm == bm) & (dd < bd)))
         # Bounds per project: 0 = adult, 1 = elderly only, 2 = students only / children's category, 3 = unknown.
         kinds = []
@@ -644,9 +679,9 @@ class _Checker:
 
         emit(R.AGE_IMPLAUSIBLE, "身份证号", at, per_row=params)
 
-    def _id_runs(self, ids: pa.Array, id_digits: np.ndarray, emit) -> None:  # type: ignore[no-untyped-def]
+    def _id_runs(self, ids: pa.Array, id_body: np.ndarray, id_digits: np.ndarray, emit) -> None:  # type: ignore[no-untyped-def]
         need = self.options.id_run
-        at = np.flatnonzero(id_digits)
+        at = np.flatnonzero(id_body)
         if len(at) < need:
             return
         texts = ids.take(pa.array(at))
@@ -654,7 +689,8 @@ class _Checker:
         data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
         d = (data[offsets[:-1][:, None] + np.arange(18)] - 48).astype(np.int64)
         first17 = d[:, :17] @ (10 ** np.arange(16, -1, -1, dtype=np.int64))
-        full = first17 * 10 + d[:, 17]
+        # Whole 18-digit numbers (drag-filled cells); an ID ending in X takes no part.
+        full = np.where(id_digits[at], first17 * 10 + d[:, 17], -2 * np.arange(len(at), dtype=np.int64) - 2)
         flagged = np.zeros(len(at), dtype=bool)
         info: dict[int, tuple[int, int, int, bool]] = {}
         for values, is_full in ((first17, False), (full, True)):
@@ -723,8 +759,7 @@ class _Checker:
         proj_period = np.array([_period_key(self.projects[c].period) if c in self.projects else 0 for c in proj_codes] + [0], dtype=np.int64)
         period = proj_period[np.where(proj_idx < 0, len(proj_codes), proj_idx)]
         dated = ~np.isnat(date)
-        year = np.where(dated, date.astype("datetime64[Y]").astype(np.int64) + 1970, 0)
-        month = np.where(dated, date.astype("datetime64[M]").astype(np.int64) % 12 + 1, 0)
+        year, month, _ = idcard.civil_from_days(np.where(dated, date.astype(np.int64), 0))
         from_date = np.where(dated, year * 10 + np.select([month <= 6, month <= 9], [1, 3], default=4), 0)
         period = np.where(period > 0, period, from_date)
         g = np.flatnonzero((id_idx >= 0) & (period > 0) & ~np.isnan(hours))

@@ -102,17 +102,15 @@ def visible(text: str | None) -> str:
     return s
 
 
-def _where(f: Finding) -> str:
-    parts = []
-    if f.sheet and f.cell:
-        parts.append(f"{f.sheet}!{f.cell}")
-    elif f.cell:
-        parts.append(f.cell)
-    elif f.row is not None:
-        parts.append(f"{f.sheet + '!' if f.sheet else ''}{f.row}")
-    elif f.sheet:
-        parts.append(f.sheet)
-    return "".join(parts)
+def _where(f: Finding, lang: str = "zh") -> str:
+    """sheet!cell, or the sheet and row when the finding has no single cell."""
+    prefix = f"{f.sheet}!" if f.sheet else ""
+    if f.cell:
+        return prefix + f.cell
+    if f.row is not None:
+        row = f"row {f.row}" if lang == "en" else f"第 {f.row} 行"
+        return f"{f.sheet} {row}" if f.sheet else row
+    return f.sheet or ""
 
 
 def _groups(findings: list[Finding]) -> list[list[Finding]]:
@@ -160,7 +158,7 @@ def render_table(report: Report, lang: str, console: Any, quiet: bool = False) -
             for group in _groups(findings):
                 f = group[0]
                 message = f.message(lang)
-                where = _where(f)
+                where = _where(f, lang)
                 if len(group) > 1:
                     rows = [g.row for g in group if g.row is not None]
                     shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN_IN_GROUP])

@@ -1,0 +1,62 @@
+"""The README documents every command, option and rule, and its quick start is what CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import typer.main
+
+from zjcredit.checks import load_all_rules
+from zjcredit.cli import app
+from zjcredit.findings import RULES
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name, cmd in group.commands.items():
+        full = f"{prefix} {name}".strip()
+        if isinstance(cmd, click.Group):
+            out.extend(_commands(cmd, full))
+        else:
+            out.append((full, cmd))
+    return out
+
+
+COMMANDS = _commands(typer.main.get_command(app))  # type: ignore[arg-type]
+
+
+def test_every_command_is_documented():
+    for name, _ in COMMANDS:
+        assert f"zjcredit {name}" in README, name
+
+
+def test_every_option_is_documented():
+    for name, cmd in COMMANDS:
+        for param in cmd.params:
+            if isinstance(param, click.Option):
+                longest = max(param.opts, key=len)
+                if longest == "--help":
+                    continue
+                assert longest in README, f"{name}: {longest}"
+
+
+def test_every_rule_is_documented():
+    load_all_rules()
+    assert len(RULES) > 40
+    for rule_id in RULES:
+        assert f"`{rule_id}`" in README, rule_id
+
+
+def test_quick_start_has_two_commands_and_ci_runs_them():
+    block = re.search(r"## 快速开始.*?```bash\n(.*?)```", README, re.S)
+    assert block, "quick start block"
+    commands = [line for line in block.group(1).splitlines() if line.strip()]
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install -e '.[test]'" in commands[1] and "pip install -e '.[test]'" in ci
+    assert "pytest" in commands[1] and "pytest" in ci

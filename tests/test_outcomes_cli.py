@@ -1,0 +1,99 @@
+"""`zjcredit outcomes check` and `zjcredit validate --kind outcomes` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from test_outcomes import HEAD, build_catalog, clean_rows, good_row, write_sheet
+from zjcredit.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = runner.invoke(app, list(args))
+    return result.exit_code, (json.loads(result.stdout) if result.stdout.strip().startswith("{") else {"text": result.stdout + result.stderr})
+
+
+def test_clean_sheet_exit_0_and_json(tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path / "成果.xlsx", clean_rows())
+    cat = build_catalog(tmp_path / "目录.xlsx")
+    code, doc = _run("outcomes", "check", str(sheet), "--catalog", str(cat))
+    assert code == 0
+    assert doc["command"] == "outcomes check"
+    assert doc["findings"] == []
+    assert doc["files"] == [{"path": str(sheet), "kind": "outcomes", "records": 18, "errors": 0, "warnings": 0}]
+    assert doc["dual_certificate_rows"] == 0
+    assert [i["org_code"] for i in doc["institutions"]] == ["ORG001", "ORG002"]
+
+
+def test_errors_exit_1_with_cells(tmp_path: Path) -> None:
+    rows = clean_rows()
+    rows[0][HEAD.index("项目编码")] = "330106-2019H1-099"
+    rows[0][HEAD.index("课程编码")] = "330106-2019H1-099-01"
+    sheet = write_sheet(tmp_path / "成果.xlsx", rows)
+    cat = build_catalog(tmp_path / "目录.xlsx")
+    code, doc = _run("outcomes", "check", str(sheet), "--catalog", str(cat), "--lang", "en")
+    assert code == 1
+    assert [(f["rule"], f["cell"], f["row"], f["field"], f["value"], f["sheet"]) for f in doc["findings"]] == [
+        ("project-unknown", "F2", 2, "项目编码", "330106-2019H1-099", "成果"),
+        ("course-unknown", "G2", 2, "课程编码", "330106-2019H1-099-01", "成果"),
+    ]
+    assert doc["findings"][0]["message"].startswith("Project code 330106-2019H1-099 is not in the catalog")
+
+
+def test_warnings_and_thresholds(tmp_path: Path) -> None:
+    rows = clean_rows()
+    for k in range(4):
+        rows[k][HEAD.index("联系电话")] = "13900000001"
+    sheet = write_sheet(tmp_path / "成果.xlsx", rows)
+    cat = build_catalog(tmp_path / "目录.xlsx")
+    code, doc = _run("outcomes", "check", str(sheet), "--catalog", str(cat))
+    assert code == 0 and doc["findings"] == []
+    code, doc = _run("outcomes", "check", str(sheet), "--catalog", str(cat), "--phone-shared-project", "4")
+    assert code == 0
+    assert [(f["rule"], f["cell"], f["severity"]) for f in doc["findings"]] == [("phone-shared", f"D{r}", "warning") for r in (2, 3, 4, 5)]
+    code, _ = _run("outcomes", "check", str(sheet), "--catalog", str(cat), "--phone-shared-project", "4", "--fail-on", "warning")
+    assert code == 1
+    code, doc = _run("outcomes", "check", str(sheet), "--catalog", str(cat), "--max-hours", "4")
+    assert {f["rule"] for f in doc["findings"]} == {"hours-per-learner"} and code == 0
+
+
+def test_unreadable_input_exit_2_and_missing_catalog(tmp_path: Path) -> None:
+    cat = build_catalog(tmp_path / "目录.xlsx")
+    (tmp_path / "坏.xlsx").write_bytes(b"garbage")
+    code, doc = _run("outcomes", "check", str(tmp_path / "坏.xlsx"), "--catalog", str(cat))
+    assert code == 2
+    assert [f["rule"] for f in doc["findings"]] == ["unreadable"]
+    sheet = write_sheet(tmp_path / "成果.xlsx", clean_rows())
+    code, doc = _run("outcomes", "check", str(sheet), "--catalog", str(tmp_path / "没有.xlsx"))
+    assert code == 2 and "没有.xlsx" in doc["text"]
+    code, doc = _run("outcomes", "check", str(sheet), "--catalog", str(sheet))  # not a catalog at all
+    assert code == 2 and "不是项目目录" in doc["text"]
+
+
+def test_folder_and_table_format(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    write_sheet(tmp_path / "in" / "a.xlsx", clean_rows())
+    write_sheet(tmp_path / "in" / "b.xlsx", [good_row(1)])  # a duplicate of a.xlsx row 3
+    cat = build_catalog(tmp_path / "目录.xlsx")
+    result = runner.invoke(app, ["outcomes", "check", str(tmp_path / "in"), "--catalog", str(cat), "--format", "table"])
+    assert result.exit_code == 1
+    assert "按文件汇总" in result.stdout and "按机构汇总" in result.stdout
+    assert result.stdout.index("按机构汇总") < result.stdout.index("[outcomes]")  # summary before the details
+    assert "ORG001" in result.stdout and "西湖成校" in result.stdout
+    assert "已在" in result.stdout and "错误 1，警告 0" in result.stdout
+
+
+def test_validate_kind_outcomes_without_catalog(tmp_path: Path) -> None:
+    rows = clean_rows()
+    rows[0][HEAD.index("身份证号")] = "123"
+    rows[1][HEAD.index("项目编码")] = "330106-2019H1-099"  # no catalog: not judged
+    sheet = write_sheet(tmp_path / "成果.xlsx", rows)
+    code, doc = _run("validate", str(sheet), "--kind", "outcomes")
+    assert code == 1
+    assert [(f["rule"], f["cell"]) for f in doc["findings"]] == [("id-length", "C2")]
+    assert doc["files"][0]["kind"] == "outcomes"
