@@ -279,14 +279,13 @@ def _annex2_candidates(items: list[Item], report_excluded: list[dict[str, Any]],
 
 def _annex1_candidates(inp: Input, report_excluded: list[dict[str, Any]], order_start: int) -> list[Candidate]:
     """Rows of an Annex 1 summary; a row with errors (or a file with file-level errors) is left out."""
-    from zjcredit.checks.declarations import annex1_rows, check_annex1
+    from zjcredit.checks.declarations import checked_annex1
 
     assert inp.grid is not None
-    checked = check_annex1(inp.source, inp.grid)
+    checked, tables, place = checked_annex1(inp.grid)
     inp.result.records = checked.records
     inp.result.findings.extend(checked.findings)
     path = inp.source.display
-    tables, place, _ = annex1_rows(inp.grid)
     place = place or divisions.Place()
     region_text = "".join(p for p in (place.city, place.county) if p) or None
     errors = [f for f in checked.findings if f.severity is Severity.ERROR]

@@ -296,7 +296,7 @@ class _Checker:
         letter = table.letter(where) if where else None
         rows = table.rows[positions]
         out = result.findings
-        for k, (pos, row, value) in enumerate(zip(positions.tolist(), rows.tolist(), values)):
+        for k, (row, value) in enumerate(zip(rows.tolist(), values)):
             extra = per_row(k) if per_row is not None else {}
             out.append(
                 F.make(rule, table.path, sheet=table.sheet, cell=f"{letter}{row}" if letter else None, row=row, field=name, value=value, **params, **extra)
@@ -444,7 +444,6 @@ class _Checker:
 
     def _check_catalog(self, part: _Part, emit: Callable[..., None]) -> None:
         """Codes, institution, course hours and the period start against the catalog."""
-        n = part.n
         p_idx, p_codes = _encode(part.project)
         c_idx, c_codes = _encode(part.course)
         known_p = np.array([c in self.projects for c in p_codes] + [True], dtype=bool)
@@ -503,7 +502,6 @@ class _Checker:
                 "project_code": p_codes[p_idx[early[k]]], "period": self.projects[p_codes[p_idx[early[k]]]].period,
             },
         )
-        del n
 
     def _period_start(self, code: str) -> np.datetime64:
         project = self.projects.get(code)
@@ -522,7 +520,6 @@ class _Checker:
         if not parts:
             return
         offsets = np.cumsum([0] + [p.n for p in parts])
-        total = int(offsets[-1])
 
         def cat(name: str) -> pa.Array:
             return pa.chunked_array([getattr(p, name) for p in parts], type=pa.string()).combine_chunks()
@@ -563,7 +560,6 @@ class _Checker:
                 row_params = None if per_row is None else (lambda k, sel=sel: per_row(int(sel[k])))
                 self._emit(part, part.table, part.result, rule, name, local[sel], per_row=row_params, **params)
 
-        o = self.options
         self._duplicates(id_idx, course_idx, name_idx, name_codes, id_codes, cat("course"), emit, where)
         self._phone_shared(phone_idx, phone_codes, proj_idx, proj_codes, id_idx, emit)
         self._ages(proj_idx, proj_codes, id_ok, birth, date, emit)
@@ -572,7 +568,6 @@ class _Checker:
         self._hours(id_idx, id_codes, proj_idx, proj_codes, hours, date, emit)
         if self.catalog is not None:
             self._scale(proj_idx, proj_codes, id_idx, emit)
-        del o
 
     def _duplicates(self, id_idx, course_idx, name_idx, name_codes, id_codes, courses, emit, where) -> None:  # type: ignore[no-untyped-def]
         # The same learner and course twice: every occurrence after the first.

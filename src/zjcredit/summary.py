@@ -172,18 +172,16 @@ def declaration_items(inp: Input, start: int = 0) -> list[Item]:
     Each form's errors are the ones its own checks give; an error tied to no form (a stray Excel error
     value, no form at all) counts against every form of the file.
     """
-    from zjcredit.checks.declarations import check_annex2, declaration_findings
-    from zjcredit.forms import read_annex2
+    from zjcredit.checks.declarations import checked_annex2
 
     assert inp.grid is not None
-    checked = check_annex2(inp.source, inp.grid)
+    checked, per_declaration = checked_annex2(inp.grid)
     inp.result.records = checked.records
     inp.result.findings.extend(checked.findings)
-    decls, _ = read_annex2(inp.grid)  # its findings are part of check_annex2's
-    own = [[f for f in declaration_findings(d, inp.grid.path) if f.severity is Severity.ERROR] for d in decls]
+    own = [[f for f in found if f.severity is Severity.ERROR] for _, found in per_declaration]
     claimed = {f for errors in own for f in errors}
     shared = [f for f in checked.findings if f.severity is Severity.ERROR and f not in claimed]
-    return [Item(decl, inp, own[i] + shared, start + i) for i, decl in enumerate(decls)]
+    return [Item(decl, inp, own[i] + shared, start + i) for i, (decl, _) in enumerate(per_declaration)]
 
 
 def name_key(text: str | None) -> str:

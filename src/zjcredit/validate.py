@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zjcredit.checks.common import KIND_UNKNOWN, UNREADABLE
+from zjcredit.checks.common import KIND_UNKNOWN, KIND_UNSUPPORTED, UNREADABLE
 from zjcredit.detect import detect_kind
 from zjcredit.findings import FileResult, Report, make
 from zjcredit.sources import Source, discover
@@ -21,8 +21,9 @@ CHECKERS: dict[str, str] = {
     "annex2": "zjcredit.checks.declarations:check_annex2",
     "catalog": "zjcredit.checks.catalog:check_catalog",
     "outcomes": "zjcredit.outcomes:check_outcomes_file",
-    "ledger": "zjcredit.ledger:check_ledger_file",
 }
+# Kinds that are recognised but have no checker in this version.
+UNSUPPORTED = {"ledger": ("过程性台账", "a process ledger")}
 # Kinds whose checker reads the file itself (large sheets take the fast column-wise path).
 STREAMED = frozenset({"outcomes"})
 
@@ -49,6 +50,9 @@ def check_source(source: Source, kind: str = "auto", progress: Callable[[str], N
             if detected is None:
                 return FileResult(source.display, None, 0, [make(KIND_UNKNOWN, source.display)])
             kind = detected
+        if kind in UNSUPPORTED:
+            zh, en = UNSUPPORTED[kind]
+            return FileResult(source.display, kind, 0, [make(KIND_UNSUPPORTED, source.display, kind_zh=zh, kind_en=en)])
         if progress:
             progress(source.display)
         if kind in STREAMED:

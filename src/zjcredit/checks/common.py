@@ -20,6 +20,14 @@ KIND_UNKNOWN = register(
     title_zh="无法识别表格类型",
     title_en="document kind not recognised",
 )
+KIND_UNSUPPORTED = register(
+    "kind-unsupported",
+    "error",
+    "这是{kind_zh}；本版本的 zjcredit 还不能检查这种表格。",
+    "This is {kind_en}; this version of zjcredit cannot check this kind of document yet.",
+    title_zh="暂不支持的表格类型",
+    title_en="document kind not supported yet",
+)
 HEADER_MISSING = register(
     "header-missing",
     "error",

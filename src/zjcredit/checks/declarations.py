@@ -456,17 +456,28 @@ def _grid_errors(grid: WorkbookGrid, covered: set[tuple[str | None, str]]) -> li
 
 def check_annex2(source: Any, grid: WorkbookGrid, **options: Any) -> FileResult:
     """Read every form of an Annex 2 workbook and check it; records = used project blocks."""
+    return checked_annex2(grid, **options)[0]
+
+
+def checked_annex2(grid: WorkbookGrid, **options: Any) -> tuple[FileResult, list[tuple[Declaration, list[Finding]]]]:
+    """The file's result (exactly what validate reports) and each declaration with its own findings.
+
+    Findings tied to no declaration (no form at all, a stray Excel error value) are in the file result only.
+    """
     path = grid.path
     declarations, findings = read_annex2(grid)
     records = 0
+    per_declaration: list[tuple[Declaration, list[Finding]]] = []
     for decl in declarations:
         records += len(decl.projects)
-        findings.extend(declaration_findings(decl, path, **options))
+        own = declaration_findings(decl, path, **options)
         if not decl.projects:
-            findings.append(make(NO_RECORDS, path, sheet=decl.sheet, row=decl.header.row))
+            own.append(make(NO_RECORDS, path, sheet=decl.sheet, row=decl.header.row))
+        per_declaration.append((decl, own))
+        findings.extend(own)
     covered = {(f.sheet, f.cell) for f in findings if f.rule == EXCEL_ERROR.id and f.cell}
     findings.extend(_grid_errors(grid, covered))
-    return FileResult(path, "annex2", records, findings)
+    return FileResult(path, "annex2", records, findings), per_declaration
 
 
 # Annex 1 ------------------------------------------------------------------------------------------
@@ -601,9 +612,14 @@ def _sequence(ctx: _Ctx, table: Table) -> None:
 
 def check_annex1(source: Any, grid: WorkbookGrid, **options: Any) -> FileResult:
     """Check an Annex 1 summary; records = data rows."""
+    return checked_annex1(grid, **options)[0]
+
+
+def checked_annex1(grid: WorkbookGrid, **options: Any) -> tuple[FileResult, list[tuple[str | None, Table]], Place | None]:
+    """The file's result (exactly what validate reports) with the tables and 所在区域 it was read from."""
     path = grid.path
     regex = org_code_regex(options)
-    tables, _place, findings = annex1_rows(grid)
+    tables, place, findings = annex1_rows(grid)
     records = 0
     for _sheet, table in tables:
         records += len(table.records)
@@ -624,4 +640,4 @@ def check_annex1(source: Any, grid: WorkbookGrid, **options: Any) -> FileResult:
             findings.append(make(NO_RECORDS, path, sheet=table.sheet, row=table.header_row))
     covered = {(f.sheet, f.cell) for f in findings if f.rule == EXCEL_ERROR.id and f.cell}
     findings.extend(_grid_errors(grid, covered))
-    return FileResult(path, "annex1", records, findings)
+    return FileResult(path, "annex1", records, findings), tables, place
