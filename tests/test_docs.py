@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
 import typer.main
 
 from zjcredit.checks import load_all_rules
@@ -16,18 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+def _commands(group, prefix: str = ""):
+    """(full name, command) for every leaf command (typer vendors click, so duck-type it)."""
     out = []
     for name, cmd in group.commands.items():
         full = f"{prefix} {name}".strip()
-        if isinstance(cmd, click.Group):
+        if hasattr(cmd, "commands"):
             out.extend(_commands(cmd, full))
         else:
             out.append((full, cmd))
     return out
 
 
-COMMANDS = _commands(typer.main.get_command(app))  # type: ignore[arg-type]
+COMMANDS = _commands(typer.main.get_command(app))
 
 
 def test_every_command_is_documented():
@@ -38,7 +38,7 @@ def test_every_command_is_documented():
 def test_every_option_is_documented():
     for name, cmd in COMMANDS:
         for param in cmd.params:
-            if isinstance(param, click.Option):
+            if getattr(param, "param_type_name", None) == "option":
                 longest = max(param.opts, key=len)
                 if longest == "--help":
                     continue

@@ -41,7 +41,7 @@ def build_catalog(path: Path, scale: int = 100) -> Path:
 
 def learner(k: int, age: int = 40) -> tuple[str, str, str]:
     """(name, ID, phone) of distinct, unremarkable learners: spread birth dates, scattered sequences."""
-    birth = dt.date(2019 - age, 1, 1) + dt.timedelta(days=(k * 37) % 300)
+    birth = dt.date(2019 - age, 1, 1) + dt.timedelta(days=(k * 37) % 3000)
     region = ("330106", "330102", "330108", "110101")[k % 4]
     return f"学员{k}", make_id(region, birth, (k * 97) % 900 + 11), f"1{3 + k % 7}{k:09d}"
 
@@ -411,6 +411,7 @@ def test_a_missing_code_repeated_5000_times_is_one_line_in_the_table(tmp_path: P
     rows = [good_row(k, **{"项目编码": "330106-2019H1-404", "课程编码": "330106-2019H1-404-01"}) for k in range(5000)]
     report = run(tmp_path, rows)
     assert len(found(report, "project-unknown")) == 5000
+    assert {f.rule for f in report.findings()} == {"project-unknown", "course-unknown"}
     buf = io.StringIO()
     render.render_table(report, "zh", Console(file=buf, width=200, no_color=True))
     text = buf.getvalue()

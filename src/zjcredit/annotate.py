@@ -270,21 +270,41 @@ def _list_rows(findings: Sequence[Finding], lang: str, csv_sheet: str | None) ->
 
 
 def _fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str | None, *, links: bool) -> None:
-    """Write the findings list into a normal worksheet: header, rows, autofilter, frozen pane."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+    """Write the findings list into a normal worksheet: header, rows, autofilter, frozen pane, and a
+    landscape page one sheet wide with the header on every printed page."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from zjcredit.templates import LINE_HEIGHT, ROW_PADDING, lines_needed
 
     headers = LIST_HEADERS[lang]
     header_row = 1
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="D9E1F2")
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for c, (text, width) in enumerate(zip(headers, LIST_WIDTHS), start=1):
         cell = ws.cell(row=header_row, column=c, value=text)
         cell.font = bold
         cell.fill = head_fill
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(c)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    message_width, value_width = LIST_WIDTHS[7], LIST_WIDTHS[8]
+    # One style per column, built on a detached cell and copied: assigning style objects cell by cell
+    # is slow in openpyxl, and the list can hold tens of thousands of rows.
+    protos = []
+    for c in range(1, len(headers) + 1):
+        scratch = Cell(ws)
+        scratch.border = border
+        scratch.alignment = wrap if c >= 8 else top
+        protos.append(scratch._style)
     limit = LIST_LIMIT
     r = header_row
     count = 0
@@ -295,8 +315,13 @@ def _fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str |
         r += 1
         count += 1
         for c, value in enumerate(values, start=1):
-            _put(ws.cell(row=r, column=c), value)
-        ws.cell(row=r, column=8).alignment = wrap
+            cell = ws.cell(row=r, column=c)
+            cell._style = copy(protos[c - 1])
+            _put(cell, value)
+        # Long messages and values wrap; the row is made as tall as they need (Excel does not re-measure).
+        lines = max(lines_needed(str(values[7] or ""), message_width), lines_needed(str(values[8] or ""), value_width))
+        if lines > 1:
+            ws.row_dimensions[r].height = lines * LINE_HEIGHT + ROW_PADDING
         ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=FILLS[f.severity])
         if links and values[1] in ws.parent.sheetnames and f.cell and parse_cell(f.cell):
             sheet = str(values[1]).replace("'", "''")
@@ -305,6 +330,13 @@ def _fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str |
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A{header_row}:{last}{max(r, header_row)}"
     ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
 
 
 def _write_list_only(fr: FileResult, tmp: Path, lang: str, note: str) -> None:

@@ -790,8 +790,8 @@ def catalog_workbook(
     _table_sheet(wb.create_sheet(CATALOG_COURSES.title_zh), CATALOG_COURSES, courses)
 
     ws = wb.create_sheet("说明")
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 80  # with A, fits a portrait A4 page; long lines wrap
     label = "第一、二季度合并" if period.endswith("H1") else ("第三季度" if period.endswith("Q3") else "第四季度")
     lines: list[tuple[str, Any]] = [
         ("目录", "季度培训项目目录（浙学银〔2019〕2号 三（一））"),
@@ -815,11 +815,19 @@ def catalog_workbook(
 
     for i, (key, value) in enumerate(lines, start=2):
         ws.cell(row=i, column=1, value=key).font = Font(bold=True)
+        ws.cell(row=i, column=1).alignment = Alignment(vertical="top")
         cell = ws.cell(row=i, column=2)
         set_text(cell, value)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
+    from zjcredit.templates import fit_row_heights
+
+    fit_row_heights(ws, 2, len(lines) + 1, columns=(2,))
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     props = wb.properties
     props.creator = "zjcredit"
     props.title = f"季度培训项目目录 {period}"
@@ -846,16 +854,23 @@ def _table_sheet(ws: Any, schema: TableSchema, rows: list[dict[str, Any]]) -> No
         ws.column_dimensions[get_column_letter(c)].width = f.width
     # One styled cell per column, copied: assigning style objects cell by cell is slow in openpyxl.
     styles = []
+    wrap = Alignment(wrap_text=True, vertical="center")
+    middle = Alignment(vertical="center")
     for c, f in enumerate(schema.fields, start=1):
         proto = ws.cell(row=2, column=c)
         proto.border = border
         proto.number_format = "@" if f.text_format else "General"
+        # Long 申报单位/项目名称 wrap instead of being cut at the next column; codes and numbers stay on one line.
+        proto.alignment = wrap if f.type in ("text", "category", "targets") else middle
         styles.append(copy(proto._style))
     for r, row in enumerate(rows, start=2):
         for c, f in enumerate(schema.fields, start=1):
             cell = ws.cell(row=r, column=c)
             cell._style = copy(styles[c - 1])
             set_text(cell, row.get(f.name))
+    from zjcredit.templates import fit_row_heights
+
+    fit_row_heights(ws, 2, len(rows) + 1)
     ws.freeze_panes = "A2"
     last = get_column_letter(len(schema.fields))
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"

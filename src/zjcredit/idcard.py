@@ -196,27 +196,33 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
         last = mat[:, 17]
         last_ok = (digits[:, 17] <= 9) | (last == 88) | (last == 120)
         ok = body_ok & last_ok
-        rows = fast[ok]
+        if ok.all():
+            rows, d = fast, digits
+        else:
+            rows, d = fast[ok], digits[ok]
+            last = last[ok]
         slow_mask[rows] = False
-        d = digits[ok].astype(np.int64)
-        last = last[ok]
         lowercase[rows] = last == 120
-        province = d[:, 0] * 10 + d[:, 1]
+        # Column by column in int32/int64: no n×18 int64 matrix.
+        col = [d[:, k].astype(np.int32) for k in range(17)]
+        province = col[0] * 10 + col[1]
         province_ok = np.isin(province, np.array([int(p) for p in divisions.PROVINCES]))
-        region6 = d[:, :6] @ np.array([100000, 10000, 1000, 100, 10, 1], dtype=np.int64)
+        region6 = province * 10000 + (col[2] * 1000 + col[3] * 100 + col[4] * 10 + col[5])
         zj_known = np.array(sorted(int(c) for c in (*divisions.counties(), *divisions.cities(), "330000")))
         region_ok = province_ok & ((province != 33) | np.isin(region6, zj_known))
-        year = d[:, 6:10] @ np.array([1000, 100, 10, 1], dtype=np.int64)
-        month = d[:, 10] * 10 + d[:, 11]
-        day = d[:, 12] * 10 + d[:, 13]
+        year = col[6] * 1000 + col[7] * 100 + col[8] * 10 + col[9]
+        month = col[10] * 10 + col[11]
+        day = col[12] * 10 + col[13]
         leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-        month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)] + ((month == 2) & leap)
+        month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)[np.clip(month, 0, 12)] + ((month == 2) & leap)
         date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days) & (year >= 1)
-        born = np.where(date_ok, days_from_civil(year, month, day), np.iinfo(np.int64).min).astype("datetime64[D]")
+        born = np.where(date_ok, days_from_civil(year, month, day), np.iinfo(np.int64).min).view("datetime64[D]")
         birth_ok = date_ok & (year >= 1900) & (born <= np.datetime64(today))
-        total = (d[:, :17] @ np.array(WEIGHTS, dtype=np.int64)) % 11
-        expected = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)[total]
-        check_ok = expected == np.where(last == 120, 88, last)
+        total = col[0] * WEIGHTS[0]
+        for k in range(1, 17):
+            total += col[k] * WEIGHTS[k]
+        expected = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)[total % 11]
+        check_ok = expected == np.where(last == 120, np.uint8(88), last)
         c = np.where(~region_ok, _CODE["id-region"], np.where(~birth_ok, _CODE["id-birthdate"], np.where(~check_ok, _CODE["id-checksum"], 0)))
         code[rows] = c
         # As check_id: the birth date is known once the region passed and the date is real.
@@ -225,9 +231,11 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
         all_digits[rows] = numeric
         # Cells that may have been numbers: all digits and exactly a float64 value (1 in 64 by chance),
         # then the 15-significant-digit test in Python on those few.
-        form = numeric & (c != _CODE["id-region"])
-        if form.any():
-            value = d[form] @ (10 ** np.arange(17, -1, -1, dtype=np.int64))
+        form = np.flatnonzero(numeric & (c != _CODE["id-region"]))
+        if len(form):
+            value = np.zeros(len(form), dtype=np.int64)
+            for k in range(18):
+                value = value * 10 + d[form, k]
             exact = rows[form][value.astype(np.float64).astype(np.int64) == value]
             if len(exact):
                 texts = trimmed.take(pa.array(exact)).to_pylist()

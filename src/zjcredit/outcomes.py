@@ -346,6 +346,11 @@ class _Checker:
         if "身份证号" in table.data:
             ids = idcard.check_id_column(col["身份证号"], self.today)
             suspects = np.flatnonzero(ids.excel_candidate)
+            # A text ID has the exact form of an Excel number about once in a thousand, so the cell types
+            # are only looked up when some such ID is also broken (Excel-mangled IDs almost all are);
+            # then every suspect is looked up in the same pass.
+            if not (ids.code[suspects] != 0).any():
+                suspects = suspects[:0]
             if len(suspects) and table.probe is not None:
                 from concurrent.futures import ThreadPoolExecutor
 
@@ -682,10 +687,12 @@ class _Checker:
         texts = ids.take(pa.array(at))
         offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + len(texts) + 1]
         data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
-        d = (data[offsets[:-1][:, None] + np.arange(18)] - 48).astype(np.int64)
-        first17 = d[:, :17] @ (10 ** np.arange(16, -1, -1, dtype=np.int64))
+        mat = data[offsets[:-1][:, None] + np.arange(18, dtype=np.int32)] - np.uint8(48)
+        first17 = np.zeros(len(at), dtype=np.int64)
+        for k in range(17):
+            first17 = first17 * 10 + mat[:, k]
         # Whole 18-digit numbers (drag-filled cells); an ID ending in X takes no part.
-        full = np.where(id_digits[at], first17 * 10 + d[:, 17], -2 * np.arange(len(at), dtype=np.int64) - 2)
+        full = np.where(id_digits[at], first17 * 10 + mat[:, 17], -2 * np.arange(len(at), dtype=np.int64) - 2)
         flagged = np.zeros(len(at), dtype=bool)
         info: dict[int, tuple[int, int, int, bool]] = {}
         for values, is_full in ((first17, False), (full, True)):

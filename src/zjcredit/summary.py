@@ -605,6 +605,7 @@ def summary_workbook(rows: list[Row], region: Region, filler: str | None, date: 
         head._style = copy(ws.cell(row=header, column=2)._style)
         head.value = NOTE_FIELD
         ws.column_dimensions[get_column_letter(last_col)].width = 40
+    templates.fit_row_heights(ws, start, last_row)  # long 申报单位/培训对象 wrap instead of spilling over
     ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
     _stats_sheet(wb, rows, region, date)
     return wb
@@ -681,7 +682,7 @@ def _stats_sheet(wb: Any, rows: list[Row], region: Region, date: dt.date) -> Non
     bold = Font(name="宋体", size=11, bold=True)
     body = Font(name="宋体", size=11)
     head_fill = PatternFill("solid", fgColor="D9E1F2")
-    for letter, width in zip("ABCD", (30, 10, 14, 12)):
+    for letter, width in zip("ABCD", (30, 10, 16, 12)):
         ws.column_dimensions[letter].width = width
 
     ws["A1"] = "申报项目统计"
@@ -691,6 +692,12 @@ def _stats_sheet(wb: Any, rows: list[Row], region: Region, date: dt.date) -> Non
     total_hours = sum(r.values["学时数"] for r in rows if isinstance(r.values["学时数"], (int, float)))
     set_text(ws["A2"], f"{where + '，' if where else ''}共 {len(rows)} 个项目，培训规模合计 {_tidy(total_scale)} 人，学时数合计 {_tidy(total_hours)}；统计日期 {date.isoformat()}。")
     ws["A2"].font = body
+    # The sentence is wider than the tables: wrap it over A:D instead of letting it run under the chart.
+    ws.merge_cells("A2:D2")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    from zjcredit.templates import LINE_HEIGHT, ROW_PADDING, lines_needed
+
+    ws.row_dimensions[2].height = lines_needed(str(ws["A2"].value), 66) * LINE_HEIGHT + ROW_PADDING
 
     r = 4
     first_table: tuple[int, int] | None = None
@@ -708,6 +715,8 @@ def _stats_sheet(wb: Any, rows: list[Row], region: Region, date: dt.date) -> Non
                 cell = ws.cell(row=r, column=c)
                 set_text(cell, v)
                 cell.font, cell.border = body, border
+                if c == 1:
+                    cell.alignment = Alignment(wrap_text=True, vertical="center")
         if first_table is None:
             first_table = (top, r)
         r += 1
@@ -721,17 +730,34 @@ def _stats_sheet(wb: Any, rows: list[Row], region: Region, date: dt.date) -> Non
 
     assert first_table is not None
     top, bottom = first_table
+    from openpyxl.chart.label import DataLabelList
+
     chart = BarChart()
     chart.type = "bar"  # horizontal bars: category names are long
     chart.style = 10
     chart.title = "各项目类别的项目数"
     chart.y_axis.title = "项目数"
-    chart.x_axis.title = "项目类别"
     chart.legend = None
     chart.x_axis.delete = False  # openpyxl 3.1 would otherwise hide both axes in Excel
     chart.y_axis.delete = False
     chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=bottom), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
-    chart.height = max(7.5, 1.0 * (bottom - top) + 3)
+    # Categories top to bottom in the table's order (a bar chart otherwise starts at the bottom), with
+    # the count axis kept below the bars; whole-number ticks and the count printed at each bar.
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.crosses = "max"
+    most = max((ws.cell(row=r, column=2).value or 0 for r in range(top + 1, bottom + 1)), default=0)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.majorUnit = max(1, -(-most // 8))
+    chart.y_axis.number_format = "0"
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False)
+    chart.gapWidth = 60
+    chart.height = max(7.5, 0.8 * (bottom - top) + 3)
     chart.width = 18
     ws.add_chart(chart, "F4")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4

@@ -34,7 +34,9 @@ GUIDE_SHEET = "填表说明"
 ANNEX1_ROWS = 30
 ANNEX2_INTRO_ROWS = 6
 ANNEX2_COURSE_ROWS = 5
+ANNEX2_WIDTHS = (20, 34, 14, 34)
 OUTCOME_ROWS = 200
+GUIDE_WIDTH = 90
 
 INTRO_LABEL = "培训项目介绍（培训目的、培训目标、培训对象及类型、培训内容、培训组织范围、培训规模、培训时间、培训地点等）"
 # Annex 2 fields that take a whole line of the form (value merged across the remaining columns).
@@ -127,13 +129,67 @@ class _Styles:
         self.label_fill = PatternFill("solid", fgColor="F2F2F2")
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        self.right = Alignment(horizontal="right", vertical="center")
         self.top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
+# Column widths are in Excel's character units (the width of "0" in the default 11 pt font, 7 px);
+# a CJK character in 11 pt 宋体/等线 is about 15 px, i.e. a little over two units.
+WIDE_UNITS = 2.1
+LINE_HEIGHT = 16.0  # points per wrapped line of 11 pt text (Noto/宋体/等线 all fit)
+ROW_PADDING = 4.0
+
+
+def text_units(text: str) -> float:
+    """How many column-width units ``text`` takes on one line (CJK and full-width characters count double)."""
+    import unicodedata
+
+    return sum(WIDE_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Lines a wrapped cell of ``width`` units needs for ``text`` (each paragraph wraps on its own)."""
+    usable = max(width - 1.5, 1.0)  # cell padding on both sides
+    if len(text) * WIDE_UNITS <= usable and "\n" not in text:
+        return 1  # fits even if every character is wide: no need to measure
+    total = 0
+    for para in text.split("\n"):
+        units = text_units(para)
+        total += max(1, -int(-units // usable))
+    return total
+
+
+def fit_row_heights(ws: Any, first: int, last: int, *, columns: Sequence[int] | None = None, min_lines: int = 2) -> None:
+    """Give rows ``first``..``last`` of ``ws`` an explicit height when a wrapped cell needs ``min_lines``
+    or more lines. Neither Excel nor LibreOffice re-measures rows of a file written by openpyxl, so
+    without this a long 申报单位 or message shows only its first line. Merged cells are skipped;
+    rows that fit on one line keep the default (automatic) height.
+    """
+    from openpyxl.utils import get_column_letter
+
+    default_width = ws.sheet_format.baseColWidth or 8
+    widths: dict[int, float] = {}
+    merged = {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)}
+    for r in range(first, last + 1):
+        lines = 1
+        for cell in ws[r]:
+            c = cell.column
+            if columns is not None and c not in columns:
+                continue
+            value = cell.value
+            if value is None or (r, c) in merged:
+                continue
+            if c not in widths:
+                widths[c] = ws.column_dimensions[get_column_letter(c)].width or default_width
+            lines = max(lines, lines_needed(str(value), widths[c]))
+        if lines >= min_lines:
+            ws.row_dimensions[r].height = round(lines * LINE_HEIGHT + ROW_PADDING, 1)
 
 
 def _value_cell(ws: Any, ref: str, st: _Styles, field: schema.Field | None = None, *, border: bool = True) -> Any:
     cell = ws[ref]
     cell.font = st.body_font
-    cell.alignment = st.left
+    cell.alignment = st.center if field is not None and field.type in ("int", "number") else st.left
     if border:
         cell.border = st.border
     if field is not None:
@@ -234,13 +290,18 @@ def _lists_sheet(wb: Any, fields: Sequence[str], st: _Styles) -> dict[str, str]:
 
 def _guide_sheet(wb: Any, title: str, lines: Sequence[str], st: _Styles) -> None:
     ws = wb.create_sheet(GUIDE_SHEET)
-    ws.column_dimensions["A"].width = 110
+    # One wrapped column that fits a portrait A4 page; each paragraph's row is as tall as its text.
+    ws.column_dimensions["A"].width = GUIDE_WIDTH
     ws["A1"] = title
     ws["A1"].font = st.title_font
+    ws.row_dimensions[1].height = 32
     for i, line in enumerate(lines, start=2):
         cell = ws.cell(row=i, column=1, value=line)
         cell.font = st.body_font
         cell.alignment = st.top_left
+    fit_row_heights(ws, 2, len(lines) + 1, min_lines=1)
+    ws.sheet_view.showGridLines = False
+    _print_setup(ws, landscape=False)
 
 
 def _common_guide() -> list[str]:
@@ -290,7 +351,7 @@ def _annex1(wb: Any, st: _Styles) -> None:
     dvs.add("填报时间", "C4")
     for row in (2, 3, 4):
         ws[f"A{row}"].font = st.label_font
-        ws[f"A{row}"].alignment = st.left
+        ws[f"A{row}"].alignment = st.right  # next to the blank it labels, as on a paper form
         ws.row_dimensions[row].height = 22
 
     header = 5
@@ -311,7 +372,7 @@ def _annex1(wb: Any, st: _Styles) -> None:
 
     ws.freeze_panes = f"A{header + 1}"
     ws.print_title_rows = f"{header}:{header}"
-    ws.print_area = f"A1:{get_column_letter(last)}{header + ANNEX1_ROWS}"
+    # No fixed print area: rows a county appends below the 30 prepared ones must print too.
     _print_setup(ws, landscape=True)
 
     _guide_sheet(
@@ -376,7 +437,8 @@ def _annex2(wb: Any, st: _Styles, projects: int) -> None:
     block_fields = [f for f in schema.ANNEX2_PROJECT if f.name not in ("项目名称", "培训项目介绍")]
     ranges = _lists_sheet(wb, [f.name for f in schema.ANNEX2_PROJECT], st)
     dvs = _Validations(ranges)
-    for letter, width in zip("ABCD", (16, 36, 16, 36)):
+    # Column A holds the widest label, “培训项目10：名称” in bold; the four columns fit a portrait A4 page.
+    for letter, width in zip("ABCD", ANNEX2_WIDTHS):
         ws.column_dimensions[letter].width = width
 
     _title(ws, "浙江省成人学校社会培训项目申报表", 4, st)
@@ -387,8 +449,13 @@ def _annex2(wb: Any, st: _Styles, projects: int) -> None:
 
     # The course table's header reads 学时 as on the notice (an accepted spelling of 课程学时).
     course_label, _, course_teacher = (f.name for f in schema.COURSE_FIELDS)
+    from openpyxl.worksheet.pagebreak import Break
+
     for n in range(1, projects + 1):
         row += 1  # a blank line between blocks
+        if n > 1:
+            # A block is about half a page: each one after the first starts a new printed page.
+            ws.row_breaks.append(Break(id=row - 1))
         # Block start: 培训项目N：名称 | project name (B:D)
         _label_cell(ws, f"A{row}", f"培训项目{n}：名称", st)
         ws[f"A{row}"].fill = st.header_fill
@@ -403,7 +470,7 @@ def _annex2(wb: Any, st: _Styles, projects: int) -> None:
         _label_cell(ws, f"A{row}", INTRO_LABEL, st)
         ws[f"A{row}"].alignment = st.left
         _merge(ws, f"A{row}:D{row}", st)
-        ws.row_dimensions[row].height = 32
+        ws.row_dimensions[row].height = 2 * LINE_HEIGHT + ROW_PADDING  # the label wraps to two lines
         row += 1
         _value_cell(ws, f"A{row}", st, project_fields["培训项目介绍"]).alignment = st.top_left
         _merge(ws, f"A{row}:D{row + ANNEX2_INTRO_ROWS - 1}", st)
@@ -415,12 +482,14 @@ def _annex2(wb: Any, st: _Styles, projects: int) -> None:
         _merge(ws, f"A{row}:B{row}", st)
         _label_cell(ws, f"C{row}", "学时", st)
         _label_cell(ws, f"D{row}", course_teacher, st)
+        ws.row_dimensions[row].height = 20
         row += 1
         for _ in range(ANNEX2_COURSE_ROWS):
             _value_cell(ws, f"A{row}", st)
             _merge(ws, f"A{row}:B{row}", st)
-            _value_cell(ws, f"C{row}", st)
+            _value_cell(ws, f"C{row}", st).alignment = st.center
             _value_cell(ws, f"D{row}", st)
+            ws.row_dimensions[row].height = 20
             row += 1
     dvs.apply(ws)
 

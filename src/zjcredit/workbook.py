@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,9 @@ class SheetGrid:
     def height(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def width(self) -> int:
+        # Cached: a grid is complete when built, and readers ask for the width once per row.
         return max((len(r) for r in self.rows), default=0)
 
     def value(self, row: int, col: int) -> Any:
