@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -317,8 +318,25 @@ def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
         raise _damaged(display, f"部件 {name} 超出文件末尾，文件被截断", f"part {name} runs past the end of the file; the file is truncated")
     fh.seek(start)
     scan = _PartScan(name, display)
+    chunks = _inflate(fh, info, display)
+    if info.compress_size < _THREAD_MIN_BYTES:
+        for block in chunks:
+            scan.feed(block)
+    else:
+        # zlib releases the GIL: inflate the next chunk in a thread while this one is scanned.
+        for block in _prefetch(chunks):
+            scan.feed(block)
+    scan.finish()
+
+
+# Parts smaller than this are inflated inline; larger ones overlap inflating and scanning.
+_THREAD_MIN_BYTES = 4 * MIB
+
+
+def _inflate(fh: Any, info: Any, display: str) -> Iterator[bytes]:
+    """The part's bytes, inflated chunk by chunk; refuses a part that yields more (or less) than it declares."""
+    name = info.filename
     left = info.compress_size
-    produced = 0
     if info.compress_type == 0:
         if info.compress_size != info.file_size:
             raise _damaged(display, f"部件 {name} 的大小不一致", f"part {name} has inconsistent sizes")
@@ -327,10 +345,10 @@ def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
             if not block:
                 raise _damaged(display, f"部件 {name} 读取不完整", f"part {name} ends early")
             left -= len(block)
-            scan.feed(block)
-        scan.finish()
+            yield block
         return
     inflater = zlib.decompressobj(-15)
+    produced = 0
     try:
         while left and not inflater.eof:
             block = fh.read(min(_IN_CHUNK, left))
@@ -349,12 +367,50 @@ def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
                         f"part {name} inflates to more than the {info.file_size:,} bytes it declares",
                     )
                 if out:
-                    scan.feed(out)
+                    yield out
     except zlib.error as exc:
         raise _damaged(display, f"部件 {name} 的压缩数据无效：{exc}", f"the compressed data of part {name} is invalid: {exc}") from None
     if not inflater.eof or produced != info.file_size:
         raise _damaged(display, f"部件 {name} 的数据不完整", f"part {name} is incomplete")
-    scan.finish()
+
+
+def _prefetch(chunks: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
+    """Run ``chunks`` in a worker thread, ``depth`` items ahead; its exceptions re-raise here."""
+    import queue
+    import threading
+
+    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(("end", None))
+        except BaseException as exc:  # handed to the consumer
+            q.put(("error", exc))
+
+    worker = threading.Thread(target=work, name="zjcredit-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = q.get()
+            if kind == "item":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        worker.join()
 
 
 class _PartScan:
@@ -381,13 +437,16 @@ class _PartScan:
             self.head += data[: MAX_PROLOG_BYTES + 16 - len(self.head)]
             self._check_prolog(final=False)
         if self.is_xml:
-            buf = self.tail + data
-            r, c = scan_cell_refs(buf)
+            padded = b"".join((self.tail, data, _PAD))  # one copy: overlap, chunk, and padding
+            n = len(padded) - len(_PAD)
+            r, c, with_ref = _scan_refs(padded, n)
             self.max_row = max(self.max_row, r)
             self.max_col = max(self.max_col, c)
-            self.tail = buf[-_REF_OVERLAP:]
+            self.tail = padded[n - _REF_OVERLAP : n]
             # Cells without an ``r`` attribute take the next column: a row of them widens the sheet too.
-            if data.count(b"<c ") != data.count(b'<c r="') or b"<c>" in data or b"<c/>" in data:
+            # Both counts cover the same bytes (overlap and chunk); a cell cut by the chunk's end only
+            # sends this chunk down the exact path below.
+            if padded.count(b"<c ", 0, n) != with_ref or b"<c>" in data or b"<c/>" in data:
                 widest, self.open_row_cells = widest_row(data, self.open_row_cells)
                 self.widest_row = max(self.widest_row, widest)
             self._check_grid()
@@ -490,36 +549,50 @@ def scan_cell_refs(buf: bytes) -> tuple[int, int]:
     counts (``dir="5400000"`` in a theme does not). A value with 4+ letters or 8+ digits is beyond
     Excel's grid and reads as just beyond it.
     """
+    return _scan_refs(buf + _PAD, len(buf))[:2]
+
+
+_PAD = bytes(16)
+
+
+def _scan_refs(padded: bytes, n: int) -> tuple[int, int, int]:
+    """:func:`scan_cell_refs` over the first ``n`` bytes of ``padded`` (which ends in 16 NUL bytes),
+    plus the number of ``<c r="`` cell openings seen."""
     import numpy as np
 
-    n = len(buf)
     if n < 4:
-        return 0, 0
+        return 0, 0, 0
     # Bytes past the end read as NUL (neither letter nor digit), so a reference cut by the buffer's end
     # reads smaller, never larger; the next buffer starts with the overlap and reads it whole.
-    a = np.frombuffer(buf + bytes(16 + (n % 2)), dtype=np.uint8)
-    m = (n // 2) * 2
-    # ``r=`` as one little-endian 16-bit word, at even and at odd offsets.
-    starts = np.concatenate([np.flatnonzero(a[:m].view("<u2") == 0x3D72) * 2, np.flatnonzero(a[1 : m + 1].view("<u2") == 0x3D72) * 2 + 1])
-    starts = starts[(a[starts + 2] == 0x22) & (starts > 0)]
+    a = np.frombuffer(padded, dtype=np.uint8)
+    # Positions of ``r="``: three aligned byte comparisons are several times faster than 16-bit views.
+    hit = a[: n - 2] == 0x72
+    hit &= a[1 : n - 1] == 0x3D
+    hit &= a[2:n] == 0x22
+    starts = np.flatnonzero(hit)
+    starts = starts[starts > 0]
     before = a[starts - 1]
     starts = starts[(before == 0x20) | (before == 0x09) | (before == 0x0A) | (before == 0x0D)]
     if starts.size == 0:
-        return 0, 0
-    windows = np.lib.stride_tricks.sliding_window_view(a, 12)
-    w = windows[starts + 3] | 0x20  # letters to lower case (the reader accepts both); digits unchanged
-    letters = [(w[:, j] >= 0x61) & (w[:, j] <= 0x7A) for j in range(4)]
-    run = letters[0].copy()
+        return 0, 0, 0
+    with_ref = int(np.count_nonzero((a[starts - 1] == 0x20) & (a[np.maximum(starts - 2, 0)] == 0x63) & (a[np.maximum(starts - 3, 0)] == 0x3C)))
+    # Letters of each reference (case-folded), then its digits; one gather per position keeps this
+    # to a few passes over the reference starts rather than a copy of every reference.
+    letters = [(a[starts + 3 + j] | 0x20) for j in range(4)]
+    run = (letters[0] >= 0x61) & (letters[0] <= 0x7A)
     nlet = run.astype(np.intp)
     for j in range(1, 4):
-        run &= letters[j]
+        run &= (letters[j] >= 0x61) & (letters[j] <= 0x7A)
         nlet += run
-    d = windows[starts + 3 + nlet]
-    run = (d[:, 0] >= 0x30) & (d[:, 0] <= 0x39)
-    ndig = run.astype(np.intp)
-    for j in range(1, 8):
-        run &= (d[:, j] >= 0x30) & (d[:, j] <= 0x39)
+    first_digit = starts + 3 + nlet
+    digits = []
+    run = np.ones(starts.size, dtype=bool)
+    ndig = np.zeros(starts.size, dtype=np.intp)
+    for j in range(8):
+        dj = a[first_digit + j]
+        run &= (dj >= 0x30) & (dj <= 0x39)
         ndig += run
+        digits.append(dj)
 
     most_letters = int(nlet.max())
     if most_letters >= 4:
@@ -527,23 +600,26 @@ def scan_cell_refs(buf: bytes) -> tuple[int, int]:
     elif most_letters == 0:
         max_col = 0
     else:
-        sel = w[nlet == most_letters, :most_letters].astype(np.int64) - 0x60
-        col = np.zeros(sel.shape[0], dtype=np.int64)
-        for j in range(most_letters):
-            col = col * 26 + sel[:, j]
-        max_col = int(col.max())
+        max_col = _largest(np.flatnonzero(nlet == most_letters), letters, most_letters, base=26, zero=0x60)
     most_digits = int(ndig.max())
     if most_digits >= 8:
         max_row = EXCEL_MAX_ROW + 1
     elif most_digits == 0:
         max_row = 0
     else:
-        sel = d[ndig == most_digits, :most_digits].astype(np.int64) - 0x30
-        row = np.zeros(sel.shape[0], dtype=np.int64)
-        for j in range(most_digits):
-            row = row * 10 + sel[:, j]
-        max_row = int(row.max())
-    return max_row, max_col
+        max_row = _largest(np.flatnonzero(ndig == most_digits), digits, most_digits, base=10, zero=0x30)
+    return max_row, max_col, with_ref
+
+
+def _largest(candidates: Any, places: list[Any], width: int, *, base: int, zero: int) -> int:
+    """The largest value among references of equal width: keep the largest leading symbol, then the next."""
+    value = 0
+    for j in range(width):
+        symbols = places[j][candidates]
+        top = symbols.max()
+        candidates = candidates[symbols == top]
+        value = value * base + int(top) - zero
+    return value
 
 
 def widest_row(data: bytes, open_cells: int) -> tuple[int, int]:
