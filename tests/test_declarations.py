@@ -191,7 +191,7 @@ def test_excel_error_in_a_value_and_anywhere_else(tmp_path):
 def test_course_hours_must_add_up(tmp_path):
     courses = {"A11": "课程名称", "B11": "学时", "C11": "授课教师", "A12": "茶艺基础", "B12": 16, "C12": "陈敏", "A13": "茶席设计", "B13": 8}
     result = check(write_form(tmp_path / "f.xlsx", courses))
-    assert rules(result) == [("course-hours-sum", "D7", 1, "学时数")]
+    assert rules(result) == [("course-hours-mismatch", "D7", 1, "学时数")]
     ok = check(write_form(tmp_path / "ok.xlsx", {**courses, "B13": 16}))
     assert ok.findings == []
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from zjcredit import divisions
 from zjcredit.catalog_data import catalog_tables
-from zjcredit.checks.common import COLUMN_MISSING, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, REQUIRED
+from zjcredit.checks.common import COLUMN_MISSING, COURSE_HOURS_MISMATCH, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, REQUIRED
 from zjcredit.findings import FileResult, Finding, make, register
 from zjcredit.normalize import compact, is_excel_error, parse_number
 from zjcredit.periods import is_period, parse_period
@@ -69,15 +69,6 @@ COURSE_CODE_MISMATCH = register(
     "Course code '{value}' does not match its project code '{project_code}'; it should start with it, e.g. {project_code}-01.",
     title_zh="课程编码与项目编码不一致",
     title_en="course code does not match its project",
-    documents=("catalog",),
-)
-COURSE_HOURS_MISMATCH = register(
-    "course-hours-mismatch",
-    "warning",
-    "项目“{name}”各门课程学时合计 {total}，与项目学时数 {value} 不一致。",
-    "The courses of project '{name}' add up to {total} hours, not the project's 学时数 {value}.",
-    title_zh="课程学时合计与项目学时数不符",
-    title_en="course hours do not add up",
     documents=("catalog",),
 )
 PROJECT_NO_COURSE = register(
@@ -244,7 +235,7 @@ def check_catalog(source: Any, grid: Any, **options: Any) -> FileResult:
             out.append(make(PROJECT_NO_COURSE, path, value=code, **_where(projects, rec, "项目编码")))
         elif hours is not None and abs(totals.get(code, 0.0) - hours) > HOURS_TOLERANCE:
             out.append(
-                make(COURSE_HOURS_MISMATCH, path, value=rec.get("学时数").raw, name=rec.text("项目名称") or code, total=_num(totals.get(code, 0.0)), **where)
+                make(COURSE_HOURS_MISMATCH, path, value=rec.get("学时数").raw, title=rec.text("项目名称") or code, total=_num(totals.get(code, 0.0)), **where)
             )
     return result
 

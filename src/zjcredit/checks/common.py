@@ -68,3 +68,19 @@ NO_RECORDS = register(
     title_zh="没有数据",
     title_en="no data rows",
 )
+PHONE_INVALID = register(
+    "phone-invalid",
+    "error",
+    "联系电话“{value}”不是有效的号码：手机号为 1[3-9] 开头的 11 位数字，固定电话为区号加 7–8 位号码（如 0571-89925320）。",
+    "Phone '{value}' is not a valid number: a mobile has 11 digits starting 1[3-9], a landline an area code and 7–8 digits (e.g. 0571-89925320).",
+    title_zh="联系电话无效",
+    title_en="phone number invalid",
+)
+COURSE_HOURS_MISMATCH = register(
+    "course-hours-mismatch",
+    "warning",
+    "项目“{title}”各门课程学时合计 {total}，与项目学时数 {value} 不一致。请核对课程表或学时数。",
+    "The courses of project '{title}' add up to {total} hours, not the project's 学时数 {value}; check the course table or 学时数.",
+    title_zh="课程学时合计与项目学时数不符",
+    title_en="course hours do not add up",
+)

@@ -16,10 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from zjcredit import divisions, schema, vocab
-from zjcredit.checks.common import COLUMN_MISSING, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, REQUIRED
+from zjcredit.checks.common import COLUMN_MISSING, COURSE_HOURS_MISMATCH, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, PHONE_INVALID, REQUIRED
 
 # phone-invalid is shared with the outcome sheets and registered there (a rule id is registered once).
-from zjcredit.checks.outcomes import PHONE_INVALID
 from zjcredit.divisions import Place
 from zjcredit.errors import UsageError
 from zjcredit.findings import FileResult, Finding, make, register
@@ -148,14 +147,6 @@ CONTACT_INVALID = register(
     "Contact '{value}' {what_en}; write 'name phone', e.g. 张三 13812345678.",
     title_zh="联系人（电话）不完整",
     title_en="incomplete contact",
-)
-COURSE_HOURS_SUM = register(
-    "course-hours-sum",
-    "warning",
-    "课程学时合计 {total}，与本项目的学时数 {hours} 不一致。请核对课程表或学时数。",
-    "The courses add up to {total} study hours but the project's 学时数 is {hours}; check the course table or 学时数.",
-    title_zh="课程学时合计与学时数不符",
-    title_en="course hours do not add up",
 )
 
 # Vocabulary look-ups ------------------------------------------------------------------------------
@@ -440,7 +431,7 @@ def project_findings(project: Project, path: str, sheet: str | None) -> list[Fin
             counted += 1
     study = numbers.get("学时数")
     if counted and counted == len(project.courses) and study and abs(total - study) > 1e-6:
-        ctx.add(COURSE_HOURS_SUM, "学时数", project.record.get("学时数"), total=_fmt(total), hours=_fmt(study))
+        ctx.add(COURSE_HOURS_MISMATCH, "学时数", project.record.get("学时数"), title=project.name or "", total=_fmt(total))
     return ctx.out
 
 

@@ -5,7 +5,7 @@ Importing this module registers the rules; it imports nothing heavy.
 
 from __future__ import annotations
 
-from zjcredit.checks.common import COLUMN_MISSING, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, REQUIRED, UNREADABLE  # noqa: F401
+from zjcredit.checks.common import COLUMN_MISSING, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, PHONE_INVALID, REQUIRED, UNREADABLE  # noqa: F401
 from zjcredit.findings import register
 
 DOC = ("outcomes",)
@@ -85,15 +85,6 @@ ID_LOWERCASE_X = register(
 )
 
 # Phone ----------------------------------------------------------------------------------------------
-PHONE_INVALID = register(
-    "phone-invalid",
-    "error",
-    "联系电话“{value}”不是有效的号码：手机号为 1[3-9] 开头的 11 位数字，固定电话为区号加 7–8 位号码（如 0571-89925320）。",
-    "Phone '{value}' is not a valid number: a mobile has 11 digits starting 1[3-9], a landline an area code and 7–8 digits (e.g. 0571-89925320).",
-    title_zh="联系电话无效",
-    title_en="phone number invalid",
-    documents=DOC,
-)
 
 # Catalog ----------------------------------------------------------------------------------------------
 PROJECT_UNKNOWN = register(
