@@ -185,3 +185,16 @@ def test_examples_find_the_planted_mistakes():
     assert {"excel-error", "org-code-invalid", "address-unknown", "assessment-missing", "number-invalid", "number-implausible"} <= by_file["04_余杭区良渚街道成校_申报表_有错.xlsx"]
     assert by_file["05_北仑区大碶街道成校_申报表.xls"] == {"phone-area"}
     assert {"sequence-gap", "contact-invalid"} <= by_file["06_西湖区_申报汇总表.xlsx"]
+
+
+def test_org_code_pattern_option_changes_the_rule(tmp_path):
+    """A sub-center whose codes are digits only can say so; the default accepts letters and hyphens."""
+    src = EXAMPLES / "01_西湖区三墩镇成校_申报表.xlsx"
+    default = invoke(str(src), "--format", "json")
+    assert default.exit_code == 0
+    strict = invoke(str(src), "--format", "json", "--org-code-pattern", "^[0-9]{12}$")
+    assert strict.exit_code == 1
+    assert [f["rule"] for f in json.loads(strict.stdout)["findings"]] == ["org-code-invalid"]
+    bad = invoke(str(src), "--org-code-pattern", "([")
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.output

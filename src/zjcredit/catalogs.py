@@ -277,12 +277,12 @@ def _annex2_candidates(items: list[Item], report_excluded: list[dict[str, Any]],
     return out
 
 
-def _annex1_candidates(inp: Input, report_excluded: list[dict[str, Any]], order_start: int) -> list[Candidate]:
+def _annex1_candidates(inp: Input, report_excluded: list[dict[str, Any]], order_start: int, **options: Any) -> list[Candidate]:
     """Rows of an Annex 1 summary; a row with errors (or a file with file-level errors) is left out."""
     from zjcredit.checks.declarations import checked_annex1
 
     assert inp.grid is not None
-    checked, tables, place = checked_annex1(inp.grid)
+    checked, tables, place = checked_annex1(inp.grid, **options)
     inp.result.records = checked.records
     inp.result.findings.extend(checked.findings)
     path = inp.source.display
@@ -400,6 +400,7 @@ def build_catalog(
     review: Path | None = None,
     force: bool = False,
     date: str | None = None,
+    org_code_pattern: str | None = None,
 ) -> Report:
     """Build the catalog of ``period`` from the declarations/summaries under ``paths``.
 
@@ -427,12 +428,12 @@ def build_catalog(
     items: list[Item] = []
     for inp in inputs:
         if inp.kind == "annex2" and inp.grid is not None:
-            items.extend(declaration_items(inp, len(items)))
+            items.extend(declaration_items(inp, len(items), org_code_pattern=org_code_pattern))
     org_conflicts(items)
     candidates = _annex2_candidates(items, excluded, 0)
     for inp in inputs:
         if inp.kind == "annex1" and inp.grid is not None:
-            candidates.extend(_annex1_candidates(inp, excluded, len(candidates)))
+            candidates.extend(_annex1_candidates(inp, excluded, len(candidates), org_code_pattern=org_code_pattern))
     results = {inp.source.display: inp.result for inp in inputs}
 
     candidates = _with_county(candidates, results, excluded)

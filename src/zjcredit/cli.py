@@ -70,6 +70,7 @@ AnnotateOpt = Annotated[Optional[Path], typer.Option("--annotate", help=T("在�
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help=T("达到此级别的问题时退出状态为 1：error 或 warning。", "Exit with status 1 when findings reach this level: error or warning."))]
 LangOpt = Annotated[Lang, typer.Option("--lang", help=T("信息语言：zh（中文）或 en（英文）。", "Language of messages: zh or en."))]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T("表格输出只显示每个文件的汇总行；不显示进度。", "Table output shows only the summary lines; no progress."))]
+OrgCodeOpt = Annotated[Optional[str], typer.Option("--org-code-pattern", help=T("机构代码应符合的正则表达式，默认 ^[A-Za-z0-9-]{4,30}$（字母、数字和连字符）。", "Regular expression 机构代码 must match; default ^[A-Za-z0-9-]{4,30}$ (letters, digits, hyphens)."))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=T("允许覆盖已存在的输出文件。", "Allow overwriting an existing output file."))]
 PathsArg = Annotated[list[Path], typer.Argument(help=T("要检查的文件或文件夹（文件夹会递归读取）。", "Files or folders to read (folders recursively)."), show_default=False)]
 
@@ -227,10 +228,12 @@ def validate(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    org_code_pattern: OrgCodeOpt = None,
 ) -> None:
     from zjcredit.validate import validate as run
 
-    report = _guard(lang.value, run, paths, kind.value, _progress(quiet, lang.value))
+    options = {"org_code_pattern": org_code_pattern} if org_code_pattern else {}
+    report = _guard(lang.value, run, paths, kind.value, _progress(quiet, lang.value), **options)
     emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
 
 
@@ -250,10 +253,11 @@ def summary_build(
     report_output: Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件。", "Write the findings report to this file."))] = None,
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
+    org_code_pattern: OrgCodeOpt = None,
 ) -> None:
     from zjcredit.summary import build_summary
 
-    report = _guard(lang.value, build_summary, paths, output, region=region, filler=filler, date=date, include_invalid=include_invalid, force=force)
+    report = _guard(lang.value, build_summary, paths, output, region=region, filler=filler, date=date, include_invalid=include_invalid, force=force, org_code_pattern=org_code_pattern)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
 
 
@@ -270,10 +274,11 @@ def catalog_build(
     report_output: Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件。", "Write the findings report to this file."))] = None,
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
+    org_code_pattern: OrgCodeOpt = None,
 ) -> None:
     from zjcredit.catalogs import build_catalog
 
-    report = _guard(lang.value, build_catalog, paths, period, output, previous=previous, review=review, force=force, date=date)
+    report = _guard(lang.value, build_catalog, paths, period, output, previous=previous, review=review, force=force, date=date, org_code_pattern=org_code_pattern)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
 
 

@@ -96,6 +96,7 @@ def check_outcomes(paths: Iterable[str | Path], catalogs: list[Path], progress: 
 def check_outcomes_file(source: Source, **options: Any) -> FileResult:
     """One outcome sheet without a catalog (``zjcredit validate --kind outcomes``)."""
     catalog = options.pop("catalog", None)
+    options.pop("org_code_pattern", None)  # a declaration option; outcome codes are matched to the catalog
     checker = _Checker(catalog, OutcomeOptions.from_kwargs(**options))
     result = checker.add(source)
     checker.finish()

@@ -166,7 +166,7 @@ class Item:
         return self.errors + [f for f in self.extra if f.severity is Severity.ERROR]
 
 
-def declaration_items(inp: Input, start: int = 0) -> list[Item]:
+def declaration_items(inp: Input, start: int = 0, **options: Any) -> list[Item]:
     """Read an Annex 2 input: its findings (exactly as validate gives them) and its declarations.
 
     Each form's errors are the ones its own checks give; an error tied to no form (a stray Excel error
@@ -175,7 +175,7 @@ def declaration_items(inp: Input, start: int = 0) -> list[Item]:
     from zjcredit.checks.declarations import checked_annex2
 
     assert inp.grid is not None
-    checked, per_declaration = checked_annex2(inp.grid)
+    checked, per_declaration = checked_annex2(inp.grid, **options)
     inp.result.records = checked.records
     inp.result.findings.extend(checked.findings)
     own = [[f for f in found if f.severity is Severity.ERROR] for _, found in per_declaration]
@@ -416,6 +416,7 @@ def build_summary(
     date: str | None = None,
     include_invalid: bool = False,
     force: bool = False,
+    org_code_pattern: str | None = None,
 ) -> Report:
     """Merge the Annex 2 declarations under ``paths`` into an Annex 1 workbook at ``output``.
 
@@ -437,7 +438,7 @@ def build_summary(
     items: list[Item] = []
     for inp in inputs:
         if inp.grid is not None:
-            items.extend(declaration_items(inp, len(items)))
+            items.extend(declaration_items(inp, len(items), org_code_pattern=org_code_pattern))
     org_conflicts(items)
 
     kept: list[Item] = []
