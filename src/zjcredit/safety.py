@@ -61,7 +61,10 @@ _IN_CHUNK = 4 * MIB
 _OUT_CHUNK = 16 * MIB
 _REF_OVERLAP = 16
 
+# Verdicts per (file, size, mtime): None passed, else the (zh, en) refusal. _CHEAP_CACHE holds
+# :func:`precheck`'s, _CACHE the full verdict of :func:`preflight`/:func:`deep_check`.
 _CACHE: dict[tuple[str, int, int], tuple[str, str] | None] = {}
+_CHEAP_CACHE: dict[tuple[str, int, int], tuple[str, str] | None] = {}
 
 
 def _unreadable(zh: str, en: str) -> Exception:
@@ -73,35 +76,76 @@ def _unreadable(zh: str, en: str) -> Exception:
 def preflight(path: Path, display: str) -> None:
     """Refuse an input that is empty, too big, damaged, crafted or not what its name says, before parsing.
 
-    The verdict is remembered per (file, size, modification time), so the two or three readers that open
-    the same file pay for the inspection once.
+    :func:`precheck` then :func:`deep_check`. The verdict is remembered per (file, size, modification
+    time), so the two or three readers that open the same file pay for the inspection once.
     """
+    precheck(path, display)
+    deep_check(path, display)
+
+
+def precheck(path: Path, display: str) -> None:
+    """The cheap part of :func:`preflight` (milliseconds at any size): what the file really is, the zip's
+    central directory, declared sizes and compression ratios, the XML prolog of every part, and that a
+    worksheet exists. Parts are not inflated past their prolog, so a part that lies about its size or a
+    sheet with far-away cells passes here; only :func:`deep_check` (or an isolated reader) may follow."""
+    _verdict(path, display, _CHEAP_CACHE, deep=False)
+
+
+def deep_check(path: Path, display: str) -> None:
+    """All of :func:`preflight`: :func:`precheck`, then every part of an .xlsx/.xlsm inflated as a bounded
+    stream (it must yield exactly what it declares) and the cells of each sheet scanned for a rectangle
+    the readers can hold. Seconds at a million rows."""
+    precheck(path, display)
+    _verdict(path, display, _CACHE, deep=True)
+
+
+def deep_checked(path: Path) -> bool:
+    """True when :func:`deep_check` already passed this version of the file (nothing left to guard)."""
     try:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+        return _CACHE.get(_key(path), False) is None
+    except OSError:
+        return False
+
+
+def _key(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[str, str] | None], *, deep: bool) -> None:
+    try:
+        key = _key(path)
     except OSError as exc:
         raise _unreadable(
             f"{display}：无法打开文件（{exc.strerror}）。请检查文件是否存在、是否有读取权限。",
             f"{display}: cannot open the file ({exc.strerror}); check that it exists and can be read.",
         ) from None
-    if key in _CACHE:
-        verdict = _CACHE[key]
+    if key in cache:
+        verdict = cache[key]
         if verdict is not None:
             raise _unreadable(*verdict)
         return
     try:
-        _inspect(path, display, st.st_size)
+        _inspect(path, display, key[1], deep=deep)
     except Exception as exc:
         zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
         if zh is None or en is None:  # an OSError while reading, or a bug in a guard: still one sentence
             zh = f"{display}：读取文件时出错（{type(exc).__name__}）。请确认文件完整、未被其他程序占用。"
             en = f"{display}: the file could not be read ({type(exc).__name__}); check that it is complete and not locked by another program."
-        _CACHE[key] = (zh, en)
+        cache[key] = (zh, en)
         raise _unreadable(zh, en) from None
-    _CACHE[key] = None
+    cache[key] = None
 
 
-def _inspect(path: Path, display: str, size: int) -> None:
+def _inspect(path: Path, display: str, size: int, *, deep: bool) -> None:
+    suffix = path.suffix.lower()
+    if deep:  # what the file is was settled by precheck; only a zip container has more to inspect
+        if suffix in (".xlsx", ".xlsm"):
+            with path.open("rb") as fh:
+                is_zip = fh.read(4) == ZIP_MAGIC
+            if is_zip:
+                check_zip(path, display, deep=True)
+        return
     if size == 0:
         raise _unreadable(
             f"{display}：文件是空的（0 字节）。请重新导出或另存后再检查。",
@@ -114,10 +158,9 @@ def _inspect(path: Path, display: str, size: int) -> None:
         )
     with path.open("rb") as fh:
         head = fh.read(4096)
-    suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         if head.startswith(ZIP_MAGIC):
-            check_zip(path, display)
+            check_zip(path, display, deep=False)
         elif head.startswith(OLE_MAGIC):
             if _ole_encrypted(path):
                 raise _password(display)
@@ -236,8 +279,9 @@ def _crafted(display: str, detail_zh: str, detail_en: str) -> Exception:
     )
 
 
-def check_zip(path: Path, display: str) -> None:
-    """Inspect an .xlsx/.xlsm container: central directory first, then each part as a bounded stream."""
+def check_zip(path: Path, display: str, *, deep: bool = True) -> None:
+    """Inspect an .xlsx/.xlsm container: central directory first, then each part as a bounded stream
+    (``deep``), or only each part's XML prolog (not ``deep``: a few KiB per part)."""
     import zipfile
 
     try:
@@ -292,8 +336,14 @@ def check_zip(path: Path, display: str) -> None:
     size = path.stat().st_size
     with path.open("rb") as fh:
         for info in infos:
-            _check_part(fh, size, info, display)
-    # Only now that every part is known to be harmless: a workbook without any worksheet part.
+            if deep:
+                _check_part(fh, size, info, display)
+            else:
+                _check_prolog(fh, size, info, display)
+    if deep:
+        return
+    # Only now that every part's declared size and prolog are harmless (zipfile never inflates a part
+    # beyond its declared size): a workbook without any worksheet part.
     if not any("worksheets/" in n for n in names):
         with zipfile.ZipFile(path) as zf:
             types = zf.read(next(i for i in infos if i.filename.lower() == "[content_types].xml")) if "[content_types].xml" in names else b""
@@ -304,9 +354,8 @@ def check_zip(path: Path, display: str) -> None:
             )
 
 
-def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
-    """Inflate one part as a stream: it must yield exactly what it declares, its XML prolog must be
-    harmless, and the cells of a sheet must span a rectangle the reader can hold."""
+def _part_start(fh: Any, file_size: int, info: Any, display: str) -> None:
+    """Seek ``fh`` to the first byte of the part's data, after checking the part lies inside the file."""
     name = info.filename
     fh.seek(info.header_offset)
     header = fh.read(30)
@@ -317,6 +366,24 @@ def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
     if start + info.compress_size > file_size:
         raise _damaged(display, f"部件 {name} 超出文件末尾，文件被截断", f"part {name} runs past the end of the file; the file is truncated")
     fh.seek(start)
+
+
+def _check_prolog(fh: Any, file_size: int, info: Any, display: str) -> None:
+    """Inflate the start of one part, just enough to judge its XML prolog."""
+    _part_start(fh, file_size, info, display)
+    scan = _PartScan(info.filename, display, grid=False)
+    for block in _inflate(fh, info, display, limit=MAX_PROLOG_BYTES + 16):
+        scan.feed(block)
+        if scan.prolog_done:
+            return
+    scan.finish()
+
+
+def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
+    """Inflate one part as a stream: it must yield exactly what it declares, its XML prolog must be
+    harmless, and the cells of a sheet must span a rectangle the reader can hold."""
+    _part_start(fh, file_size, info, display)
+    name = info.filename
     scan = _PartScan(name, display)
     chunks = _inflate(fh, info, display)
     if info.compress_size < _THREAD_MIN_BYTES:
@@ -333,15 +400,19 @@ def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
 _THREAD_MIN_BYTES = 4 * MIB
 
 
-def _inflate(fh: Any, info: Any, display: str) -> Iterator[bytes]:
-    """The part's bytes, inflated chunk by chunk; refuses a part that yields more (or less) than it declares."""
+def _inflate(fh: Any, info: Any, display: str, limit: int | None = None) -> Iterator[bytes]:
+    """The part's bytes, inflated chunk by chunk; refuses a part that yields more (or less) than it declares.
+
+    With ``limit``, reads small chunks and may stop (not checking the part's size) once that many bytes
+    were produced."""
     name = info.filename
     left = info.compress_size
+    in_chunk, out_chunk = (_IN_CHUNK, _OUT_CHUNK) if limit is None else (16 * KIB, limit)
     if info.compress_type == 0:
         if info.compress_size != info.file_size:
             raise _damaged(display, f"部件 {name} 的大小不一致", f"part {name} has inconsistent sizes")
         while left:
-            block = fh.read(min(_IN_CHUNK, left))
+            block = fh.read(min(in_chunk, left))
             if not block:
                 raise _damaged(display, f"部件 {name} 读取不完整", f"part {name} ends early")
             left -= len(block)
@@ -351,13 +422,13 @@ def _inflate(fh: Any, info: Any, display: str) -> Iterator[bytes]:
     produced = 0
     try:
         while left and not inflater.eof:
-            block = fh.read(min(_IN_CHUNK, left))
+            block = fh.read(min(in_chunk, left))
             if not block:
                 raise _damaged(display, f"部件 {name} 读取不完整", f"part {name} ends early")
             left -= len(block)
             data = block
             while data and not inflater.eof:
-                out = inflater.decompress(data, _OUT_CHUNK)
+                out = inflater.decompress(data, out_chunk)
                 data = inflater.unconsumed_tail
                 produced += len(out)
                 if produced > info.file_size:
@@ -368,6 +439,8 @@ def _inflate(fh: Any, info: Any, display: str) -> Iterator[bytes]:
                     )
                 if out:
                     yield out
+                if limit is not None and produced >= limit:
+                    return
     except zlib.error as exc:
         raise _damaged(display, f"部件 {name} 的压缩数据无效：{exc}", f"the compressed data of part {name} is invalid: {exc}") from None
     if not inflater.eof or produced != info.file_size:
@@ -416,9 +489,10 @@ def _prefetch(chunks: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
 class _PartScan:
     """Streaming checks over one part's inflated bytes: the XML prolog, and the cell rectangle."""
 
-    def __init__(self, name: str, display: str) -> None:
+    def __init__(self, name: str, display: str, *, grid: bool = True) -> None:
         self.name = name
         self.display = display
+        self.grid = grid  # scan cell references (False: the prolog only)
         self.head = b""
         self.is_xml: bool | None = None
         self.prolog_done = False
@@ -436,7 +510,7 @@ class _PartScan:
         if not self.prolog_done:
             self.head += data[: MAX_PROLOG_BYTES + 16 - len(self.head)]
             self._check_prolog(final=False)
-        if self.is_xml:
+        if self.is_xml and self.grid:
             padded = b"".join((self.tail, data, _PAD))  # one copy: overlap, chunk, and padding
             n = len(padded) - len(_PAD)
             r, c, with_ref = _scan_refs(padded, n)
@@ -454,7 +528,7 @@ class _PartScan:
     def finish(self) -> None:
         if not self.prolog_done:
             self._check_prolog(final=True)
-        if self.max_row * self.columns > MAX_CELLS:
+        if self.grid and self.max_row * self.columns > MAX_CELLS:
             self._refuse_rectangle()
 
     def _check_prolog(self, final: bool) -> None:
