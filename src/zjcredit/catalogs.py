@@ -25,7 +25,7 @@ from zjcredit.catalog_data import Catalog, CatalogCourse, CatalogProject, load_c
 from zjcredit.checks.catalog import COURSE_CODE_RE, PROJECT_CODE_RE
 from zjcredit.errors import UsageError, ZjcreditError
 from zjcredit.findings import FileResult, Finding, Report, Severity, make, register
-from zjcredit.normalize import compact, parse_date
+from zjcredit.normalize import compact
 from zjcredit.periods import parse_period
 from zjcredit.schema import CATALOG_COURSES, CATALOG_PROJECTS, Field, TableSchema
 from zjcredit.summary import (
@@ -40,6 +40,7 @@ from zjcredit.summary import (
     number_or_text,
     org_code_key,
     org_conflicts,
+    parse_date_option,
     read_inputs,
 )
 from zjcredit.tables import read_table
@@ -414,7 +415,7 @@ def build_catalog(
 
     period = parse_period(period)
     output = Path(output)
-    build_date = _parse_date_option(date)
+    build_date = parse_date_option(date)
     sources = discover_inputs(paths)
     extra_inputs = [Path(p) for p in (previous, review) if p is not None]
     check_target(output, force, [s.path for s in sources] + extra_inputs)
@@ -505,15 +506,6 @@ def _result_table(output: str | None, period: str, projects: list[Any], courses:
         "columns_en": ["output", "period", "projects", "courses", "new codes", "codes kept"],
         "rows": [[output or "—", period, len(projects), len(courses), stats.get("new_projects", 0), stats.get("kept_codes", 0) + stats.get("carried_over", 0)]],
     }
-
-
-def _parse_date_option(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    parsed = parse_date(text)
-    if parsed is None:
-        raise UsageError(f"--date “{text}” 不是有效日期，请写成 YYYY-MM-DD，如 2019-07-01。", f"--date '{text}' is not a valid date; use YYYY-MM-DD, e.g. 2019-07-01.")
-    return parsed
 
 
 def _all_keys(items: list[Item], inputs: list[Input]) -> set[tuple[str, str]]:

@@ -91,9 +91,18 @@ def read_outcome_tables(path: Path, display: str, schema: TableSchema = OUTCOMES
 
 def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm") and _isolate(path):
+        # Cheap guards first; the deep scan then runs while a child process loads the sheets.
+        from zjcredit import isolate
+
+        safety.precheck(path, display)
+        with isolate.IsolatedLoad(load_xlsx, path, display) as job:
+            safety.deep_check(path, display)
+            loaded = job.result()
+        return "xlsx", _raw_sheets(path, display, loaded)
     safety.preflight(path, display)
     if suffix in (".xlsx", ".xlsm"):
-        return "xlsx", _read_xlsx(path, display)
+        return "xlsx", _raw_sheets(path, display, load_xlsx(path, display))
     if suffix == ".xls":
         return "xls", _read_xls(path, display)
     if suffix == ".csv":
@@ -104,6 +113,17 @@ def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
     )
 
 
+def _isolate(path: Path) -> bool:
+    """Load in a child while guarding? Only for large files not already guarded in full."""
+    from zjcredit import isolate
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False  # preflight says why
+    return size >= isolate.ISOLATE_MIN_BYTES and not safety.deep_checked(path)
+
+
 def _damaged(display: str, exc: BaseException) -> Unreadable:
     text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
     return Unreadable(
@@ -112,7 +132,8 @@ def _damaged(display: str, exc: BaseException) -> Unreadable:
     )
 
 
-def _read_xlsx(path: Path, display: str) -> list[RawSheet]:
+def load_xlsx(path: Path, display: str) -> list[tuple[str, pa.RecordBatch]]:
+    """Every non-empty sheet as (name, text columns). Runs in-process or in :mod:`zjcredit.isolate`'s child."""
     import fastexcel
 
     if not zipfile.is_zipfile(path):
@@ -129,7 +150,7 @@ def _read_xlsx(path: Path, display: str) -> list[RawSheet]:
         names = list(reader.sheet_names)
     except Exception as exc:
         raise _damaged(display, exc) from None
-    sheets = []
+    loaded = []
     for name in names:
         try:
             batch = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True, eager=True)
@@ -138,6 +159,13 @@ def _read_xlsx(path: Path, display: str) -> list[RawSheet]:
             if "empty" in msg.lower() or "no rows" in msg.lower():
                 continue
             raise _damaged(display, exc) from None
+        loaded.append((name, batch))
+    return loaded
+
+
+def _raw_sheets(path: Path, display: str, loaded: list[tuple[str, pa.RecordBatch]]) -> list[RawSheet]:
+    sheets = []
+    for name, batch in loaded:
         safety.check_sheet_size(display, name, (batch.num_rows - 1, 0) if batch.num_rows else None)
         columns = {}
         for i, col_name in enumerate(batch.schema.names):

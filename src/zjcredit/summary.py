@@ -427,7 +427,7 @@ def build_summary(
     from zjcredit.output import check_target
 
     output = Path(output)
-    fill_date = _parse_date_option(date)
+    fill_date = parse_date_option(date)
     chosen_region = region_from_option(region) if region else None
     sources = discover_inputs(paths)
     check_target(output, force, [s.path for s in sources])
@@ -498,12 +498,13 @@ def _decl_position(item: Item) -> dict[str, Any]:
     return {"sheet": item.decl.sheet, "cell": value.cell, "row": value.row, "field": "申报单位", "value": value.text}
 
 
-def _parse_date_option(text: str | None) -> dt.date:
+def parse_date_option(text: str | None) -> dt.date:
+    """The --date option (YYYY-MM-DD, or the other date spellings we read); today when absent."""
     if not text:
         return dt.date.today()
     parsed = parse_date(text)
     if parsed is None:
-        raise UsageError(f"--date “{text}” 不是有效日期，请写成 YYYY-MM-DD，如 2019-05-20。", f"--date '{text}' is not a valid date; use YYYY-MM-DD, e.g. 2019-05-20.")
+        raise UsageError(f"--date “{text}” 不是有效日期，请写成 YYYY-MM-DD，如 2019-07-01。", f"--date '{text}' is not a valid date; use YYYY-MM-DD, e.g. 2019-07-01.")
     return parsed
 
 

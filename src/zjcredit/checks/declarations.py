@@ -406,14 +406,7 @@ def project_findings(project: Project, path: str, sheet: str | None) -> list[Fin
         if value.empty:
             ctx.add(LABEL_MISSING if value.cell is None else REQUIRED, f.name, value if value.cell else None)
             continue
-        if not _value_ok(ctx, f.name, value):
-            continue
-        if f.name == "项目类别":
-            check_category(ctx, value)
-        elif f.name == "培训对象":
-            check_targets(ctx, value)
-        elif f.name in ("培训规模", "培训时数", "学时数"):
-            numbers[f.name] = check_number(ctx, f.name, value)
+        check_project_field(ctx, f.name, value, numbers)
     check_hours_ratio(ctx, numbers.get("培训时数"), numbers.get("学时数"), project.record.get("学时数"))
     total = 0.0
     counted = 0
@@ -557,20 +550,30 @@ def row_findings(record: Record, table: Table, path: str, regex: re.Pattern[str]
             if f.required:
                 ctx.add(REQUIRED, f.name, value)
             continue
-        if not _value_ok(ctx, f.name, value):
+        if not check_project_field(ctx, f.name, value, numbers):
             continue
-        if f.name == "项目类别":
-            check_category(ctx, value)
-        elif f.name == "培训对象":
-            check_targets(ctx, value)
-        elif f.name in ("培训规模", "培训时数", "学时数"):
-            numbers[f.name] = check_number(ctx, f.name, value)
-        elif f.name == "机构代码":
+        if f.name == "机构代码":
             check_org_code(ctx, value, regex)
         elif f.name == "联系人（电话）":
             check_contact(ctx, value)
     check_hours_ratio(ctx, numbers.get("培训时数"), numbers.get("学时数"), record.get("学时数"))
     return ctx.out
+
+
+def check_project_field(ctx: _Ctx, name: str, value: Value, numbers: dict[str, float | None]) -> bool:
+    """The checks a project field gets on both annexes; False when the value is unusable (already reported).
+
+    Numbers read are put in ``numbers`` for the cross-field checks that follow.
+    """
+    if not _value_ok(ctx, name, value):
+        return False
+    if name == "项目类别":
+        check_category(ctx, value)
+    elif name == "培训对象":
+        check_targets(ctx, value)
+    elif name in ("培训规模", "培训时数", "学时数"):
+        numbers[name] = check_number(ctx, name, value)
+    return True
 
 
 def check_contact(ctx: _Ctx, value: Value) -> None:
