@@ -76,3 +76,23 @@ def test_ledger_kind_is_reported_as_not_supported_yet(tmp_path):
     doc = json.loads(result.stdout)
     assert [f["rule"] for f in doc["findings"]] == ["kind-unsupported"]
     assert "Traceback" not in result.output
+
+
+def test_table_folds_repeats_and_keeps_row_order():
+    from rich.console import Console
+
+    from zjcredit.findings import FileResult, Report, make
+    from zjcredit.render import render_table
+
+    path = "x.xlsx"
+    findings = [make("required", path, sheet="S", cell=f"B{r}", row=r, field="姓名") for r in (5, 6, 7, 8, 9)]
+    findings += [make("excel-error", path, sheet="S", cell="C3", row=3, field="学时数", value="#REF!")]
+    findings += [make("excel-error", path, sheet="S", cell="C12", row=12, field="学时数", value="#REF!")]
+    findings += [make("excel-error", path, sheet="S", cell="C4", row=4, field="学时数", value="#N/A")]
+    report = Report("validate", [FileResult(path, "outcomes", 10, findings)])
+    console = Console(width=200, no_color=True, record=True)
+    render_table(report, "zh", console)
+    text = console.export_text()
+    assert "5 处，行 5, 6, 7, 8, 9" in text
+    lines = [line for line in text.splitlines() if "S!C" in line]
+    assert [line.split()[1] for line in lines] == ["S!C3", "S!C4", "S!C12"]

@@ -96,7 +96,7 @@ def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
         from zjcredit import isolate
 
         safety.precheck(path, display)
-        with isolate.IsolatedLoad(load_xlsx, path, display) as job:
+        with isolate.IsolatedLoad("zjcredit.fastread:load_xlsx", path, display) as job:
             safety.deep_check(path, display)
             loaded = job.result()
         return "xlsx", _raw_sheets(path, display, loaded)

@@ -3,8 +3,9 @@
 fastexcel (Rust calamine) is the fastest reader we have, but on a crafted file it can inflate a zip part
 whose header lies about its size, or abort the whole process on a sheet whose cells span Excel's grid.
 :func:`zjcredit.safety.deep_check` catches both, but costs seconds on a million-row sheet. For large
-inputs the two therefore run side by side: the child (a fresh interpreter, ``spawn``: never a ``fork``
-of a process whose Arrow and Rust threads already run) loads the sheets and writes them as Arrow IPC
+inputs the two therefore run side by side: the child (a fresh interpreter started with ``subprocess``,
+like multiprocessing's ``spawn`` but without re-importing the caller's ``__main__``; never a ``fork`` of
+a process whose Arrow and Rust threads already run) loads the sheets and writes them as Arrow IPC
 files into a private temporary folder, while the parent runs the deep scan. The parent then maps the
 files (no copy) and removes them at once; a refusal from the deep scan stops the child.
 
@@ -16,15 +17,18 @@ Guarantees:
   sentence naming the file and the cause; its own messages (Rust panics) go to a file, never to the
   user's terminal;
 - the temporary folder (under ``/dev/shm`` when it has room, else the system's temporary folder) is
-  removed in every case, Ctrl-C included; the child ignores Ctrl-C and is stopped by the parent.
+  removed in every case, Ctrl-C included: the child runs in a session of its own (a Ctrl-C at the
+  terminal reaches only the parent, which stops it) and is killed if the parent dies.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,34 +62,32 @@ def _scratch_dir(size: int) -> str:
 
 
 class IsolatedLoad:
-    """A child loading ``path`` with ``loader`` (a module-level function ``(path, display) -> Loaded``
-    that may raise Unreadable). Use as a context manager: leaving it always stops the child and
+    """A child loading ``path`` with ``loader`` (``"module:function"``, a function ``(path, display) ->
+    Loaded`` that may raise Unreadable). Use as a context manager: leaving it always stops the child and
     removes the temporary folder; :meth:`result` waits for the sheets."""
 
-    def __init__(self, loader: Callable[[Path, str], Loaded], path: Path, display: str, memory_limit: int | None = None) -> None:
+    def __init__(self, loader: str, path: Path, display: str, memory_limit: int | None = None) -> None:
         self.loader = loader
         self.path = path
         self.display = display
         self.memory_limit = CHILD_MEMORY_LIMIT if memory_limit is None else memory_limit
         self.dir: str | None = None
-        self.proc: Any = None
-        self.conn: Any = None
+        self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> IsolatedLoad:
-        import multiprocessing
-
         try:
             self.dir = _scratch_dir(self.path.stat().st_size)
-            ctx = multiprocessing.get_context("spawn")
-            self.conn, child_conn = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(
-                target=_child,
-                args=(child_conn, self.loader, str(self.path), self.display, self.dir, self.memory_limit),
-                name="zjcredit-reader",
-                daemon=True,
-            )
-            self.proc.start()
-            child_conn.close()
+            job = {"loader": self.loader, "path": str(self.path), "display": self.display, "dir": self.dir, "memory_limit": self.memory_limit}
+            with open(os.path.join(self.dir, "stderr.txt"), "wb") as err:
+                # A fresh interpreter (never a fork of this process, whose Arrow and Rust threads may
+                # run), in a session of its own so a Ctrl-C at the terminal reaches only the parent.
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-c", "from zjcredit.isolate import child_main; child_main()", json.dumps(job)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=err,
+                    start_new_session=True,
+                )
         except BaseException:
             self._stop()
             raise
@@ -97,41 +99,30 @@ class IsolatedLoad:
     def _stop(self) -> None:
         proc, self.proc = self.proc, None
         if proc is not None:
-            if proc.is_alive():
-                proc.terminate()
-                proc.join(5)
-                if proc.is_alive():
-                    proc.kill()
-            proc.join()
-            proc.close()
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+            if proc.poll() is None:
+                proc.kill()  # nothing of the child's is worth keeping; its files go with the folder
+            proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
         if self.dir is not None:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
 
     def result(self) -> Loaded:
         """The loaded sheets, memory-mapped from the child's files (which are removed at once)."""
-        from multiprocessing.connection import wait
-
-        assert self.proc is not None and self.conn is not None and self.dir is not None
-        wait([self.conn, self.proc.sentinel])
-        message: tuple[Any, ...] | None = None
-        if self.conn.poll():
-            try:
-                message = self.conn.recv()
-            except (EOFError, OSError):
-                message = None
-        if message is None:
-            self.proc.join()
-            raise self._crashed(self.proc.exitcode)
+        assert self.proc is not None and self.proc.stdout is not None and self.dir is not None
+        out = self.proc.stdout.read()
+        code = self.proc.wait()
+        try:
+            message = json.loads(out.decode("utf-8").strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise self._crashed(code) from None
         kind = message[0]
         if kind == "unreadable":
             raise Unreadable(message[1], message[2])
         if kind == "memory":
-            raise self._crashed(None, memory=True)
-        if kind == "error":
+            raise self._crashed(code, memory=True)
+        if kind != "ok":
             raise Unreadable(
                 f"{self.display}：读取文件时出错（{message[1]}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
                 f"{self.display}: the file could not be read ({message[1]}); open it in Excel/WPS, save as .xlsx and check again.",
@@ -142,9 +133,9 @@ class IsolatedLoad:
         loaded: Loaded = []
         for name, file_name in message[1]:
             target = os.path.join(self.dir, file_name)
-            with pa.memory_map(target) as source:
-                batch = ipc.open_file(source).get_batch(0)
-            os.unlink(target)  # the mapping stays valid; nothing is left behind
+            source = pa.memory_map(target)
+            batch = ipc.open_file(source).get_batch(0)
+            os.unlink(target)  # the mapping stays valid while the batch lives; nothing is left behind
             loaded.append((name, batch))
         return loaded
 
@@ -182,35 +173,52 @@ class IsolatedLoad:
         )
 
 
-def _child(conn: Any, loader: Callable[[Path, str], Loaded], path: str, display: str, folder: str, memory_limit: int) -> None:
-    """The child's body: bounded memory, quiet stderr, no Ctrl-C; sheets to Arrow IPC files."""
+def child_main() -> None:
+    """The child's body (``sys.argv[1]``: the job as JSON): bounded memory, then each sheet to an Arrow
+    IPC file in the job's folder; one JSON line on stdout says what happened."""
     import resource
-    import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    err = os.open(os.path.join(folder, "stderr.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(err, 2)
-    os.close(err)
+    job = json.loads(sys.argv[1])
+    _die_with_parent()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
+    limit = job["memory_limit"] if hard == resource.RLIM_INFINITY else min(job["memory_limit"], hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    folder = job["dir"]
     try:
+        import importlib
+
         import pyarrow as pa
         import pyarrow.ipc as ipc
 
-        sheets = loader(Path(path), display)
+        module, _, name = job["loader"].partition(":")
+        loader = getattr(importlib.import_module(module), name)
+        sheets = loader(Path(job["path"]), job["display"])
         files = []
-        for i, (name, batch) in enumerate(sheets):
+        for i, (sheet, batch) in enumerate(sheets):
             file_name = f"sheet{i}.arrow"
             with pa.OSFile(os.path.join(folder, file_name), "wb") as sink, ipc.new_file(sink, batch.schema) as writer:
                 writer.write_batch(batch)
-            files.append((name, file_name))
-        message: tuple[Any, ...] = ("ok", files)
+            files.append((sheet, file_name))
+        message: list[Any] = ["ok", files]
     except Unreadable as exc:
-        message = ("unreadable", exc.zh, exc.en)
+        message = ["unreadable", exc.zh, exc.en]
     except MemoryError:
-        message = ("memory",)
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent as one sentence
-        message = ("error", type(exc).__name__)
-    conn.send(message)
-    conn.close()
+        message = ["memory"]
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one sentence
+        message = ["error", type(exc).__name__]
+    sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGKILL if the parent dies first, so it never outlives an interrupted run."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass

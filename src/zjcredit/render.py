@@ -114,21 +114,20 @@ def _where(f: Finding, lang: str = "zh") -> str:
 
 
 def _groups(findings: list[Finding]) -> list[list[Finding]]:
-    """Fold repeats of one rule/field/value into a group, keeping first-seen order."""
+    """Fold repeats of one rule/field/value into a group shown where it first occurs; others keep their order."""
     buckets: dict[tuple[Any, ...], list[Finding]] = defaultdict(list)
-    order: list[tuple[Any, ...]] = []
+    for f in findings:
+        buckets[(f.severity, f.rule, f.field, f.value, f.project)].append(f)
+    out: list[list[Finding]] = []
+    shown: set[tuple[Any, ...]] = set()
     for f in findings:
         key = (f.severity, f.rule, f.field, f.value, f.project)
-        if key not in buckets:
-            order.append(key)
-        buckets[key].append(f)
-    out: list[list[Finding]] = []
-    for key in order:
         items = buckets[key]
-        if len(items) >= GROUP_AT:
+        if len(items) < GROUP_AT:
+            out.append([f])
+        elif key not in shown:
+            shown.add(key)
             out.append(items)
-        else:
-            out.extend([f] for f in items)
     return out
 
 
