@@ -74,7 +74,7 @@ class IsolatedLoad:
         self.dir: str | None = None
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> IsolatedLoad:
+    def __enter__(self) -> IsolatedLoad:  # noqa: PYI034 - not subclassed
         try:
             self.dir = _scratch_dir(self.path.stat().st_size)
             job = {"loader": self.loader, "path": str(self.path), "display": self.display, "dir": self.dir, "memory_limit": self.memory_limit}
@@ -128,7 +128,7 @@ class IsolatedLoad:
                 f"{self.display}: the file could not be read ({message[1]}); open it in Excel/WPS, save as .xlsx and check again.",
             )
         import pyarrow as pa
-        import pyarrow.ipc as ipc
+        from pyarrow import ipc
 
         loaded: Loaded = []
         for name, file_name in message[1]:
@@ -188,7 +188,7 @@ def child_main() -> None:
         import importlib
 
         import pyarrow as pa
-        import pyarrow.ipc as ipc
+        from pyarrow import ipc
 
         module, _, name = job["loader"].partition(":")
         loader = getattr(importlib.import_module(module), name)

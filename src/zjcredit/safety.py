@@ -5,6 +5,12 @@ sheets whose cell range would exhaust memory.
 calamine, fastexcel or openpyxl open a file. It only reads the file (opened ``rb``) and raises
 :class:`zjcredit.workbook.Unreadable` with one sentence naming the file, the cause and what to do.
 
+It is two stages, callable apart: :func:`precheck` (milliseconds: what the file really is, the zip's
+central directory, declared sizes and ratios, every part's XML prolog) and :func:`deep_check` (seconds
+at a million rows: every part inflated, cell references scanned). A large outcome sheet is loaded by a
+child process (:mod:`zjcredit.isolate`) while the parent runs :func:`deep_check`; everything else runs
+both stages before parsing.
+
 Limits (documented for users in the guide, section 可靠性与安全):
 
 - ``MAX_INPUT_BYTES``: an input file larger than 1 GiB is refused.
@@ -25,7 +31,6 @@ Limits (documented for users in the guide, section 可靠性与安全):
 
 from __future__ import annotations
 
-import re
 import struct
 import zlib
 from collections.abc import Iterator

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from zjcredit import safety
 from zjcredit.checks.common import KIND_UNKNOWN, KIND_UNSUPPORTED, UNREADABLE
 from zjcredit.detect import detect_kind
 from zjcredit.findings import FileResult, Report, make
+from zjcredit.peek import peek_grid
 from zjcredit.sources import Source, discover
 from zjcredit.workbook import Unreadable, WorkbookGrid, read_grid
 
@@ -40,13 +42,19 @@ def unreadable_result(display: str, exc: Unreadable, kind: str | None = None) ->
 def check_source(source: Source, kind: str = "auto", progress: Callable[[str], None] | None = None, **options: Any) -> FileResult:
     """Check one input file; an unreadable file becomes a finding, never an exception."""
     try:
-        partial = kind == "auto"
         peek: WorkbookGrid | None = None
-        if partial or kind not in STREAMED:
-            peek = read_grid(source.path, source.display, nrows=PEEK_ROWS if partial else None)
+        if kind == "auto":
+            # The first rows tell the kind; a large .xlsx is streamed, not parsed whole.
+            peek = peek_grid(source.path, source.display, PEEK_ROWS)
+        elif kind not in STREAMED:
+            peek = read_grid(source.path, source.display)
         if kind == "auto":
             assert peek is not None
             detected = detect_kind(peek)
+            if detected is None or detected in UNSUPPORTED:
+                # Nothing reads this file in full, so nothing else guards it: run the deep scan now
+                # (a cache hit unless the peek streamed a large sheet).
+                safety.deep_check(source.path, source.display)
             if detected is None:
                 return FileResult(source.display, None, 0, [make(KIND_UNKNOWN, source.display)])
             kind = detected
@@ -57,14 +65,10 @@ def check_source(source: Source, kind: str = "auto", progress: Callable[[str], N
             progress(source.display)
         if kind in STREAMED:
             return checker(kind)(source, **options)
-        grid = peek if (peek is not None and not (partial and _was_truncated(peek))) else read_grid(source.path, source.display)
+        grid = peek if (peek is not None and peek.complete) else read_grid(source.path, source.display)
         return checker(kind)(source, grid, **options)
     except Unreadable as exc:
         return unreadable_result(source.display, exc, None if kind == "auto" else kind)
-
-
-def _was_truncated(grid: WorkbookGrid) -> bool:
-    return any(len(s.rows) >= PEEK_ROWS for s in grid.sheets)
 
 
 def validate(paths: list[str] | list[Path], kind: str = "auto", progress: Callable[[str], None] | None = None, **options: Any) -> Report:

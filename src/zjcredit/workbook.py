@@ -104,19 +104,23 @@ class WorkbookGrid:
     format: str  # xlsx | xls | csv
     sheets: list[SheetGrid]
     encoding: str | None = None
+    # False when the grid holds only the first rows (``read_grid(nrows=…)`` on a longer sheet, or a
+    # :func:`zjcredit.peek.peek_grid` of a large sheet): checks must read the file again in full.
+    complete: bool = True
 
 
 def read_grid(path: Path, display: str, nrows: int | None = None) -> WorkbookGrid:
     """Read a file into grids, or raise :class:`Unreadable` with a sentence saying why.
 
-    ``nrows`` reads only the first rows of each sheet (enough to recognise a document's kind).
+    ``nrows`` reads only the first rows of each sheet (enough to recognise a document's kind); the grid
+    is then marked ``complete`` only when no sheet has anything further down.
     """
     suffix = path.suffix.lower()
     safety.preflight(path, display)
     if suffix == ".csv":
         text, encoding = decode_csv(path, display)
         try:
-            rows = parse_csv(text, safety.MAX_ROWS + 1 if nrows is None else nrows)
+            rows, exhausted = _parse_csv(text, safety.MAX_ROWS + 1 if nrows is None else nrows)
         except csv.Error as exc:  # e.g. a field longer than the csv module's limit
             raise Unreadable(
                 f"{display}：CSV 文件格式有误（{_short(exc)}），可能引号不成对或不是表格。请在 Excel/WPS 中打开后另存为 .xlsx。",
@@ -124,7 +128,7 @@ def read_grid(path: Path, display: str, nrows: int | None = None) -> WorkbookGri
             ) from None
         if nrows is None and len(rows) > safety.MAX_ROWS:
             raise safety.sheet_too_long(display, "CSV", len(rows))
-        return WorkbookGrid(display, "csv", [SheetGrid(None, rows)], encoding)
+        return WorkbookGrid(display, "csv", [SheetGrid(None, rows)], encoding, complete=nrows is None or exhausted)
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, display, nrows)
     raise Unreadable(
@@ -149,6 +153,7 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
             f"{display}: not a valid Excel file, or the file is damaged ({_short(exc)}); open it in Excel/WPS, save as .xlsx and check again.",
         ) from None
     sheets: list[SheetGrid] = []
+    complete = True
     # calamine reads Excel error values (#REF!, #VALUE! …) as empty cells; put them back from the XML.
     errors = _xlsx_error_cells(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     try:
@@ -159,6 +164,8 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
             sheet = wb.get_sheet_by_name(meta.name)
             if nrows is None:
                 safety.check_sheet_size(display, meta.name, sheet.end)
+            elif sheet.end is not None and sheet.end[0] >= nrows:
+                complete = False
             start_row, start_col = sheet.start or (0, 0)
             body = sheet.to_python(skip_empty_area=True, nrows=None if nrows is None else max(nrows - start_row, 0))
             rows: list[list[Any]] = [[] for _ in range(start_row)]
@@ -190,7 +197,7 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
             f"{display}：工作簿里没有可读取的工作表（可能只有图表页）。",
             f"{display}: the workbook has no worksheet to read (perhaps only chart sheets).",
         )
-    return WorkbookGrid(display, "xls" if path.suffix.lower() == ".xls" else "xlsx", sheets)
+    return WorkbookGrid(display, "xls" if path.suffix.lower() == ".xls" else "xlsx", sheets, complete=complete)
 
 
 _ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
@@ -308,6 +315,11 @@ def _binary_text(text: str) -> bool:
 def parse_csv(text: str, nrows: int | None = None) -> list[list[Any]]:
     """Rows of a decoded CSV, cells exactly as written: nothing is stripped or unescaped (a leading
     apostrophe, as in zjcredit's own findings CSV, stays part of the text)."""
+    return _parse_csv(text, nrows)[0]
+
+
+def _parse_csv(text: str, nrows: int | None = None) -> tuple[list[list[Any]], bool]:
+    """:func:`parse_csv`, and whether the text ended before ``nrows`` rows were read."""
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
@@ -316,10 +328,12 @@ def parse_csv(text: str, nrows: int | None = None) -> list[list[Any]]:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Any]] = []
+    exhausted = True
     for row in reader:
-        rows.append([v if v != "" else None for v in row])
         if nrows is not None and len(rows) >= nrows:
+            exhausted = False
             break
+        rows.append([v if v != "" else None for v in row])
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
-    return rows
+    return rows, exhausted
