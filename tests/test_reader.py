@@ -167,3 +167,23 @@ def test_kind_detection(tmp_path, cells, kind):
         wb.active[ref] = value
     wb.save(tmp_path / "k.xlsx")
     assert detect_kind(read_grid(tmp_path / "k.xlsx", "k.xlsx")) == kind
+
+
+def test_xls_error_values_are_read(tmp_path):
+    """Old .xls files too: calamine drops error cells, the reader restores them with xlrd."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("汇总表")
+    for c, text in enumerate(HEADER):
+        ws.write(0, c, text)
+    for c, value in enumerate(ROWS[0]):
+        if c == 6:
+            ws.row(1).set_cell_error(c, "#REF!")
+        else:
+            ws.write(1, c, value)
+    wb.save(str(tmp_path / "e.xls"))
+    grid = read_grid(tmp_path / "e.xls", "e.xls")
+    assert grid.sheets[0].value(1, 6) == "#REF!"
+    result = check_annex1(None, grid)
+    assert [(f.rule, f.cell, f.field) for f in result.findings if f.rule == "excel-error"] == [("excel-error", "G2", "培训时数")]

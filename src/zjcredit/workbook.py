@@ -155,7 +155,8 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
     sheets: list[SheetGrid] = []
     complete = True
     # calamine reads Excel error values (#REF!, #VALUE! …) as empty cells; put them back from the XML.
-    errors = _xlsx_error_cells(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    suffix = path.suffix.lower()
+    errors = _xlsx_error_cells(path) if suffix in (".xlsx", ".xlsm") else _xls_error_cells(path) if suffix == ".xls" else {}
     try:
         metas = wb.sheets_metadata
         for meta in metas:
@@ -203,6 +204,35 @@ def _read_excel(path: Path, display: str, nrows: int | None = None) -> WorkbookG
 _ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _REF_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _V_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _xls_error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """The same for old .xls workbooks, read with xlrd (calamine drops their error cells too).
+
+    Best effort like :func:`_xlsx_error_cells`; an .xls without error cells costs one xlrd pass.
+    """
+    try:
+        import xlrd
+
+        out: dict[str, list[tuple[int, int, str]]] = {}
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            for index in range(book.nsheets):
+                sheet = book.sheet_by_index(index)
+                cells = []
+                for r in range(sheet.nrows):
+                    for c, ctype in enumerate(sheet.row_types(r)):
+                        if ctype == xlrd.XL_CELL_ERROR:
+                            code = sheet.cell_value(r, c)
+                            cells.append((r, c, xlrd.error_text_from_code.get(code, "#VALUE!")))
+                if cells:
+                    out[sheet.name] = cells
+                book.unload_sheet(index)
+        finally:
+            book.release_resources()
+        return out
+    except Exception:  # noqa: BLE001 - best effort, see docstring
+        return {}
 
 
 def _xlsx_error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
