@@ -331,12 +331,9 @@ def _fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str |
     ws.auto_filter.ref = f"A{header_row}:{last}{max(r, header_row)}"
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    from zjcredit.templates import print_setup
+
+    print_setup(ws, landscape=True)
 
 
 def _write_list_only(fr: FileResult, tmp: Path, lang: str, note: str) -> None:

@@ -817,10 +817,9 @@ def catalog_workbook(
     from zjcredit.templates import fit_row_heights
 
     fit_row_heights(ws, 2, len(lines) + 1, columns=(2,))
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    from zjcredit.templates import print_setup
+
+    print_setup(ws, landscape=False)
     props = wb.properties
     props.creator = "zjcredit"
     props.title = f"季度培训项目目录 {period}"
@@ -868,7 +867,6 @@ def _table_sheet(ws: Any, schema: TableSchema, rows: list[dict[str, Any]]) -> No
     last = get_column_letter(len(schema.fields))
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
     ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    from zjcredit.templates import print_setup
+
+    print_setup(ws, landscape=True)

@@ -757,9 +757,6 @@ def _stats_sheet(wb: Any, rows: list[Row], region: Region, date: dt.date) -> Non
     chart.height = max(7.5, 0.8 * (bottom - top) + 3)
     chart.width = 18
     ws.add_chart(chart, "F4")
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    from zjcredit.templates import print_setup
+
+    print_setup(ws, landscape=True)

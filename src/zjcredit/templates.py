@@ -301,7 +301,7 @@ def _guide_sheet(wb: Any, title: str, lines: Sequence[str], st: _Styles) -> None
         cell.alignment = st.top_left
     fit_row_heights(ws, 2, len(lines) + 1, min_lines=1)
     ws.sheet_view.showGridLines = False
-    _print_setup(ws, landscape=False)
+    print_setup(ws, landscape=False, centered=True)
 
 
 def _common_guide() -> list[str]:
@@ -373,7 +373,7 @@ def _annex1(wb: Any, st: _Styles) -> None:
     ws.freeze_panes = f"A{header + 1}"
     ws.print_title_rows = f"{header}:{header}"
     # No fixed print area: rows a county appends below the 30 prepared ones must print too.
-    _print_setup(ws, landscape=True)
+    print_setup(ws, landscape=True, centered=True)
 
     _guide_sheet(
         wb,
@@ -494,7 +494,7 @@ def _annex2(wb: Any, st: _Styles, projects: int) -> None:
     dvs.apply(ws)
 
     ws.print_area = f"A1:D{row - 1}"
-    _print_setup(ws, landscape=False)
+    print_setup(ws, landscape=False, centered=True)
 
     _guide_sheet(
         wb,
@@ -543,7 +543,7 @@ def _outcomes(wb: Any, st: _Styles) -> None:
     ws.freeze_panes = f"A{first}"
     ws.auto_filter.ref = f"A{header}:{get_column_letter(len(fields))}{end}"
     ws.print_title_rows = f"{header}:{header}"
-    _print_setup(ws, landscape=True)
+    print_setup(ws, landscape=True, centered=True)
 
     _guide_sheet(
         wb,
@@ -562,13 +562,15 @@ def _outcomes(wb: Any, st: _Styles) -> None:
     )
 
 
-def _print_setup(ws: Any, *, landscape: bool) -> None:
+def print_setup(ws: Any, *, landscape: bool, centered: bool = False) -> None:
+    """A4, one page wide (as many pages down as needed), narrow side margins: how every sheet we write prints."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    if centered:
+        ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
 
 
