@@ -267,6 +267,24 @@ class _Validations:
             ws.add_data_validation(dv)
 
 
+def _table(ws: Any, fields: Sequence[schema.Field], header: int, rows: int, st: _Styles, dvs: _Validations) -> None:
+    """A header row of ``fields`` at ``header`` and ``rows`` formatted empty rows below it, with their drop-downs."""
+    from openpyxl.utils import get_column_letter
+
+    first, end = header + 1, header + rows
+    for c, field in enumerate(fields, start=1):
+        letter = get_column_letter(c)
+        cell = ws.cell(row=header, column=c, value=field.name)
+        cell.font = st.label_font
+        cell.fill = st.header_fill
+        cell.alignment = st.center
+        cell.border = st.border
+        ws.column_dimensions[letter].width = field.width
+        for r in range(first, end + 1):
+            _value_cell(ws, f"{letter}{r}", st, field)
+        dvs.add(field.name, f"{letter}{first}:{letter}{end}")
+
+
 def _lists_sheet(wb: Any, fields: Sequence[str], st: _Styles) -> dict[str, str]:
     """Write the hidden 代码表 with the lists ``fields`` need; return field → range reference."""
     from openpyxl.utils import get_column_letter
@@ -355,18 +373,7 @@ def _annex1(wb: Any, st: _Styles) -> None:
         ws.row_dimensions[row].height = 22
 
     header = 5
-    for c, field in enumerate(fields, start=1):
-        letter = get_column_letter(c)
-        cell = ws.cell(row=header, column=c, value=field.name)
-        cell.font = st.label_font
-        cell.fill = st.header_fill
-        cell.alignment = st.center
-        cell.border = st.border
-        ws.column_dimensions[letter].width = field.width
-        first, end = header + 1, header + ANNEX1_ROWS
-        for r in range(first, end + 1):
-            _value_cell(ws, f"{letter}{r}", st, field)
-        dvs.add(field.name, f"{letter}{first}:{letter}{end}")
+    _table(ws, fields, header, ANNEX1_ROWS, st, dvs)
     ws.row_dimensions[header].height = 30
     dvs.apply(ws)
 
@@ -527,17 +534,7 @@ def _outcomes(wb: Any, st: _Styles) -> None:
     _title(ws, schema.OUTCOMES.title_zh, len(fields), st)
     header = 2
     first, end = header + 1, header + OUTCOME_ROWS
-    for c, field in enumerate(fields, start=1):
-        letter = get_column_letter(c)
-        cell = ws.cell(row=header, column=c, value=field.name)
-        cell.font = st.label_font
-        cell.fill = st.header_fill
-        cell.alignment = st.center
-        cell.border = st.border
-        ws.column_dimensions[letter].width = field.width
-        for r in range(first, end + 1):
-            _value_cell(ws, f"{letter}{r}", st, field)
-        dvs.add(field.name, f"{letter}{first}:{letter}{end}")
+    _table(ws, fields, header, OUTCOME_ROWS, st, dvs)
     ws.row_dimensions[header].height = 28
     dvs.apply(ws)
     ws.freeze_panes = f"A{first}"
