@@ -98,6 +98,7 @@ def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
         safety.precheck(path, display)
         with isolate.IsolatedLoad("zjcredit.fastread:load_xlsx", path, display) as job:
             safety.deep_check(path, display)
+            _warm_imports()  # while the child still reads
             loaded = job.result()
         return "xlsx", _raw_sheets(path, display, loaded)
     safety.preflight(path, display)
@@ -111,6 +112,15 @@ def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
         f"{display}：不支持的文件类型“{suffix or '无扩展名'}”，请另存为 .xlsx、.xls 或 .csv。",
         f"{display}: unsupported file type '{suffix or 'no extension'}'; save it as .xlsx, .xls or .csv.",
     )
+
+
+def _warm_imports() -> None:
+    """Import what the checks will need (pyarrow converts some arrays to numpy through pandas: half a
+    second of imports) while the parent only waits for the child."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        pass
 
 
 def _isolate(path: Path) -> bool:

@@ -115,6 +115,19 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
     return idx, enc.dictionary.to_pylist()
 
 
+def _may_hold(arr: pa.Array, byte: int) -> bool:
+    """False when no value of the string array ``arr`` contains ``byte`` (its data buffer, which may
+    also hold bytes outside the array, does not); True when some may."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if len(chunk) == 0 or chunk.null_count == len(chunk):
+            continue
+        data = chunk.buffers()[2]
+        if data is not None and (np.frombuffer(data, dtype=np.uint8) == byte).any():
+            return True
+    return False
+
+
 def _uniq(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (a sort; numpy's hash-based unique is slower on a million int64)."""
     s = np.sort(values)
@@ -149,6 +162,18 @@ def _period_key(period: str | None) -> int:
 
 def _period_text(key: int) -> str:
     return f"{key // 10}{ {1: 'H1', 3: 'Q3', 4: 'Q4'}[key % 10] }"
+
+
+def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`idcard.civil_from_days`, computed once per day of the span and looked up (a column of dates
+    spans a few thousand days)."""
+    if len(days) == 0:
+        return idcard.civil_from_days(days)  # type: ignore[return-value]
+    lo, hi = int(days.min()), int(days.max())
+    if hi - lo > max(len(days) // 4, 1024):
+        return idcard.civil_from_days(days)  # type: ignore[return-value]
+    at = days - lo
+    return tuple(part[at] for part in idcard.civil_from_days(np.arange(lo, hi + 1, dtype=np.int64)))  # type: ignore[return-value]
 
 
 def _date_text(d: np.datetime64) -> str:
@@ -221,7 +246,14 @@ class _Part:
     hours: np.ndarray  # float, NaN when not a positive number
     date: np.ndarray  # datetime64[D]
     dual: np.ndarray
+    encoded: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)  # attribute → _encode of it
     flags: list[tuple[np.ndarray, int]] = field(default_factory=list)  # (positions, severity) per finding batch
+
+    def encoding(self, attr: str) -> tuple[np.ndarray, list[Any]]:
+        """:func:`_encode` of one of the text columns, computed once."""
+        if attr not in self.encoded:
+            self.encoded[attr] = _encode(getattr(self, attr))
+        return self.encoded[attr]
 
 
 class _Checker:
@@ -236,7 +268,7 @@ class _Checker:
         self.today = options.today or dt.date.today()
         self.parts: list[_Part] = []
         self.results: list[FileResult] = []
-        self._global: tuple[list[_Part], np.ndarray, np.ndarray, pa.Array] | None = None
+        self._global: tuple[list[_Part], np.ndarray, np.ndarray, tuple[np.ndarray, list[Any]]] | None = None
 
     def _use_catalog(self, catalog: Catalog | None) -> None:
         self.catalog = catalog if catalog is not None and catalog.projects else None
@@ -323,28 +355,28 @@ class _Checker:
             return
         emit = lambda *a, **k: self._emit(part, table, result, *a, **k)  # noqa: E731
 
-        # Excel error values (#N/A …) and required values.
+        # Excel error values (#N/A …) become empty; the findings follow below, in field order. The ID
+        # column first: its kernel starts the scan telling number cells from text (the sheet's XML, seconds
+        # at a million rows) on a second thread while the other columns are checked.
         errors_set = pa.array(sorted(EXCEL_ERRORS))
-        for name in OUTCOMES.names:
-            if name not in table.data:
-                continue
+        excel_errors: dict[str, np.ndarray] = {}
+
+        def clear_errors(name: str) -> None:
             arr = table.data[name]
+            # Every error value holds a '#': one look at the column's bytes rules most columns out.
+            if not _may_hold(arr, ord("#")):
+                return
             hashes = pc.fill_null(pc.starts_with(pc.utf8_ltrim_whitespace(arr), "#"), False)
-            is_err = None
             if pc.any(hashes).as_py():
                 is_err = pc.fill_null(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors_set), False).to_numpy(zero_copy_only=False)
-            if is_err is not None and is_err.any():
-                emit(R.EXCEL_ERROR, name, np.flatnonzero(is_err))
-                col[name] = pc.if_else(pa.array(is_err), pa.scalar(None, pa.string()), arr)
-            if name in REQUIRED_FIELDS:
-                missing = ~arr.is_valid().to_numpy(zero_copy_only=False)
-                emit(R.REQUIRED, name, np.flatnonzero(missing))
+                if is_err.any():
+                    excel_errors[name] = is_err
+                    col[name] = pc.if_else(pa.array(is_err), pa.scalar(None, pa.string()), arr)
 
-        # Resident IDs: the column kernel now; telling number cells from text (a scan of the sheet's
-        # XML, seconds at a million rows) runs on a second thread while the other columns are checked.
         ids = probe = None
         suspects = np.zeros(0, dtype=np.int64)
         if "身份证号" in table.data:
+            clear_errors("身份证号")
             ids = idcard.check_id_column(col["身份证号"], self.today)
             suspects = np.flatnonzero(ids.excel_candidate)
             # A text ID has the exact form of an Excel number about once in a thousand, so the cell types
@@ -358,6 +390,18 @@ class _Checker:
                 pool = ThreadPoolExecutor(max_workers=1)
                 probe = pool.submit(table.numeric_cells, "身份证号", suspects)
                 pool.shutdown(wait=False)
+        for name in OUTCOMES.names:
+            if name in table.data and name != "身份证号":
+                clear_errors(name)
+
+        for name in OUTCOMES.names:
+            if name not in table.data:
+                continue
+            if name in excel_errors:
+                emit(R.EXCEL_ERROR, name, np.flatnonzero(excel_errors[name]))
+            if name in REQUIRED_FIELDS:
+                missing = ~table.data[name].is_valid().to_numpy(zero_copy_only=False)
+                emit(R.REQUIRED, name, np.flatnonzero(missing))
 
         # Phones.
         if "联系电话" in table.data:
@@ -373,8 +417,23 @@ class _Checker:
         for name, attr in (("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
             if name in table.data:
                 idx, distinct = _encode(col[name])
-                normal = pa.array([_code(v) for v in distinct] + [None], type=pa.string())
-                setattr(part, attr, normal.take(pa.array(np.where(idx < 0, len(distinct), idx))))
+                # The normalised codes' own encoding, in order of first appearance as _encode gives it.
+                codes: list[Any] = []
+                slot: dict[Any, int] = {}
+                remap = np.empty(len(distinct) + 1, dtype=np.int64)
+                for k, v in enumerate(distinct):
+                    c = _code(v)
+                    if c is None:
+                        remap[k] = -1
+                    else:
+                        remap[k] = slot.setdefault(c, len(codes))
+                        if remap[k] == len(codes):
+                            codes.append(c)
+                remap[len(distinct)] = -1
+                n_idx = remap[np.where(idx < 0, len(distinct), idx)]
+                normal = pa.array(codes + [None], type=pa.string())
+                setattr(part, attr, normal.take(pa.array(np.where(n_idx < 0, len(codes), n_idx))))
+                part.encoded[attr] = (n_idx, codes)
 
         # Dates.
         if "完成日期" in table.data:
@@ -450,8 +509,8 @@ class _Checker:
 
     def _check_catalog(self, part: _Part, emit: Callable[..., None]) -> None:
         """Codes, institution, course hours and the period start against the catalog."""
-        p_idx, p_codes = _encode(part.project)
-        c_idx, c_codes = _encode(part.course)
+        p_idx, p_codes = part.encoding("project")
+        c_idx, c_codes = part.encoding("course")
         known_p = np.array([c in self.projects for c in p_codes] + [True], dtype=bool)
         p_at = np.where(p_idx < 0, len(p_codes), p_idx)
         if "项目编码" in part.table.data:
@@ -479,7 +538,7 @@ class _Checker:
             emit(R.COURSE_UNKNOWN, "课程编码", at, per_row=lambda k: {"project_code": projects[k], "hint": verdict[inverse[at[k]]][1], "hint_en": verdict[inverse[at[k]]][2]})
         # Institution of the project.
         if "机构代码" in part.table.data:
-            o_idx, o_codes = _encode(part.org)
+            o_idx, o_codes = part.encoding("org")
             pair = np.where((p_idx >= 0) & (o_idx >= 0), p_idx * (len(o_codes) + 1) + o_idx, -1)
             uniq, inverse = np.unique(pair, return_inverse=True)
             expected: list[str | None] = []
@@ -533,14 +592,26 @@ class _Checker:
         def stack(name: str) -> np.ndarray:
             return np.concatenate([getattr(p, name) for p in parts])
 
-        id_idx, id_codes = _encode(cat("id_key"))
-        self._global = (parts, offsets, id_idx, cat("org"))
-        name_idx, name_codes = _encode(cat("name"))
-        proj_idx, proj_codes = _encode(cat("project"))
-        course_idx, _ = _encode(cat("course"))
-        phone_idx, phone_codes = _encode(cat("phone"))
+        def encode(name: str) -> tuple[np.ndarray, list[Any]]:
+            return parts[0].encoding(name) if len(parts) == 1 else _encode(cat(name))
+
+        from concurrent.futures import ThreadPoolExecutor
+
         id_ok, id_body, id_digits, birth = stack("id_ok"), stack("id_body"), stack("id_digits"), stack("birth")
         hours, date = stack("hours"), stack("date")
+        # Independent work on a second thread (Arrow and numpy release the GIL): the names' encoding and
+        # the ID-run screen, whose findings are added below in their usual place.
+        pool = ThreadPoolExecutor(max_workers=1)
+        runs: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        names = pool.submit(encode, "name")
+        id_runs = pool.submit(self._id_runs, cat("id_key"), id_body, id_digits, lambda *a, **k: runs.append((a, k)))
+        pool.shutdown(wait=False)
+        id_idx, id_codes = encode("id_key")
+        self._global = (parts, offsets, id_idx, encode("org"))
+        proj_idx, proj_codes = encode("project")
+        course_idx, _ = encode("course")
+        phone_idx, phone_codes = encode("phone")
+        name_idx, name_codes = names.result()
 
         def locate(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             s = np.searchsorted(offsets, g, side="right") - 1
@@ -569,7 +640,9 @@ class _Checker:
         self._duplicates(id_idx, course_idx, name_idx, name_codes, id_codes, cat("course"), emit, where)
         self._phone_shared(phone_idx, phone_codes, proj_idx, proj_codes, id_idx, emit)
         self._ages(proj_idx, proj_codes, id_ok, birth, date, emit)
-        self._id_runs(cat("id_key"), id_body, id_digits, emit)
+        id_runs.result()
+        for args, kwargs in runs:
+            emit(*args, **kwargs)
         self._birthdates(proj_idx, proj_codes, id_idx, id_ok, birth, emit)
         self._hours(id_idx, id_codes, proj_idx, proj_codes, hours, date, emit)
         if self.catalog is not None:
@@ -644,8 +717,8 @@ class _Checker:
         usable = np.flatnonzero(id_ok & ~np.isnat(birth) & ~np.isnat(date))
         if not len(usable):
             return
-        by, bm, bd = idcard.civil_from_days(birth[usable].astype(np.int64))
-        dy, dm, dd = idcard.civil_from_days(date[usable].astype(np.int64))
+        by, bm, bd = _civil(birth[usable].astype(np.int64))
+        dy, dm, dd = _civil(date[usable].astype(np.int64))
         age = dy - by - ((dm < bm) | ((dm == bm) & (dd < bd)))
         # Bounds per project: 0 = adult, 1 = elderly only, 2 = students only / children's category, 3 = unknown.
         kinds = []
@@ -762,7 +835,7 @@ class _Checker:
         proj_period = np.array([_period_key(self.projects[c].period) if c in self.projects else 0 for c in proj_codes] + [0], dtype=np.int64)
         period = proj_period[np.where(proj_idx < 0, len(proj_codes), proj_idx)]
         dated = ~np.isnat(date)
-        year, month, _ = idcard.civil_from_days(np.where(dated, date.astype(np.int64), 0))
+        year, month, _ = _civil(np.where(dated, date.astype(np.int64), 0))
         from_date = np.where(dated, year * 10 + np.select([month <= 6, month <= 9], [1, 3], default=4), 0)
         period = np.where(period > 0, period, from_date)
         g = np.flatnonzero((id_idx >= 0) & (period > 0) & ~np.isnan(hours))
@@ -815,7 +888,7 @@ class _Checker:
         for result in self.results:
             files[result.path] = {"path": result.path, "rows": result.records, "dual": 0, "learners": 0, "errors": result.errors, "warnings": result.warnings}
         if self._global is not None:
-            parts, offsets, id_idx, org = self._global
+            parts, offsets, id_idx, (org_idx, org_codes) = self._global
             total = int(offsets[-1])
             flagged: dict[int, list[np.ndarray]] = {int(Severity.ERROR): [], int(Severity.WARNING): []}
             file_of = np.zeros(total, dtype=np.int64)
@@ -836,7 +909,6 @@ class _Checker:
                 sel = file_of == k
                 files[path]["dual"] = int((dual & sel).sum())
                 files[path]["learners"] = int(len(_uniq(id_idx[sel & learner])))
-            org_idx, org_codes = _encode(org)
             slot = np.where(org_idx < 0, len(org_codes), org_idx)
             n_slots = len(org_codes) + 1
             rows_n = np.bincount(slot, minlength=n_slots)
