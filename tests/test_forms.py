@@ -9,6 +9,7 @@ import pytest
 
 from zjcredit.forms import classify, read_annex2
 from zjcredit.workbook import read_grid
+from annex2_filler import fill_annex2_sheet
 
 
 def read(path: Path):
@@ -63,39 +64,10 @@ def test_classify(text, what, name):
 
 def _fill_template(path: Path, header: dict[str, Any], projects: list[dict[str, Any]], blocks: int = 3) -> None:
     """Type into our template the way a clerk does: the cell right of each label."""
-    from zjcredit.schema import header_key
     from zjcredit.templates import build_workbook
 
     wb = build_workbook("annex2", projects=blocks)
-    ws = wb["申报表"]
-
-    def right(cell: Any) -> Any:
-        for rng in ws.merged_cells.ranges:
-            if cell.coordinate in rng:
-                return ws.cell(row=cell.row, column=rng.max_col + 1)
-        return ws.cell(row=cell.row, column=cell.column + 1)
-
-    block = 0
-    for row in list(ws.iter_rows()):
-        for cell in row:
-            if not isinstance(cell.value, str):
-                continue
-            key = header_key(cell.value)
-            if key.startswith("培训项目") and key[4:5].isdigit():
-                block = int(key[4:].split("：")[0])
-                if block <= len(projects):
-                    right(cell).value = projects[block - 1].get("项目名称")
-                continue
-            vals = header if block == 0 else (projects[block - 1] if block <= len(projects) else {})
-            if key.startswith("培训项目介绍") and "培训项目介绍" in vals:
-                ws.cell(row=cell.row + 1, column=1).value = vals["培训项目介绍"]
-            elif key == "课程名称":
-                for i, (n, h, t) in enumerate(vals.get("courses", ())):
-                    ws.cell(row=cell.row + 1 + i, column=1).value = n
-                    ws.cell(row=cell.row + 1 + i, column=3).value = h
-                    ws.cell(row=cell.row + 1 + i, column=4).value = t
-            elif key in vals and cell.column in (1, 3):
-                right(cell).value = vals[key]
+    fill_annex2_sheet(wb["申报表"], header, projects)
     wb.save(path)
 
 

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zjcredit import vocab
-from zjcredit.schema import header_key
 from zjcredit.sources import Source
 from zjcredit.templates import write_template
 from zjcredit.validate import check_source
+from annex2_filler import fill_annex2_sheet
 
 HEADER = {"申报单位": "宁波市鄞州区姜山镇成人文化技术学校", "机构代码": "330212B0031", "地址": "宁波市鄞州区姜山镇学院路8号", "填报人": "张敏", "联系电话": "0574-88451234"}
 
@@ -22,35 +22,7 @@ def fill_annex2(template: Path, target: Path, header: dict[str, Any], projects: 
     from openpyxl import load_workbook
 
     wb = load_workbook(template)
-    ws = wb["申报表"]
-
-    def right(cell: Any) -> Any:
-        for rng in ws.merged_cells.ranges:
-            if cell.coordinate in rng:
-                return ws.cell(row=cell.row, column=rng.max_col + 1)
-        return ws.cell(row=cell.row, column=cell.column + 1)
-
-    block = 0
-    for row in list(ws.iter_rows()):
-        for cell in row:
-            if not isinstance(cell.value, str):
-                continue
-            key = header_key(cell.value)
-            if key.startswith("培训项目") and key[4:5].isdigit():
-                block = int(key[4:].split("：")[0])
-                if block <= len(projects):
-                    right(cell).value = projects[block - 1]["项目名称"]
-                continue
-            values = header if block == 0 else (projects[block - 1] if block <= len(projects) else {})
-            if key.startswith("培训项目介绍") and values:
-                ws.cell(row=cell.row + 1, column=1).value = values["培训项目介绍"]
-            elif key == "课程名称":
-                for i, (name, hours, teacher) in enumerate(values.get("courses", ())):
-                    ws.cell(row=cell.row + 1 + i, column=1).value = name
-                    ws.cell(row=cell.row + 1 + i, column=3).value = hours
-                    ws.cell(row=cell.row + 1 + i, column=4).value = teacher
-            elif key in values and cell.column in (1, 3):
-                right(cell).value = values[key]
+    fill_annex2_sheet(wb["申报表"], header, projects)
     wb.save(target)
     return target
 
