@@ -27,7 +27,7 @@ from zjcredit.errors import UsageError, ZjcreditError
 from zjcredit.findings import FileResult, Finding, Report, Severity, make, register
 from zjcredit.normalize import compact
 from zjcredit.periods import parse_period
-from zjcredit.schema import CATALOG_COURSES, CATALOG_PROJECTS, Field, TableSchema
+from zjcredit.schema import CATALOG_COURSES, CATALOG_PROJECTS, REVIEW, TableSchema
 from zjcredit.summary import (
     DECLARATION_EXCLUDED,
     Input,
@@ -138,19 +138,6 @@ PREVIOUS_REMOVED = register(
 APPROVED = frozenset({"通过", "审核通过", "同意", "批准", "是", "√", "✓", "✔", "y", "yes"})
 REJECTED = frozenset({"不通过", "未通过", "审核不通过", "不同意", "不批准", "驳回", "否", "×", "✗", "✘", "n", "no"})
 
-REVIEW = TableSchema(
-    kind="review",
-    title_zh="审核结果表",
-    fields=(
-        Field("机构代码", "code", True, width=16, text_format=True),
-        Field("项目名称", "text", True, width=30),
-        Field("审核结果", "text", True, width=10),
-        Field("审核意见", "text", False, width=40),
-        Field("申报单位", "text", False, width=28),
-        Field("项目编码", "code", False, width=22, text_format=True),
-    ),
-    min_headers=3,
-)
 SYNTHETIC_NOTE = "（按项目生成）"
 PROJECT_NUMBER_WIDTH = 3
 COURSE_NUMBER_WIDTH = 2

@@ -226,6 +226,21 @@ OUTCOMES = TableSchema(
     min_headers=4,
 )
 
+# The sub-center's review sheet for `catalog build --review`.
+REVIEW = TableSchema(
+    kind="review",
+    title_zh="审核结果表",
+    fields=(
+        Field("机构代码", "code", True, width=16, text_format=True),
+        Field("项目名称", "text", True, width=30),
+        Field("审核结果", "text", True, width=10),
+        Field("审核意见", "text", False, width=40),
+        Field("申报单位", "text", False, width=28),
+        Field("项目编码", "code", False, width=22, text_format=True),
+    ),
+    min_headers=3,
+)
+
 TABLES: dict[str, TableSchema] = {s.kind: s for s in (ANNEX1, CATALOG_PROJECTS, CATALOG_COURSES, OUTCOMES)}
 
 KINDS: tuple[str, ...] = ("annex1", "annex2", "catalog", "outcomes", "ledger")
