@@ -122,15 +122,44 @@ def _guard(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         raise typer.Exit(2) from None
 
 
-def _progress(quiet: bool, lang: str) -> Any:
+class _Progress:
+    """A spinner on stderr naming the file being read and the time spent on it (terminals only)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.console = _stderr_console()
+        self.status: Any = None
+
+    def __call__(self, name: str) -> None:
+        import time
+
+        done = getattr(self, "_current", None)
+        if done is not None:
+            seconds = time.monotonic() - done[1]
+            self.console.print(f"[dim]{'read' if self.lang == 'en' else '已读取'} {done[0]}（{seconds:.1f} s）[/]", highlight=False)
+        self._current = (name, time.monotonic())
+        text = f"{'reading' if self.lang == 'en' else '正在读取'} {name} …"
+        if self.status is None:
+            self.status = self.console.status(text, spinner="dots")
+            self.status.start()
+        else:
+            self.status.update(text)
+
+    def stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+
+def _progress(quiet: bool, lang: str) -> _Progress | None:
     if quiet or not sys.stderr.isatty():
         return None
-    console = _stderr_console()
+    return _Progress(lang)
 
-    def show(name: str) -> None:
-        console.print(f"[dim]{'reading' if lang == 'en' else '正在读取'} {name}[/]", highlight=False)
 
-    return show
+def _stop(progress: _Progress | None) -> None:
+    if progress is not None:
+        progress.stop()
 
 
 def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet: bool, fail_on: FailOn, annotate: Path | None, force: bool) -> None:
@@ -233,7 +262,11 @@ def validate(
     from zjcredit.validate import validate as run
 
     options = {"org_code_pattern": org_code_pattern} if org_code_pattern else {}
-    report = _guard(lang.value, run, paths, kind.value, _progress(quiet, lang.value), **options)
+    progress = _progress(quiet, lang.value)
+    try:
+        report = _guard(lang.value, run, paths, kind.value, progress, **options)
+    finally:
+        _stop(progress)
     emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
 
 
@@ -308,11 +341,15 @@ def outcomes_check(
 ) -> None:
     from zjcredit.outcomes import check_outcomes
 
-    report = _guard(
-        lang.value, check_outcomes, paths, catalog, progress=_progress(quiet, lang.value),
-        phone_shared_project=phone_shared_project, phone_shared_total=phone_shared_total, age_min=age_min, age_max=age_max,
-        age_min_elderly=age_min_elderly, age_max_student=age_max_student, id_run=id_run, birthdate_shared=same_birthdate, max_hours=max_hours,
-    )
+    progress = _progress(quiet, lang.value)
+    try:
+        report = _guard(
+            lang.value, check_outcomes, paths, catalog, progress=progress,
+            phone_shared_project=phone_shared_project, phone_shared_total=phone_shared_total, age_min=age_min, age_max=age_max,
+            age_min_elderly=age_min_elderly, age_max_student=age_max_student, id_run=id_run, birthdate_shared=same_birthdate, max_hours=max_hours,
+        )
+    finally:
+        _stop(progress)
     emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
 
 
