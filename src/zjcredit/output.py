@@ -50,14 +50,14 @@ def xlsx_text(text: str) -> str:
 def set_text(cell: Any, value: Any) -> None:
     """Put ``value`` in an openpyxl cell; text is always stored as a string cell, never as a formula.
 
-    Text beginning with ``=`` would otherwise become a live formula in openpyxl; ``+ - @`` and tab/CR are
-    already strings there. Characters XML cannot hold are dropped (see :func:`xlsx_text`).
+    openpyxl would otherwise store text beginning with ``=`` as a live formula, and text that reads like
+    an Excel error value (``#N/A``, ``#REF!`` …) as that error; ``+ - @`` and tab/CR are already strings
+    there. Characters XML cannot hold are dropped (see :func:`xlsx_text`).
     """
     if isinstance(value, str):
         value = xlsx_text(value)
         cell.value = value
-        if value.startswith("="):
-            cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+        cell.data_type = "s"
     else:
         cell.value = value
 
