@@ -19,6 +19,7 @@ from test_outcomes import HEAD, build_catalog, clean_rows, write_sheet
 from zjcredit import fastread, isolate, safety
 from zjcredit.cli import app
 from zjcredit.outcomes import check_outcomes
+from zjcredit.workbook import Unreadable
 
 runner = CliRunner()
 
@@ -109,7 +110,7 @@ def test_deep_scan_refusal_stops_the_child(tmp_path: Path, scratch: Scratch) -> 
 
 def test_reader_crash_is_a_sentence_and_the_run_goes_on(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the deep scan, a cell at XFD1048576 aborts fastexcel: only the child dies."""
-    monkeypatch.setattr(safety, "deep_check", lambda path, display: None)
+    monkeypatch.setattr(safety, "deep_check", lambda path, display, **_: None)
     folder = tmp_path / "in"
     folder.mkdir()
     far = folder / "a-far.xlsx"
@@ -130,7 +131,7 @@ def test_reader_crash_is_a_sentence_and_the_run_goes_on(tmp_path: Path, scratch:
 
 
 def test_ctrl_c_stops_the_child_and_leaves_nothing(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: Path, display: str) -> None:
+    def interrupted(path: Path, display: str, **_: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(safety, "deep_check", interrupted)
@@ -149,3 +150,65 @@ def test_scratch_folder_falls_back_when_shm_is_small(tmp_path: Path, monkeypatch
     (tmp_path / "tmp").mkdir()
     folder = isolate._scratch_dir(1000)
     assert Path(folder).parent == tmp_path / "tmp"
+
+
+def test_outcomes_check_starts_reading_before_parsing(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`zjcredit outcomes check` starts the child for its first large input from the raw arguments; the
+    reader then takes that child over instead of starting another. Option values are never inputs."""
+    from zjcredit import cli
+
+    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
+    cat = build_catalog(tmp_path / "目录.xlsx")
+    monkeypatch.setattr(isolate, "_PRESTARTED", {})
+    cli._prestart_outcome_read(["outcomes", "check", "--catalog", str(cat), "-q", "--output", str(tmp_path / "x.xlsx"), str(path)])
+    assert len(scratch.children) == 1 and json.loads(scratch.children[0].args[-1])["path"] == str(path)
+    report = check_outcomes([path], [cat])
+    assert len(scratch.children) == 1  # claimed, not started again
+    assert report.files[0].records == len(clean_rows()) and _findings(report) == []
+    assert isolate._PRESTARTED == {} and scratch.leftovers() == []
+
+
+def test_prestart_ignores_other_commands_and_bad_arguments(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zjcredit import cli
+
+    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
+    monkeypatch.setattr(isolate, "_PRESTARTED", {})
+    cli._prestart_outcome_read(["validate", str(path)])
+    cli._prestart_outcome_read(["outcomes", "check", "--catalog", str(path)])  # only an option value
+    cli._prestart_outcome_read(["outcomes", "check", str(tmp_path / "missing.xlsx"), str(path)])  # the command will say
+    assert scratch.children == []
+
+
+def test_an_unclaimed_head_start_is_stopped_and_cleaned(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
+    monkeypatch.setattr(isolate, "_PRESTARTED", {})
+    assert isolate.prestart(path, path.name)
+    assert isolate.prestart(path, path.name)  # once per file
+    assert len(scratch.children) == 1
+    isolate._stop_prestarted()  # what happens at exit
+    assert scratch.children[0].poll() is not None and scratch.leftovers() == []
+    # A file changed since: its head start is not used.
+    assert isolate.prestart(path, path.name)
+    write_sheet(path, clean_rows(3))
+    assert isolate.claim(path, isolate.XLSX_LOADER) is None
+    isolate._stop_prestarted()
+    assert scratch.leftovers() == []
+
+
+def test_guard_work_runs_at_lower_priority_and_its_errors_surface() -> None:
+    import os
+    import threading
+
+    def nice_here() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    mine = nice_here()
+    assert isolate.run_yielding(nice_here) == min(mine + isolate.NICE_INCREMENT, 19)
+    assert nice_here() == mine
+
+    def refuse() -> None:
+        raise safety._unreadable("拒绝", "refused")
+
+    with pytest.raises(Unreadable) as caught:
+        isolate.run_yielding(refuse)
+    assert caught.value.zh == "拒绝"

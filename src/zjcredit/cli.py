@@ -373,9 +373,40 @@ def rules(fmt: FormatOpt = None, lang: LangOpt = Lang.zh) -> None:
         typer.echo(f"{r.id:<24} {r.severity.label:<8} {r.title_en if en else r.title_zh}")
 
 
+# Options of `outcomes check` that take no value (every other option is followed by its value).
+_OUTCOME_FLAGS = frozenset({"-q", "--quiet", "--force", "--help", "-h"})
+
+
+def _prestart_outcome_read(argv: list[str]) -> None:
+    """``zjcredit outcomes check``: start reading the first large .xlsx input in a child process now,
+    before the command line is parsed and the checks are imported (half a second). Tokens that are option
+    values are skipped; anything unexpected just means no head start (the command reads as usual)."""
+    if argv[:2] != ["outcomes", "check"]:
+        return
+    from zjcredit import isolate
+    from zjcredit.sources import discover
+
+    inputs, previous, options = [], "", True
+    for token in argv[2:]:
+        if options and token == "--":
+            options = False
+        elif not options or not (token.startswith("-") or (previous.startswith("-") and "=" not in previous and previous not in _OUTCOME_FLAGS)):
+            inputs.append(token)
+        previous = token if options else ""
+    try:
+        sources = discover(inputs)
+    except Exception:
+        return  # the command says what is wrong
+    for source in sources:
+        if isolate.wants_isolation(source.path):
+            isolate.prestart(source.path, source.display)
+            return
+
+
 def main() -> None:
     from zjcredit.i18n import requested_lang
 
+    _prestart_outcome_read(sys.argv[1:])
     try:
         app()
     except UsageError as exc:  # pragma: no cover - commands turn these into exit 2 themselves

@@ -26,11 +26,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zjcredit import safety
+from zjcredit import isolate, safety
 from zjcredit.normalize import clean_text
 from zjcredit.schema import OUTCOMES, TableSchema
 from zjcredit.tables import HEADER_SCAN_ROWS, find_header
 from zjcredit.workbook import SheetGrid, Unreadable, column_letter, decode_csv
+from zjcredit.xlsxload import damaged as _damaged
+from zjcredit.xlsxload import load_xlsx
 
 # A row whose first text starts like this ends the table (totals and signature lines).
 _STOP_RE = re.compile(r"^(合计|总计|小计|填表人|填报人|制表人|审核人|负责人|注[:：])")
@@ -91,19 +93,21 @@ def read_outcome_tables(path: Path, display: str, schema: TableSchema = OUTCOMES
 
 def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm") and _isolate(path):
+    if isolate.wants_isolation(path):
         # Cheap guards first; the deep scan then runs while a child process loads the sheets.
-        from zjcredit import isolate
-
         safety.precheck(path, display)
-        with isolate.IsolatedLoad("zjcredit.fastread:load_xlsx", path, display) as job:
-            safety.deep_check(path, display)
+        numbers = BigNumberCells()  # gathered in the same pass, so Excel-mangled IDs need no second scan
+        with isolate.claim(path, isolate.XLSX_LOADER) or isolate.IsolatedLoad(isolate.XLSX_LOADER, path, display) as job:
+            isolate.run_yielding(safety.deep_check, path, display, visit=numbers)
             _warm_imports()  # while the child still reads
             loaded = job.result()
-        return "xlsx", _raw_sheets(path, display, loaded)
-    safety.preflight(path, display)
+        return "xlsx", _raw_sheets(path, display, loaded, numbers)
     if suffix in (".xlsx", ".xlsm"):
-        return "xlsx", _raw_sheets(path, display, load_xlsx(path, display))
+        numbers = BigNumberCells()
+        safety.precheck(path, display)
+        safety.deep_check(path, display, visit=numbers)
+        return "xlsx", _raw_sheets(path, display, load_xlsx(path, display), numbers)
+    safety.preflight(path, display)
     if suffix == ".xls":
         return "xls", _read_xls(path, display)
     if suffix == ".csv":
@@ -123,57 +127,7 @@ def _warm_imports() -> None:
         pass
 
 
-def _isolate(path: Path) -> bool:
-    """Load in a child while guarding? Only for large files not already guarded in full."""
-    from zjcredit import isolate
-
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return False  # preflight says why
-    return size >= isolate.ISOLATE_MIN_BYTES and not safety.deep_checked(path)
-
-
-def _damaged(display: str, exc: BaseException) -> Unreadable:
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-    return Unreadable(
-        f"{display}：不是有效的 Excel 文件或文件已损坏（{text}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
-        f"{display}: not a valid Excel file, or the file is damaged ({text}); open it in Excel/WPS, save as .xlsx and check again.",
-    )
-
-
-def load_xlsx(path: Path, display: str) -> list[tuple[str, pa.RecordBatch]]:
-    """Every non-empty sheet as (name, text columns). Runs in-process or in :mod:`zjcredit.isolate`'s child."""
-    import fastexcel
-
-    if not zipfile.is_zipfile(path):
-        with path.open("rb") as fh:
-            head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE: an encrypted xlsx, or an .xls renamed
-            raise Unreadable(
-                f"{display}：工作簿设有打开密码或实为旧版 .xls 文件，无法读取。请在 Excel/WPS 中取消密码并另存为 .xlsx 再检查。",
-                f"{display}: the workbook is password-protected or is really an old .xls file; remove the password in Excel/WPS, save as .xlsx and check again.",
-            )
-        raise _damaged(display, ValueError("not a zip archive"))
-    try:
-        reader = fastexcel.read_excel(str(path))
-        names = list(reader.sheet_names)
-    except Exception as exc:
-        raise _damaged(display, exc) from None
-    loaded = []
-    for name in names:
-        try:
-            batch = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True, eager=True)
-        except Exception as exc:
-            msg = str(exc)
-            if "empty" in msg.lower() or "no rows" in msg.lower():
-                continue
-            raise _damaged(display, exc) from None
-        loaded.append((name, batch))
-    return loaded
-
-
-def _raw_sheets(path: Path, display: str, loaded: list[tuple[str, pa.RecordBatch]]) -> list[RawSheet]:
+def _raw_sheets(path: Path, display: str, loaded: list[tuple[str, pa.RecordBatch]], numbers: BigNumberCells | None = None) -> list[RawSheet]:
     sheets = []
     for name, batch in loaded:
         safety.check_sheet_size(display, name, (batch.num_rows - 1, 0) if batch.num_rows else None)
@@ -182,25 +136,120 @@ def _raw_sheets(path: Path, display: str, loaded: list[tuple[str, pa.RecordBatch
             # fastexcel names generated columns after their absolute index.
             m = re.fullmatch(r"__UNNAMED__(\d+)", col_name)
             columns[int(m.group(1)) if m else i] = batch.column(i)
-        sheets.append(RawSheet(name, columns, batch.num_rows, _XlsxProbe(path, name)))
+        sheets.append(RawSheet(name, columns, batch.num_rows, _XlsxProbe(path, name, numbers, columns)))
     if not sheets:
         raise Unreadable(f"{display}：工作簿里没有可读取的工作表。", f"{display}: the workbook has no worksheet to read.")
     return sheets
 
 
+class BigNumberCells:
+    """A :data:`zjcredit.safety.Visitor` that notes, during the deep check's pass over the sheet XML, every
+    number cell whose stored value is 16 characters or longer: the form an Excel-mangled 18-digit ID
+    takes (``<c r="C5" s="2"><v>3.30106199001011E+17</v></c>``, or plain digits from other writers).
+
+    Only a number of at most ten significant digits can be written shorter (``3.301062E+17``), so
+    :meth:`lookup` leaves those cells to the slower scan. A part whose cells could escape the note (a
+    namespace prefix such as ``<x:c>``, a long value in a cell without an ``r`` attribute) is marked
+    incomplete and every question about it goes to the slower scan.
+    """
+
+    _VALUE = re.compile(rb"<v>[^<]{16}")
+    _TAG = re.compile(rb"<c[\s>/]")
+    _REF = re.compile(rb'\sr="([A-Za-z]{1,3})(\d{1,7})"')
+    _TYPE = re.compile(rb'\st="(\w+)"')
+    _KEEP = 4096  # bytes carried into the next chunk: the longest cell tag read back to
+
+    def __init__(self) -> None:
+        self.cells: dict[str, set[tuple[int, int]]] = {}  # part → {(0-based column, 0-based row)}
+        self.incomplete: set[str] = set()
+        self._tail: dict[str, bytes] = {}
+
+    def __call__(self, part: str, chunk: bytes) -> None:
+        if part in self.incomplete:
+            return
+        cells = self.cells.setdefault(part, set())
+        tail = self._tail.get(part, b"")
+        buf = tail + chunk
+        if b":v>" in buf or b":c " in buf:
+            self.incomplete.add(part)
+            return
+        # A value cut by the chunk's end is found whole in the next buffer (which starts with this one's
+        # tail); one found twice lands in the set once.
+        for m in self._VALUE.finditer(buf):
+            at = m.start()
+            lt = buf.rfind(b"<c", 0, at)
+            while lt >= 0 and not self._TAG.match(buf, lt):
+                lt = buf.rfind(b"<c", 0, lt)
+            gt = buf.find(b">", lt) if lt >= 0 else -1
+            if lt < 0 or gt < 0 or gt > at:
+                if at >= len(tail):
+                    self.incomplete.add(part)  # the cell's tag is not in the buffer
+                    return
+                continue  # seen whole in the previous buffer
+            tag = buf[lt:gt]
+            ref = self._REF.search(tag)
+            if ref is None:
+                self.incomplete.add(part)
+                return
+            kind = self._TYPE.search(tag)
+            if kind is None or kind.group(1) == b"n":
+                cells.add((_column_index(ref.group(1)), int(ref.group(2)) - 1))
+        self._tail[part] = buf[-self._KEEP :]
+
+    def lookup(self, part: str | None, col: int, rows: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.ndarray] | None:
+        """For cells (col, rows) whose values read ``texts``: (held such a number, cannot tell here); None
+        when this pass cannot answer for the part at all."""
+        if part is None or part not in self.cells or part in self.incomplete:
+            return None
+        cells = self.cells[part]
+        found = np.fromiter(((col, int(r)) in cells for r in rows), dtype=bool, count=len(rows))
+        # A number with ten or fewer significant digits may be stored in fewer than 16 characters.
+        short = np.array([bool(t) and len(t.rstrip("0").lstrip("0").replace(".", "")) <= 10 for t in texts], dtype=bool)
+        return found, ~found & short
+
+
+def _column_index(letters: bytes) -> int:
+    value = 0
+    for ch in letters.upper():
+        value = value * 26 + ch - 64
+    return value - 1
+
+
 class _XlsxProbe:
     """Tell number cells from text cells for a few rows of one column.
 
-    Scans the sheet's XML for just those cells (a stream through the zip member, seconds at a million
-    rows); falls back to a second fastexcel load of that one column as booleans, which is non-null
+    Answers from the :class:`BigNumberCells` gathered during the deep check when it has them; otherwise
+    scans the sheet's XML for just those cells (a stream through the zip member, seconds at a million
+    rows), and falls back to a second fastexcel load of that one column as booleans, which is non-null
     exactly for number cells, when the XML does not name its cells.
     """
 
-    def __init__(self, path: Path, sheet: str) -> None:
+    def __init__(self, path: Path, sheet: str, numbers: BigNumberCells | None = None, columns: dict[int, pa.Array] | None = None) -> None:
         self.path = path
         self.sheet = sheet
+        self.numbers = numbers
+        self.columns = columns or {}
 
     def __call__(self, col: int, rows: np.ndarray) -> np.ndarray | None:
+        if self.numbers is not None and col in self.columns:
+            try:
+                with zipfile.ZipFile(self.path) as zf:
+                    part = _sheet_part(zf, self.sheet)
+                texts = self.columns[col].take(pa.array(rows)).to_pylist()
+                answer = self.numbers.lookup(part, col, rows, texts)
+            except Exception:
+                answer = None
+            if answer is not None:
+                found, unsure = answer
+                if unsure.any():
+                    rest = self._scan(col, rows[unsure])
+                    if rest is None:
+                        return None
+                    found[unsure] = rest
+                return found
+        return self._scan(col, rows)
+
+    def _scan(self, col: int, rows: np.ndarray) -> np.ndarray | None:
         try:
             found = _scan_cell_types(self.path, self.sheet, col, rows)
         except Exception:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted .xlsx is an OLE file holding the streams EncryptionInfo and EncryptedPackage; a directory
 # entry is the name in UTF-16LE padded to 64 bytes, then the name's length in bytes (with its NUL).
 _ENCRYPTION_ENTRY = "EncryptionInfo".encode("utf-16-le").ljust(64, b"\x00") + struct.pack("<H", 30)
+
+# Sees each inflated chunk of a worksheet part: (part name, bytes).
+Visitor = Callable[[str, bytes], None]
 
 _IN_CHUNK = 4 * MIB
 _OUT_CHUNK = 16 * MIB
@@ -96,12 +99,16 @@ def precheck(path: Path, display: str) -> None:
     _verdict(path, display, _CHEAP_CACHE, deep=False)
 
 
-def deep_check(path: Path, display: str) -> None:
+def deep_check(path: Path, display: str, visit: Visitor | None = None) -> None:
     """All of :func:`preflight`: :func:`precheck`, then every part of an .xlsx/.xlsm inflated as a bounded
     stream (it must yield exactly what it declares) and the cells of each sheet scanned for a rectangle
-    the readers can hold. Seconds at a million rows."""
+    the readers can hold. Seconds at a million rows.
+
+    ``visit(part_name, chunk)``, if given, sees every inflated chunk of every worksheet part, in order,
+    so a caller can gather facts from the sheet XML in the same pass; it is not called when the verdict
+    was already known (the file is not inflated again) or for parts after a refusal."""
     precheck(path, display)
-    _verdict(path, display, _CACHE, deep=True)
+    _verdict(path, display, _CACHE, deep=True, visit=visit)
 
 
 def deep_checked(path: Path) -> bool:
@@ -117,7 +124,7 @@ def _key(path: Path) -> tuple[str, int, int]:
     return (str(path.resolve()), st.st_size, st.st_mtime_ns)
 
 
-def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[str, str] | None], *, deep: bool) -> None:
+def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[str, str] | None], *, deep: bool, visit: Visitor | None = None) -> None:
     try:
         key = _key(path)
     except OSError as exc:
@@ -131,7 +138,7 @@ def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[s
             raise _unreadable(*verdict)
         return
     try:
-        _inspect(path, display, key[1], deep=deep)
+        _inspect(path, display, key[1], deep=deep, visit=visit)
     except Exception as exc:
         zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
         if zh is None or en is None:  # an OSError while reading, or a bug in a guard: still one sentence
@@ -142,14 +149,14 @@ def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[s
     cache[key] = None
 
 
-def _inspect(path: Path, display: str, size: int, *, deep: bool) -> None:
+def _inspect(path: Path, display: str, size: int, *, deep: bool, visit: Visitor | None = None) -> None:
     suffix = path.suffix.lower()
     if deep:  # what the file is was settled by precheck; only a zip container has more to inspect
         if suffix in (".xlsx", ".xlsm"):
             with path.open("rb") as fh:
                 is_zip = fh.read(4) == ZIP_MAGIC
             if is_zip:
-                check_zip(path, display, deep=True)
+                check_zip(path, display, deep=True, visit=visit)
         return
     if size == 0:
         raise _unreadable(
@@ -284,7 +291,7 @@ def _crafted(display: str, detail_zh: str, detail_en: str) -> Exception:
     )
 
 
-def check_zip(path: Path, display: str, *, deep: bool = True) -> None:
+def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | None = None) -> None:
     """Inspect an .xlsx/.xlsm container: central directory first, then each part as a bounded stream
     (``deep``), or only each part's XML prolog (not ``deep``: a few KiB per part)."""
     import zipfile
@@ -342,7 +349,7 @@ def check_zip(path: Path, display: str, *, deep: bool = True) -> None:
     with path.open("rb") as fh:
         for info in infos:
             if deep:
-                _check_part(fh, size, info, display)
+                _check_part(fh, size, info, display, visit if "worksheets/" in info.filename.lower() else None)
             else:
                 _check_prolog(fh, size, info, display)
     if deep:
@@ -384,20 +391,18 @@ def _check_prolog(fh: Any, file_size: int, info: Any, display: str) -> None:
     scan.finish()
 
 
-def _check_part(fh: Any, file_size: int, info: Any, display: str) -> None:
+def _check_part(fh: Any, file_size: int, info: Any, display: str, visit: Visitor | None = None) -> None:
     """Inflate one part as a stream: it must yield exactly what it declares, its XML prolog must be
     harmless, and the cells of a sheet must span a rectangle the reader can hold."""
     _part_start(fh, file_size, info, display)
     name = info.filename
     scan = _PartScan(name, display)
     chunks = _inflate(fh, info, display)
-    if info.compress_size < _THREAD_MIN_BYTES:
-        for block in chunks:
-            scan.feed(block)
-    else:
-        # zlib releases the GIL: inflate the next chunk in a thread while this one is scanned.
-        for block in _prefetch(chunks):
-            scan.feed(block)
+    # zlib releases the GIL: a large part's next chunk is inflated in a thread while this one is scanned.
+    for block in chunks if info.compress_size < _THREAD_MIN_BYTES else _prefetch(chunks):
+        scan.feed(block)
+        if visit is not None:
+            visit(name, block)
     scan.finish()
 
 
