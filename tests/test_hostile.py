@@ -376,3 +376,30 @@ def test_preflight_verdict_is_cached_per_file_version(tmp_path: Path) -> None:
     path.write_bytes(b"")  # a new version of the file is inspected again
     with pytest.raises(Exception, match="empty"):
         safety.preflight(path, "x.xlsx")
+
+
+def _grid(xml: bytes, chunk: int) -> tuple[int, int]:
+    scan = safety._PartScan("xl/worksheets/sheet1.xml", "t.xlsx")
+    for start in range(0, len(xml), chunk):
+        scan.feed(xml[start : start + chunk])
+    scan.finish()
+    return scan.max_row, scan.columns
+
+
+def test_sheet_rectangle_does_not_depend_on_chunking() -> None:
+    """Cells with an r attribute give the sheet's exact width however the inflated bytes are cut (a cut
+    through a cell tag once counted every cell of the row as an extra column)."""
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{chr(65 + c)}{r}" t="s"><v>{r + c}</v></c>' for c in range(16)) + "</row>" for r in range(1, 301)
+    )
+    xml = sheet('<cols><col min="1" max="16" width="9"/></cols>' + body).encode()
+    for chunk in (7, 50, 333, 4096, len(xml)):
+        assert _grid(xml, chunk) == (300, 16), chunk
+    # r not the first attribute is still an r.
+    assert _grid(sheet('<row r="2"><c s="1" r="C2"><v>1</v></c></row>').encode(), 5) == (2, 3)
+
+
+def test_cells_without_r_widen_the_sheet_however_cut() -> None:
+    wide = sheet('<row r="1">' + "<c><v>1</v></c>" * 300 + '</row><row r="2"><c r="B2"/><c t="s"><v>0</v></c></row>').encode()
+    for chunk in (3, 64, 1000, len(wide)):
+        assert _grid(wide, chunk) == (2, 2 + 300), chunk

@@ -66,8 +66,9 @@ _ENCRYPTION_ENTRY = "EncryptionInfo".encode("utf-16-le").ljust(64, b"\x00") + st
 Visitor = Callable[[str, bytes], None]
 
 _IN_CHUNK = 4 * MIB
-_OUT_CHUNK = 16 * MIB
-_REF_OVERLAP = 16
+_OUT_CHUNK = 4 * MIB
+# Bytes of each chunk held back and scanned with the next, so no cell tag is judged cut in two.
+_CARRY = 4096
 
 # Verdicts per (file, size, mtime): None passed, else the (zh, en) refusal. _CHEAP_CACHE holds
 # :func:`precheck`'s, _CACHE the full verdict of :func:`preflight`/:func:`deep_check`.
@@ -506,11 +507,11 @@ class _PartScan:
         self.head = b""
         self.is_xml: bool | None = None
         self.prolog_done = False
-        self.tail = b""
+        self.carry = b""  # the last bytes of the previous chunk, scanned with the next one
         self.max_row = 0
         self.max_col = 0
-        self.widest_row = 0
-        self.open_row_cells = 0
+        self.widest_row = 0  # the most cells without an ``r`` attribute in one row
+        self.open_row_cells = 0  # … in the row still open at the end of the bytes scanned so far
 
     @property
     def columns(self) -> int:
@@ -521,25 +522,42 @@ class _PartScan:
             self.head += data[: MAX_PROLOG_BYTES + 16 - len(self.head)]
             self._check_prolog(final=False)
         if self.is_xml and self.grid:
-            padded = b"".join((self.tail, data, _PAD))  # one copy: overlap, chunk, and padding
-            n = len(padded) - len(_PAD)
-            r, c, with_ref = _scan_refs(padded, n)
-            self.max_row = max(self.max_row, r)
-            self.max_col = max(self.max_col, c)
-            self.tail = padded[n - _REF_OVERLAP : n]
-            # Cells without an ``r`` attribute take the next column: a row of them widens the sheet too.
-            # Both counts cover the same bytes (overlap and chunk); a cell cut by the chunk's end only
-            # sends this chunk down the exact path below.
-            if padded.count(b"<c ", 0, n) != with_ref or b"<c>" in data or b"<c/>" in data:
-                widest, self.open_row_cells = widest_row(data, self.open_row_cells)
-                self.widest_row = max(self.widest_row, widest)
-            self._check_grid()
+            self._scan(b"".join((self.carry, data, _PAD)), final=False)  # one copy: carry, chunk, padding
 
     def finish(self) -> None:
         if not self.prolog_done:
             self._check_prolog(final=True)
+        if self.is_xml and self.grid and self.carry:
+            self._scan(self.carry + _PAD, final=True)
         if self.grid and self.max_row * self.columns > MAX_CELLS:
             self._refuse_rectangle()
+
+    def _scan(self, padded: bytes, final: bool) -> None:
+        """Scan the cells that start in ``padded`` (bytes, then :data:`_PAD`) before its last
+        :data:`_CARRY` bytes (all of it when ``final``); those bytes are carried to the next chunk, so
+        every cell is judged once and whole."""
+        size = len(padded) - len(_PAD)
+        m = size if final else max(size - _CARRY, 0)
+        if m == 0:
+            self.carry = padded[:size]
+            return
+        # Cells are counted by where their ``<c`` starts (before m), references by where their ``r="``
+        # starts: three bytes later for a cell written ``<c r="…"``.
+        r, c, with_ref = _scan_refs(padded, min(m + 3, size))
+        self.max_row = max(self.max_row, r)
+        self.max_col = max(self.max_col, c)
+        # A cell without an ``r`` takes the column after the previous cell of its row, so such cells
+        # widen the sheet. Writers put ``r`` first (``<c r="A1" …``): when every cell opening is written so,
+        # no cell lacks one; otherwise the exact count below.
+        # Every "<c" (cells, and the rare <col>, <cfRule> … outside the cell data) against the cells
+        # written ``<c r="``: equal counts leave nothing to look at.
+        if padded.count(b"<c", 0, min(m + 1, size)) != with_ref:
+            widest, self.open_row_cells = cells_without_ref(padded, m, self.open_row_cells)
+            self.widest_row = max(self.widest_row, widest)
+        elif padded.find(b"<row", 0, m + 4) >= 0:
+            self.open_row_cells = 0
+        self.carry = padded[m:size]
+        self._check_grid()
 
     def _check_prolog(self, final: bool) -> None:
         verdict = xml_prolog_verdict(self.head)
@@ -640,19 +658,20 @@ _PAD = bytes(16)
 
 
 def _scan_refs(padded: bytes, n: int) -> tuple[int, int, int]:
-    """:func:`scan_cell_refs` over the first ``n`` bytes of ``padded`` (which ends in 16 NUL bytes),
-    plus the number of ``<c r="`` cell openings seen."""
+    """:func:`scan_cell_refs` over the ``r="`` attributes that start in the first ``n`` bytes of
+    ``padded`` (which ends in 16 NUL bytes; bytes after ``n`` are read to finish a reference), plus the
+    number of ``<c r="`` cell openings among them."""
     import numpy as np
 
-    if n < 4:
+    if n < 1:
         return 0, 0, 0
     # Bytes past the end read as NUL (neither letter nor digit), so a reference cut by the buffer's end
-    # reads smaller, never larger; the next buffer starts with the overlap and reads it whole.
+    # reads smaller, never larger.
     a = np.frombuffer(padded, dtype=np.uint8)
     # Positions of ``r="``: three aligned byte comparisons are several times faster than 16-bit views.
-    hit = a[: n - 2] == 0x72
-    hit &= a[1 : n - 1] == 0x3D
-    hit &= a[2:n] == 0x22
+    hit = a[:n] == 0x72
+    hit &= a[1 : n + 1] == 0x3D
+    hit &= a[2 : n + 2] == 0x22
     starts = np.flatnonzero(hit)
     starts = starts[starts > 0]
     before = a[starts - 1]
@@ -706,26 +725,41 @@ def _largest(candidates: Any, places: list[Any], width: int, *, base: int, zero:
     return value
 
 
-def widest_row(data: bytes, open_cells: int) -> tuple[int, int]:
-    """The most ``<c`` cells in one ``<row`` of ``data`` (counting ``open_cells`` already seen in the row
-    left open by the previous chunk), and the cells of the row this chunk leaves open."""
+def cells_without_ref(padded: bytes, m: int, open_cells: int) -> tuple[int, int]:
+    """Cells without an ``r`` attribute, per row, among the cells whose ``<c`` starts before ``m`` in
+    ``padded`` (bytes past ``m`` are read to finish a tag): the most in one ``<row`` (counting
+    ``open_cells`` already seen in the row left open by the bytes before), and the count in the row left
+    open at ``m``. A tag whose end is not in ``padded`` counts as having no ``r``."""
     import numpy as np
 
-    n = len(data)
-    a = np.frombuffer(data + bytes(8), dtype=np.uint8)
-    m = (n // 2) * 2
-
-    def words(value: int) -> Any:
-        return np.sort(np.concatenate([np.flatnonzero(a[:m].view("<u2") == value) * 2, np.flatnonzero(a[1 : m + 1].view("<u2") == value) * 2 + 1]))
-
-    cells = words(0x633C)  # "<c"
-    nxt = a[cells + 2]
-    cells = cells[(nxt == 0x20) | (nxt == 0x3E) | (nxt == 0x2F) | (nxt == 0x09) | (nxt == 0x0A) | (nxt == 0x0D)]
-    rows = words(0x723C)  # "<r", then "ow"
-    rows = rows[(a[rows + 2] == 0x6F) & (a[rows + 3] == 0x77)]
+    a = np.frombuffer(padded, dtype=np.uint8)
+    n = len(a) - 4
+    lt = np.flatnonzero(a[:m] == 0x3C)
+    nxt = a[lt + 2]
+    cells = lt[(a[lt + 1] == 0x63) & ((nxt == 0x20) | (nxt == 0x3E) | (nxt == 0x2F) | (nxt == 0x09) | (nxt == 0x0A) | (nxt == 0x0D))]
+    rows = lt[(a[lt + 1] == 0x72) & (a[lt + 2] == 0x6F) & (a[lt + 3] == 0x77)]
+    # Each cell's tag ends at the first '>' after it; it has an r if an ``r="`` preceded by white space
+    # starts in between.
+    gt = np.flatnonzero(a[:n] == 0x3E)
+    at = np.searchsorted(gt, cells)
+    end = np.where(at < len(gt), gt[np.minimum(at, len(gt) - 1)], -1)
+    hit = a[: n - 2] == 0x72
+    hit &= a[1 : n - 1] == 0x3D
+    hit &= a[2:n] == 0x22
+    refs = np.flatnonzero(hit)
+    refs = refs[refs > 0]
+    before = a[refs - 1]
+    refs = refs[(before == 0x20) | (before == 0x09) | (before == 0x0A) | (before == 0x0D)]
+    if len(refs):
+        k = np.searchsorted(refs, cells, side="right")
+        ref_at = np.where(k < len(refs), refs[np.minimum(k, len(refs) - 1)], -1)
+    else:
+        ref_at = np.full(len(cells), -1)
+    has_ref = (end >= 0) & (ref_at >= 0) & (ref_at < end)
+    bare = cells[~has_ref]
     if rows.size == 0:
-        return open_cells + cells.size, open_cells + cells.size
-    owner = np.searchsorted(rows, cells, side="right")  # 0: before the first row of this chunk
+        return open_cells + bare.size, open_cells + bare.size
+    owner = np.searchsorted(rows, bare, side="right")  # 0: before the first row here
     counts = np.bincount(owner, minlength=rows.size + 1)
     counts[0] += open_cells
     return int(counts.max()), int(counts[-1])
