@@ -115,6 +115,22 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
     return idx, enc.dictionary.to_pylist()
 
 
+def _combine(encodings: list[tuple[np.ndarray, list[Any]]]) -> tuple[np.ndarray, list[Any]]:
+    """The :func:`_encode` of several columns end to end, from their own encodings (only the distinct
+    values are encoded again)."""
+    if len(encodings) == 1:
+        return encodings[0]
+    distinct = [v for _, values in encodings for v in values]
+    enc = pc.dictionary_encode(pa.array(distinct, type=pa.string()))
+    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    out, start = [], 0
+    for idx, values in encodings:
+        table = np.append(remap[start : start + len(values)], -1)
+        out.append(table[idx])  # -1 (null) picks the appended -1
+        start += len(values)
+    return np.concatenate(out), enc.dictionary.to_pylist()
+
+
 def _may_hold(arr: pa.Array, byte: int) -> bool:
     """False when no value of the string array ``arr`` contains ``byte`` (its data buffer, which may
     also hold bytes outside the array, does not); True when some may."""
@@ -373,23 +389,16 @@ class _Checker:
                     excel_errors[name] = is_err
                     col[name] = pc.if_else(pa.array(is_err), pa.scalar(None, pa.string()), arr)
 
-        ids = probe = None
-        suspects = np.zeros(0, dtype=np.int64)
+        # The ID column's work (checks, number-cell look-up, encoding) runs on a second thread while this
+        # one does the other columns: numpy and Arrow release the GIL in their kernels.
+        id_work = None
         if "身份证号" in table.data:
             clear_errors("身份证号")
-            ids = idcard.check_id_column(col["身份证号"], self.today)
-            suspects = np.flatnonzero(ids.excel_candidate)
-            # A text ID has the exact form of an Excel number about once in a thousand, so the cell types
-            # are only looked up when some such ID is also broken (Excel-mangled IDs almost all are);
-            # then every suspect is looked up in the same pass.
-            if not (ids.code[suspects] != 0).any():
-                suspects = suspects[:0]
-            if len(suspects) and table.probe is not None:
-                from concurrent.futures import ThreadPoolExecutor
+            from concurrent.futures import ThreadPoolExecutor
 
-                pool = ThreadPoolExecutor(max_workers=1)
-                probe = pool.submit(table.numeric_cells, "身份证号", suspects)
-                pool.shutdown(wait=False)
+            pool = ThreadPoolExecutor(max_workers=1)
+            id_work = pool.submit(self._id_column, table, col["身份证号"])
+            pool.shutdown(wait=False)
         for name in OUTCOMES.names:
             if name in table.data and name != "身份证号":
                 clear_errors(name)
@@ -461,21 +470,40 @@ class _Checker:
         if "备注" in table.data:
             part.dual = pc.fill_null(pc.match_substring(table.data["备注"], DUAL_MARK), False).to_numpy(zero_copy_only=False)
 
-        if ids is not None:
-            self._check_ids(part, table, ids, suspects, probe, emit)
+        if "姓名" in table.data:
+            part.encoded["name"] = _encode(part.name)
+        if id_work is not None:
+            ids, numeric, encoded = id_work.result()
+            part.encoded["id_key"] = encoded
+            self._check_ids(part, table, ids, numeric, emit)
 
         if self.catalog is not None:
             self._check_catalog(part, emit)
         self.parts.append(part)
 
-    def _check_ids(self, part: _Part, table: OutcomeTable, ids: idcard.IdColumn, suspects: np.ndarray, probe: Any, emit: Callable[..., None]) -> None:
-        code = ids.code.copy()
+    def _id_column(self, table: OutcomeTable, values: pa.Array) -> tuple[idcard.IdColumn, tuple[np.ndarray, np.ndarray] | None, tuple[np.ndarray, list[Any]]]:
+        """The ID column's verdicts, which broken IDs sat in number cells (positions, flags; None if
+        unknown), and the encoding of the normalised IDs."""
+        ids = idcard.check_id_column(values, self.today)
+        suspects = np.flatnonzero(ids.excel_candidate)
+        # A text ID has the exact form of an Excel number about once in a thousand, so the cell types are
+        # only looked up when some such ID is also broken (Excel-mangled IDs almost all are); then every
+        # one is, since a mangled ID can pass the checks by chance.
+        if not (ids.code[suspects] != 0).any():
+            suspects = suspects[:0]
+        numeric = None
         if len(suspects):
-            numeric = probe.result() if probe is not None else None
-            if numeric is None and table.format == "csv":
-                numeric = np.zeros(len(suspects), dtype=bool)
-            if numeric is not None:
-                code[suspects[numeric]] = idcard.ID_RULES.index("id-excel-number")
+            flags = table.numeric_cells("身份证号", suspects)
+            if flags is None and table.format == "csv":
+                flags = np.zeros(len(suspects), dtype=bool)
+            numeric = None if flags is None else (suspects, flags)
+        return ids, numeric, _encode(ids.normalized)
+
+    def _check_ids(self, part: _Part, table: OutcomeTable, ids: idcard.IdColumn, numeric: tuple[np.ndarray, np.ndarray] | None, emit: Callable[..., None]) -> None:
+        code = ids.code.copy()
+        if numeric is not None:
+            suspects, flags = numeric
+            code[suspects[flags]] = idcard.ID_RULES.index("id-excel-number")
         if table.format == "csv":
             # Excel wrote a number cell it showed with 15 digits: the last three read 000.
             broken = np.isin(code, [idcard.ID_RULES.index("id-checksum"), idcard.ID_RULES.index("id-birthdate")])
@@ -593,17 +621,16 @@ class _Checker:
             return np.concatenate([getattr(p, name) for p in parts])
 
         def encode(name: str) -> tuple[np.ndarray, list[Any]]:
-            return parts[0].encoding(name) if len(parts) == 1 else _encode(cat(name))
+            return _combine([p.encoding(name) for p in parts])
 
         from concurrent.futures import ThreadPoolExecutor
 
         id_ok, id_body, id_digits, birth = stack("id_ok"), stack("id_body"), stack("id_digits"), stack("birth")
         hours, date = stack("hours"), stack("date")
-        # Independent work on a second thread (Arrow and numpy release the GIL): the names' encoding and
-        # the ID-run screen, whose findings are added below in their usual place.
+        # The ID-run screen on a second thread (Arrow and numpy release the GIL); its findings are added
+        # below in their usual place.
         pool = ThreadPoolExecutor(max_workers=1)
         runs: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-        names = pool.submit(encode, "name")
         id_runs = pool.submit(self._id_runs, cat("id_key"), id_body, id_digits, lambda *a, **k: runs.append((a, k)))
         pool.shutdown(wait=False)
         id_idx, id_codes = encode("id_key")
@@ -611,7 +638,7 @@ class _Checker:
         proj_idx, proj_codes = encode("project")
         course_idx, _ = encode("course")
         phone_idx, phone_codes = encode("phone")
-        name_idx, name_codes = names.result()
+        name_idx, name_codes = encode("name")
 
         def locate(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             s = np.searchsorted(offsets, g, side="right") - 1
