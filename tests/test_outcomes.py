@@ -470,3 +470,16 @@ def test_xls_with_a_number_cell(tmp_path: Path) -> None:
     wb.save(str(tmp_path / "成果.xls"))
     report = check_outcomes([tmp_path / "成果.xls"], [build_catalog(tmp_path / "c.xlsx")], today=TODAY)
     assert found(report) == [("id-excel-number", "C6")]
+
+
+def test_encodings_of_several_sheets_combine_like_one_column() -> None:
+    import pyarrow as pa
+
+    from zjcredit.outcomes import _combine, _encode
+
+    columns = [["b", None, "a", "b"], [None, None], ["c", "a", "d", None, "c"], []]
+    arrays = [pa.array(c, type=pa.string()) for c in columns]
+    idx, values = _combine([_encode(a) for a in arrays])
+    whole_idx, whole_values = _encode(pa.concat_arrays(arrays))
+    assert values == whole_values == ["b", "a", "c", "d"]
+    assert idx.tolist() == whole_idx.tolist()
