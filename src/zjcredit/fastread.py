@@ -80,9 +80,11 @@ class OutcomeTable:
         return self.probe(self.columns[name], self.rows[positions] - 1)
 
 
-def read_outcome_tables(path: Path, display: str, schema: TableSchema = OUTCOMES) -> list[OutcomeTable]:
-    """Every sheet of the file that has an outcome header; [] when none has. Raises Unreadable."""
-    fmt, sheets = read_sheets(path, display)
+def read_outcome_tables(path: Path, display: str, schema: TableSchema = OUTCOMES, idle: Callable[[], None] | None = None) -> list[OutcomeTable]:
+    """Every sheet of the file that has an outcome header; [] when none has. Raises Unreadable.
+
+    ``idle`` is called while a child process reads a large file and this one only waits."""
+    fmt, sheets = read_sheets(path, display, idle)
     tables = []
     for sheet in sheets:
         table = _outcome_table(display, fmt, sheet, schema)
@@ -91,7 +93,7 @@ def read_outcome_tables(path: Path, display: str, schema: TableSchema = OUTCOMES
     return tables
 
 
-def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
+def read_sheets(path: Path, display: str, idle: Callable[[], None] | None = None) -> tuple[str, list[RawSheet]]:
     suffix = path.suffix.lower()
     if isolate.wants_isolation(path):
         # Cheap guards first; the deep scan then runs while a child process loads the sheets.
@@ -100,6 +102,8 @@ def read_sheets(path: Path, display: str) -> tuple[str, list[RawSheet]]:
         with isolate.claim(path, isolate.XLSX_LOADER) or isolate.IsolatedLoad(isolate.XLSX_LOADER, path, display) as job:
             isolate.run_yielding(safety.deep_check, path, display, visit=numbers)
             _warm_imports()  # while the child still reads
+            if idle is not None:
+                idle()
             loaded = job.result()
         return "xlsx", _raw_sheets(path, display, loaded, numbers)
     if suffix in (".xlsx", ".xlsm"):
