@@ -174,6 +174,7 @@ def test_prestart_ignores_other_commands_and_bad_arguments(tmp_path: Path, scrat
     path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
     monkeypatch.setattr(isolate, "_PRESTARTED", {})
     cli._prestart_outcome_read(["validate", str(path)])
+    cli._prestart_outcome_read(["outcomes", "check", str(path), "--help"])
     cli._prestart_outcome_read(["outcomes", "check", "--catalog", str(path)])  # only an option value
     cli._prestart_outcome_read(["outcomes", "check", str(tmp_path / "missing.xlsx"), str(path)])  # the command will say
     assert scratch.children == []

@@ -381,7 +381,7 @@ def _prestart_outcome_read(argv: list[str]) -> None:
     """``zjcredit outcomes check``: start reading the first large .xlsx input in a child process now,
     before the command line is parsed and the checks are imported (half a second). Tokens that are option
     values are skipped; anything unexpected just means no head start (the command reads as usual)."""
-    if argv[:2] != ["outcomes", "check"]:
+    if argv[:2] != ["outcomes", "check"] or any(token in ("--help", "-h") for token in argv):
         return
     from zjcredit import isolate
     from zjcredit.sources import discover
