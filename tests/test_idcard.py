@@ -93,3 +93,16 @@ def test_rule_table_is_registered() -> None:
     from zjcredit.findings import RULES
 
     assert all(rule is None or rule in RULES for rule in idcard.ID_RULES)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["330106", "110101", "440305"]), st.integers(0, 10**12 - 1), st.booleans()), min_size=1, max_size=40))
+def test_column_kernel_finds_excel_numbers_like_excel_double(parts: list[tuple[str, int, bool]]) -> None:
+    """The vectorised test for 'could be what Excel stores' agrees with excel_double, on typed numbers
+    and on numbers that went through a float with 15 significant digits."""
+    values = []
+    for region, rest, mangled in parts:
+        text = f"{region}{rest:012d}"
+        values.append(str(int(float(f"{int(text):.14e}"))) if mangled else text)
+    col = check_id_column(values, TODAY)
+    assert col.excel_candidate.tolist() == [excel_double(v) for v in values]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from zjcredit import divisions
 from zjcredit.normalize import fold_width
@@ -126,6 +127,19 @@ def excel_double(digits: str) -> bool:
         return False
 
 
+_MONTH_DAYS_LIST = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+_YEAR_DAYS: list[Any] = []
+
+
+def _year_days() -> Any:
+    """Days since 1970-01-01 of 1 January of each year 0–9999 (numpy int64), computed once."""
+    if not _YEAR_DAYS:
+        import numpy as np
+
+        _YEAR_DAYS.append(days_from_civil(np.arange(10000), np.ones(10000, dtype=np.int64), np.ones(10000, dtype=np.int64)))
+    return _YEAR_DAYS[0]
+
+
 def days_from_civil(year: object, month: object, day: object) -> object:
     """Days since 1970-01-01 of proleptic Gregorian dates, element-wise on integer arrays."""
     import numpy as np
@@ -191,59 +205,71 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
             mat = data[offsets[0] : offsets[-1]].reshape(n, 18)  # every value 18 bytes: no gather needed
         else:
             mat = data[starts[:, None] + np.arange(18, dtype=np.int32)]
-        digits = mat - np.uint8(48)  # wraps around for anything below '0'
-        body_ok = (digits[:, :17] <= 9).all(axis=1)
-        last = mat[:, 17]
-        last_ok = (digits[:, 17] <= 9) | (last == 88) | (last == 120)
-        ok = body_ok & last_ok
+        # One digit row per position (contiguous): every step below is a pass over plain vectors.
+        dT = np.ascontiguousarray((mat - np.uint8(48)).T)  # wraps around for anything below '0'
+        lastb = dT[17] + np.uint8(48)  # the raw last byte
+        ok = (np.maximum.reduce(dT[:17], axis=0) <= 9) & ((dT[17] <= 9) | (lastb == 88) | (lastb == 120))
         if ok.all():
-            rows, d = fast, digits
+            rows = fast
         else:
-            rows, d = fast[ok], digits[ok]
-            last = last[ok]
+            rows, dT, lastb = fast[ok], dT[:, ok], lastb[ok]
         slow_mask[rows] = False
-        lowercase[rows] = last == 120
-        # Column by column in int32/int64: no n×18 int64 matrix.
-        col = [d[:, k].astype(np.int32) for k in range(17)]
-        province = col[0] * 10 + col[1]
+        lowercase[rows] = lastb == 120
+        # uint8 digits times an int32 scalar give int32: no n×18 wide matrix.
+        ten = [np.int32(10**k) for k in range(10)]
+
+        def number(first: int, last: int) -> Any:
+            acc = dT[first] * ten[last - first]
+            for k in range(first + 1, last + 1):
+                acc += dT[k] * ten[last - k]
+            return acc
+
+        province = number(0, 1)
         province_ok = np.isin(province, np.array([int(p) for p in divisions.PROVINCES]))
-        region6 = province * 10000 + (col[2] * 1000 + col[3] * 100 + col[4] * 10 + col[5])
+        region6 = number(0, 5)
         zj_known = np.array(sorted(int(c) for c in (*divisions.counties(), *divisions.cities(), "330000")))
         region_ok = province_ok & ((province != 33) | np.isin(region6, zj_known))
-        year = col[6] * 1000 + col[7] * 100 + col[8] * 10 + col[9]
-        month = col[10] * 10 + col[11]
-        day = col[12] * 10 + col[13]
+        year, month, day = number(6, 9), number(10, 11), number(12, 13)
         leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-        month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)[np.clip(month, 0, 12)] + ((month == 2) & leap)
+        month_at = np.clip(month, 0, 12)
+        month_days = np.array(_MONTH_DAYS_LIST, dtype=np.int32)[month_at] + ((month == 2) & leap)
         date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days) & (year >= 1)
-        born = np.where(date_ok, days_from_civil(year, month, day), np.iinfo(np.int64).min).view("datetime64[D]")
+        # Days since 1970 from tables: the first day of each year 0–9999 and of each month.
+        month_start = np.concatenate([[0], np.cumsum(_MONTH_DAYS_LIST[:-1])])  # 1 January … 1 December (index 1–12)
+        days = _year_days()[year] + month_start[month_at] + ((month > 2) & leap) + (day - 1)
+        born = np.where(date_ok, days, np.iinfo(np.int64).min).view("datetime64[D]")
         birth_ok = date_ok & (year >= 1900) & (born <= np.datetime64(today))
-        total = col[0] * WEIGHTS[0]
+        total = dT[0] * np.int32(WEIGHTS[0])
         for k in range(1, 17):
-            total += col[k] * WEIGHTS[k]
+            total += dT[k] * np.int32(WEIGHTS[k])
         expected = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)[total % 11]
-        check_ok = expected == np.where(last == 120, np.uint8(88), last)
+        check_ok = expected == np.where(lastb == 120, np.uint8(88), lastb)
         c = np.where(~region_ok, _CODE["id-region"], np.where(~birth_ok, _CODE["id-birthdate"], np.where(~check_ok, _CODE["id-checksum"], 0)))
         code[rows] = c
         # As check_id: the birth date is known once the region passed and the date is real.
         birth[rows] = np.where(region_ok & date_ok, born, np.datetime64("NaT"))
-        numeric = (last != 88) & (last != 120)
+        numeric = (lastb != 88) & (lastb != 120)
         all_digits[rows] = numeric
-        # Cells that may have been numbers: all digits and exactly a float64 value (1 in 64 by chance),
-        # then the 15-significant-digit test in Python on those few.
+        # Cells that may have been numbers (see excel_double), for all 18 digits at once: the value is
+        # exactly a float64, and that float64 is the nearest to its own 15-significant-digit rounding (a
+        # multiple of 1,000 here; a tie cannot occur, as such floats are multiples of 16).
         form = np.flatnonzero(numeric & (c != _CODE["id-region"]))
         if len(form):
-            value = np.zeros(len(form), dtype=np.int64)
-            for k in range(18):
-                value = value * 10 + d[form, k]
-            exact = rows[form][value.astype(np.float64).astype(np.int64) == value]
-            if len(exact):
-                texts = trimmed.take(pa.array(exact)).to_pylist()
-                candidate[exact] = [excel_double(s) for s in texts]
+            dT = dT[:, form]
+            value = number(0, 8).astype(np.int64) * 1_000_000_000 + number(9, 17)
+            as_float = value.astype(np.float64)
+            rounded = ((value + 500) // 1000) * 1000
+            candidate[rows[form]] = (as_float.astype(np.int64) == value) & (rounded.astype(np.float64) == as_float)
 
     slow = np.flatnonzero(slow_mask)
-    normalized = pc.utf8_upper(trimmed)
-    normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
+    normalized = trimmed
+    data_bytes = trimmed.buffers()[2]
+    if data_bytes is not None:
+        raw = np.frombuffer(data_bytes, dtype=np.uint8)
+        if ((raw >= 0x61) & (raw <= 0x7A)).any():  # some lower-case letter somewhere
+            normalized = pc.utf8_upper(trimmed)
+    if (trimmed.is_valid().to_numpy(zero_copy_only=False) & ~valid).any():  # empty after trimming: null
+        normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
     if len(slow):
         texts = arr.take(pa.array(slow)).to_pylist()
         numbers: list[str | None] = []
