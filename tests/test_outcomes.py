@@ -481,5 +481,5 @@ def test_encodings_of_several_sheets_combine_like_one_column() -> None:
     arrays = [pa.array(c, type=pa.string()) for c in columns]
     idx, values = _combine([_encode(a) for a in arrays])
     whole_idx, whole_values = _encode(pa.concat_arrays(arrays))
-    assert values == whole_values == ["b", "a", "c", "d"]
+    assert list(values) == list(whole_values) == ["b", "a", "c", "d"]
     assert idx.tolist() == whole_idx.tolist()

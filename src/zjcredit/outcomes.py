@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -140,29 +140,72 @@ def _rehearse() -> None:
 # Per-distinct-value helpers ---------------------------------------------------------------------
 
 
-def _encode(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
-    """Dictionary-encode: int64 indices (-1 for null) and the distinct values."""
+class _Distinct(Sequence[Any]):
+    """The distinct values of an encoding, kept as an Arrow array: Python values are made on demand (a
+    million IDs or phone numbers are only ever looked up for the few rows a finding names)."""
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array.cast(pa.string())
+        self._list: list[Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i: Any) -> Any:
+        if self._list is not None:
+            return self._list[i]
+        return self.array[int(i)].as_py()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.tolist())
+
+    def tolist(self) -> list[Any]:
+        if self._list is None:
+            self._list = self.array.to_pylist()
+        return self._list
+
+
+Encoding = tuple[np.ndarray, Sequence[Any]]  # int64 index per row (-1 for null), distinct values
+
+
+def _dictionary(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     enc = pc.dictionary_encode(arr)
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks()
-    idx = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return idx, enc.dictionary.to_pylist()
+    return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
 
 
-def _combine(encodings: list[tuple[np.ndarray, list[Any]]]) -> tuple[np.ndarray, list[Any]]:
+def _encode(arr: pa.Array | pa.ChunkedArray) -> Encoding:
+    """Dictionary-encode: int64 indices (-1 for null) and the distinct values, in order of first appearance."""
+    idx, dictionary = _dictionary(arr)
+    return idx, _Distinct(dictionary)
+
+
+def _encode_by(arr: pa.Array, fold: Callable[[pa.Array], pa.Array]) -> tuple[np.ndarray, Sequence[Any], np.ndarray]:
+    """:func:`_encode` of ``fold(arr)``, folding each distinct value once (``fold`` maps a string array to
+    keys, null where a value has none); also the encoding indices of the raw values."""
+    raw, dictionary = _dictionary(arr)
+    k_idx, keys = _dictionary(fold(dictionary))
+    return np.append(k_idx, -1)[raw], _Distinct(keys), raw  # raw -1 (null) picks the appended -1
+
+
+def _combine(encodings: list[Encoding]) -> Encoding:
     """The :func:`_encode` of several columns end to end, from their own encodings (only the distinct
     values are encoded again)."""
     if len(encodings) == 1:
         return encodings[0]
-    distinct = [v for _, values in encodings for v in values]
-    enc = pc.dictionary_encode(pa.array(distinct, type=pa.string()))
-    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    arrays = [values.array if isinstance(values, _Distinct) else pa.array(list(values), type=pa.string()) for _, values in encodings]
+    remap, dictionary = _dictionary(pa.concat_arrays(arrays))
     out, start = [], 0
     for idx, values in encodings:
         table = np.append(remap[start : start + len(values)], -1)
         out.append(table[idx])  # -1 (null) picks the appended -1
         start += len(values)
-    return np.concatenate(out), enc.dictionary.to_pylist()
+    return np.concatenate(out), _Distinct(dictionary)
+
+
+def _fold_name(values: pa.Array) -> pa.Array:
+    return pc.replace_substring(pc.replace_substring(pc.utf8_trim_whitespace(values), " ", ""), "\u3000", "")
 
 
 def _may_hold(arr: pa.Array, byte: int) -> bool:
@@ -296,10 +339,10 @@ class _Part:
     hours: np.ndarray  # float, NaN when not a positive number
     date: np.ndarray  # datetime64[D]
     dual: np.ndarray
-    encoded: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)  # attribute → _encode of it
+    encoded: dict[str, Encoding] = field(default_factory=dict)  # attribute → _encode of it
     flags: list[tuple[np.ndarray, int]] = field(default_factory=list)  # (positions, severity) per finding batch
 
-    def encoding(self, attr: str) -> tuple[np.ndarray, list[Any]]:
+    def encoding(self, attr: str) -> Encoding:
         """:func:`_encode` of one of the text columns, computed once."""
         if attr not in self.encoded:
             self.encoded[attr] = _encode(getattr(self, attr))
@@ -318,7 +361,7 @@ class _Checker:
         self.today = options.today or dt.date.today()
         self.parts: list[_Part] = []
         self.results: list[FileResult] = []
-        self._global: tuple[list[_Part], np.ndarray, np.ndarray, tuple[np.ndarray, list[Any]]] | None = None
+        self._global: tuple[list[_Part], np.ndarray, np.ndarray, Encoding] | None = None
 
     def _use_catalog(self, catalog: Catalog | None) -> None:
         self.catalog = catalog if catalog is not None and catalog.projects else None
@@ -446,17 +489,16 @@ class _Checker:
                 missing = ~table.data[name].is_valid().to_numpy(zero_copy_only=False)
                 emit(R.REQUIRED, name, np.flatnonzero(missing))
 
-        # Phones.
+        # Phones: judged and keyed once per distinct value.
         if "联系电话" in table.data:
-            ok, key = phone_keys(col["联系电话"])
-            present = col["联系电话"].is_valid().to_numpy(zero_copy_only=False)
-            emit(R.PHONE_INVALID, "联系电话", np.flatnonzero(present & ~ok))
-            part.phone = key
+            phone_idx, phone_codes, raw = _encode_by(col["联系电话"], lambda values: phone_keys(values)[1])
+            emit(R.PHONE_INVALID, "联系电话", np.flatnonzero((raw >= 0) & (phone_idx < 0)))
+            part.encoded["phone"] = (phone_idx, phone_codes)
 
         # Names and codes: normalised once per distinct value.
         if "姓名" in table.data:
-            # Names are nearly all distinct: fold spaces column-wise, not per value.
-            part.name = pc.replace_substring(pc.replace_substring(pc.utf8_trim_whitespace(col["姓名"]), " ", ""), "\u3000", "")
+            name_idx, name_codes, _ = _encode_by(col["姓名"], _fold_name)
+            part.encoded["name"] = (name_idx, name_codes)
         for name, attr in (("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
             if name in table.data:
                 idx, distinct = _encode(col[name])
@@ -504,8 +546,6 @@ class _Checker:
         if "备注" in table.data:
             part.dual = pc.fill_null(pc.match_substring(table.data["备注"], DUAL_MARK), False).to_numpy(zero_copy_only=False)
 
-        if "姓名" in table.data:
-            part.encoded["name"] = _encode(part.name)
         if id_work is not None:
             ids, numeric, encoded = id_work.result()
             part.encoded["id_key"] = encoded
@@ -515,7 +555,7 @@ class _Checker:
             self._check_catalog(part, emit)
         self.parts.append(part)
 
-    def _id_column(self, table: OutcomeTable, values: pa.Array) -> tuple[idcard.IdColumn, tuple[np.ndarray, np.ndarray] | None, tuple[np.ndarray, list[Any]]]:
+    def _id_column(self, table: OutcomeTable, values: pa.Array) -> tuple[idcard.IdColumn, tuple[np.ndarray, np.ndarray] | None, Encoding]:
         """The ID column's verdicts, which broken IDs sat in number cells (positions, flags; None if
         unknown), and the encoding of the normalised IDs."""
         ids = idcard.check_id_column(values, self.today)
@@ -654,7 +694,7 @@ class _Checker:
         def stack(name: str) -> np.ndarray:
             return np.concatenate([getattr(p, name) for p in parts])
 
-        def encode(name: str) -> tuple[np.ndarray, list[Any]]:
+        def encode(name: str) -> Encoding:
             return _combine([p.encoding(name) for p in parts])
 
         from concurrent.futures import ThreadPoolExecutor
@@ -753,9 +793,10 @@ class _Checker:
             pp = proj_idx[in_proj] * (len(phone_codes) + 1) + phone_idx[in_proj]
             learners = _uniq(pp * width + id_idx[in_proj]) // width
             groups, counts = np.unique(learners, return_counts=True)
-            heavy = groups[counts >= o.phone_shared_project]
+            over = counts >= o.phone_shared_project
+            heavy = groups[over]
             if len(heavy):
-                count_of = dict(zip(groups.tolist(), counts.tolist()))
+                count_of = dict(zip(heavy.tolist(), counts[over].tolist()))
                 at = in_proj[np.isin(pp, heavy)]
                 flagged[at] = True
                 keys = (proj_idx[at] * (len(phone_codes) + 1) + phone_idx[at]).tolist()
@@ -766,9 +807,10 @@ class _Checker:
         # Across everything.
         learners = _uniq(phone_idx[g].astype(np.int64) * width + id_idx[g]) // width
         groups, counts = np.unique(learners, return_counts=True)
-        heavy = groups[counts >= o.phone_shared_total]
+        over = counts >= o.phone_shared_total
+        heavy = groups[over]
         if len(heavy):
-            count_of = dict(zip(groups.tolist(), counts.tolist()))
+            count_of = dict(zip(heavy.tolist(), counts[over].tolist()))
             at = g[np.isin(phone_idx[g], heavy) & ~flagged[g]]
             phones = phone_idx[at].tolist()
             emit(R.PHONE_SHARED, "联系电话", at, per_row=lambda k: {"count": count_of[phones[k]], "limit": o.phone_shared_total, "scope": "全部成果中", "scope_en": "across all outcomes checked"})
