@@ -48,6 +48,9 @@ def _same(values: list[object]) -> None:
             assert col.birth[i] == np.datetime64(one.birth), v
         if one.number is not None and one.rule in (None, "id-checksum"):
             assert col.normalized[i].as_py() == one.number, v
+            # The numbers the ID-run screen works on.
+            assert col.prefix17[i] == int(one.number[:17]), v
+            assert col.last_digit[i] == (10 if one.number[17] == "X" else int(one.number[17])), v
 
 
 def test_column_kernel_matches_check_id() -> None:

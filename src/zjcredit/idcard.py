@@ -109,6 +109,8 @@ class IdColumn:
     birth: object  # numpy datetime64[D], NaT when the birth date is unknown or invalid
     excel_candidate: object  # numpy bool: 18-19 digits of the form Excel stores numbers in (see excel_double)
     all_digits: object  # numpy bool: 18 digits (no X), whatever the verdict
+    prefix17: object  # numpy int64: the first 17 digits as a number when they are digits, else -1
+    last_digit: object  # numpy int8: the 18th character as 0–9, 10 for X, -1 when not an 18-character number
 
     def rule(self, i: int) -> str | None:
         c = int(self.code[i])  # type: ignore[index]
@@ -192,6 +194,8 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
     lowercase = np.zeros(n, dtype=bool)
     birth = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     candidate = np.zeros(n, dtype=bool)
+    prefix17 = np.full(n, -1, dtype=np.int64)
+    last_digit = np.full(n, -1, dtype=np.int8)
     today = today or dt.date.today()
 
     fast = np.flatnonzero(valid & ascii_ & (blen == 18))
@@ -253,10 +257,12 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
         # Cells that may have been numbers (see excel_double), for all 18 digits at once: the value is
         # exactly a float64, and that float64 is the nearest to its own 15-significant-digit rounding (a
         # multiple of 1,000 here; a tie cannot occur, as such floats are multiples of 16).
+        first17 = number(0, 8).astype(np.int64) * 100_000_000 + number(9, 16)
+        prefix17[rows] = first17
+        last_digit[rows] = np.where(numeric, dT[17], 10)
         form = np.flatnonzero(numeric & (c != _CODE["id-region"]))
         if len(form):
-            dT = dT[:, form]
-            value = number(0, 8).astype(np.int64) * 1_000_000_000 + number(9, 17)
+            value = first17[form] * 10 + dT[17][form]
             as_float = value.astype(np.float64)
             rounded = ((value + 500) // 1000) * 1000
             candidate[rows[form]] = (as_float.astype(np.int64) == value) & (rounded.astype(np.float64) == as_float)
@@ -283,7 +289,10 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
             if result.number and len(result.number) in (18, 19) and result.number.isdigit():
                 candidate[i] = excel_double(result.number)
                 all_digits[i] = len(result.number) == 18
+            if result.number and len(result.number) == 18 and result.number[:17].isdigit() and result.number[:17].isascii():
+                prefix17[i] = int(result.number[:17])
+                last_digit[i] = int(result.number[17]) if result.number[17].isdigit() else 10
         mask = np.zeros(n, dtype=bool)
         mask[slow] = True
         normalized = pc.replace_with_mask(normalized, pa.array(mask), pa.array(numbers, type=pa.string()))
-    return IdColumn(normalized, code, lowercase, birth, candidate, all_digits)
+    return IdColumn(normalized, code, lowercase, birth, candidate, all_digits, prefix17, last_digit)

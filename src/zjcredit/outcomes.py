@@ -330,6 +330,8 @@ class _Part:
     id_ok: np.ndarray  # valid ID (birth date usable)
     id_body: np.ndarray  # 17 digits and a check character (valid, or only the check character wrong)
     id_digits: np.ndarray  # … and all 18 are digits
+    id_prefix: np.ndarray  # int64: the first 17 digits as a number, -1 when not digits
+    id_last: np.ndarray  # int8: the check character as 0–9, 10 for X, -1 when none
     birth: np.ndarray  # datetime64[D]
     name: pa.Array
     project: pa.Array
@@ -440,7 +442,7 @@ class _Checker:
         col = {name: (table.data[name] if name in table.data else null) for name in OUTCOMES.names}
         part = _Part(
             table, result, n,
-            id_key=null, id_ok=np.zeros(n, bool), id_body=np.zeros(n, bool), id_digits=np.zeros(n, bool), birth=np.full(n, np.datetime64("NaT"), "datetime64[D]"),
+            id_key=null, id_ok=np.zeros(n, bool), id_body=np.zeros(n, bool), id_digits=np.zeros(n, bool), id_prefix=np.full(n, -1, np.int64), id_last=np.full(n, -1, np.int8), birth=np.full(n, np.datetime64("NaT"), "datetime64[D]"),
             name=null, project=null, course=null, org=null, phone=null,
             hours=np.full(n, np.nan), date=np.full(n, np.datetime64("NaT"), "datetime64[D]"), dual=np.zeros(n, bool),
         )
@@ -607,6 +609,7 @@ class _Checker:
         part.id_ok = code == 0
         part.id_body = (code == 0) | (code == idcard.ID_RULES.index("id-checksum"))
         part.id_digits = part.id_body & ids.all_digits
+        part.id_prefix, part.id_last = ids.prefix17, ids.last_digit
         part.birth = np.where(part.id_ok, ids.birth, np.datetime64("NaT"))
 
     def _check_catalog(self, part: _Part, emit: Callable[..., None]) -> None:
@@ -705,7 +708,7 @@ class _Checker:
         # below in their usual place.
         pool = ThreadPoolExecutor(max_workers=1)
         runs: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-        id_runs = pool.submit(self._id_runs, cat("id_key"), id_body, id_digits, lambda *a, **k: runs.append((a, k)))
+        id_runs = pool.submit(self._id_runs, stack("id_prefix"), stack("id_last"), id_body, id_digits, lambda *a, **k: runs.append((a, k)))
         pool.shutdown(wait=False)
         id_idx, id_codes = encode("id_key")
         self._global = (parts, offsets, id_idx, encode("org"))
@@ -856,20 +859,14 @@ class _Checker:
 
         emit(R.AGE_IMPLAUSIBLE, "身份证号", at, per_row=params)
 
-    def _id_runs(self, ids: pa.Array, id_body: np.ndarray, id_digits: np.ndarray, emit) -> None:  # type: ignore[no-untyped-def]
+    def _id_runs(self, prefix17: np.ndarray, last_digit: np.ndarray, id_body: np.ndarray, id_digits: np.ndarray, emit) -> None:  # type: ignore[no-untyped-def]
         need = self.options.id_run
         at = np.flatnonzero(id_body)
         if len(at) < need:
             return
-        texts = ids.take(pa.array(at))
-        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + len(texts) + 1]
-        data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
-        mat = data[offsets[:-1][:, None] + np.arange(18, dtype=np.int32)] - np.uint8(48)
-        first17 = np.zeros(len(at), dtype=np.int64)
-        for k in range(17):
-            first17 = first17 * 10 + mat[:, k]
+        first17 = prefix17[at]
         # Whole 18-digit numbers (drag-filled cells); an ID ending in X takes no part.
-        full = np.where(id_digits[at], first17 * 10 + mat[:, 17], -2 * np.arange(len(at), dtype=np.int64) - 2)
+        full = np.where(id_digits[at], first17 * 10 + last_digit[at], -2 * np.arange(len(at), dtype=np.int64) - 2)
         flagged = np.zeros(len(at), dtype=bool)
         info: dict[int, tuple[int, int, int, bool]] = {}
         for values, is_full in ((first17, False), (full, True)):
