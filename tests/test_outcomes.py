@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -483,3 +484,14 @@ def test_encodings_of_several_sheets_combine_like_one_column() -> None:
     whole_idx, whole_values = _encode(pa.concat_arrays(arrays))
     assert list(values) == list(whole_values) == ["b", "a", "c", "d"]
     assert idx.tolist() == whole_idx.tolist()
+
+
+def test_counting_unique_matches_numpy() -> None:
+    from zjcredit.outcomes import _unique_inverse
+
+    rng = np.random.default_rng(7)
+    for size, n in ((50, 1000), (3, 10), (10**9, 500), (1, 0)):
+        keys = rng.integers(-1, size, n)
+        uniq, inverse = _unique_inverse(keys, size)
+        want_uniq, want_inverse = np.unique(keys, return_inverse=True)
+        assert uniq.tolist() == want_uniq.tolist() and inverse.tolist() == want_inverse.tolist()

@@ -204,6 +204,18 @@ def _combine(encodings: list[Encoding]) -> Encoding:
     return np.concatenate(out), _Distinct(dictionary)
 
 
+def _unique_inverse(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` for int64 keys in [-1, size): one counting pass instead of a
+    sort when the key space is not much larger than the keys."""
+    if size > 4 * len(keys) + (1 << 20):
+        return np.unique(keys, return_inverse=True)
+    shifted = keys + 1
+    uniq = np.flatnonzero(np.bincount(shifted, minlength=size + 1))
+    slot = np.zeros(size + 1, dtype=np.int64)
+    slot[uniq] = np.arange(len(uniq))
+    return uniq - 1, slot[shifted]
+
+
 def _fold_name(values: pa.Array) -> pa.Array:
     return pc.replace_substring(pc.replace_substring(pc.utf8_trim_whitespace(values), " ", ""), "\u3000", "")
 
@@ -343,6 +355,11 @@ class _Part:
     dual: np.ndarray
     encoded: dict[str, Encoding] = field(default_factory=dict)  # attribute → _encode of it
     flags: list[tuple[np.ndarray, int]] = field(default_factory=list)  # (positions, severity) per finding batch
+
+    def texts(self, attr: str, positions: np.ndarray) -> list[Any]:
+        """The normalised values of one of the text columns at ``positions`` (None where empty)."""
+        idx, values = self.encoding(attr)
+        return [values[i] if i >= 0 else None for i in idx[positions].tolist()]
 
     def encoding(self, attr: str) -> Encoding:
         """:func:`_encode` of one of the text columns, computed once."""
@@ -491,11 +508,12 @@ class _Checker:
                 missing = ~table.data[name].is_valid().to_numpy(zero_copy_only=False)
                 emit(R.REQUIRED, name, np.flatnonzero(missing))
 
-        # Phones: judged and keyed once per distinct value.
+        # Phones (about half of them distinct: keyed column-wise, then encoded).
         if "联系电话" in table.data:
-            phone_idx, phone_codes, raw = _encode_by(col["联系电话"], lambda values: phone_keys(values)[1])
-            emit(R.PHONE_INVALID, "联系电话", np.flatnonzero((raw >= 0) & (phone_idx < 0)))
-            part.encoded["phone"] = (phone_idx, phone_codes)
+            ok, key = phone_keys(col["联系电话"])
+            present = col["联系电话"].is_valid().to_numpy(zero_copy_only=False)
+            emit(R.PHONE_INVALID, "联系电话", np.flatnonzero(present & ~ok))
+            part.encoded["phone"] = _encode(key)
 
         # Names and codes: normalised once per distinct value.
         if "姓名" in table.data:
@@ -518,8 +536,6 @@ class _Checker:
                             codes.append(c)
                 remap[len(distinct)] = -1
                 n_idx = remap[np.where(idx < 0, len(distinct), idx)]
-                normal = pa.array(codes + [None], type=pa.string())
-                setattr(part, attr, normal.take(pa.array(np.where(n_idx < 0, len(codes), n_idx))))
                 part.encoded[attr] = (n_idx, codes)
 
         # Dates.
@@ -623,7 +639,7 @@ class _Checker:
         # Courses: judged per distinct (project, course) pair.
         if "课程编码" in part.table.data:
             pair = np.where((p_idx >= 0) & (c_idx >= 0), p_idx * (len(c_codes) + 1) + c_idx, -1)
-            uniq, inverse = np.unique(pair, return_inverse=True)
+            uniq, inverse = _unique_inverse(pair, (len(p_codes) + 1) * (len(c_codes) + 1))
             verdict: list[tuple[bool, str, str]] = []
             for key in uniq.tolist():
                 if key < 0:
@@ -639,13 +655,13 @@ class _Checker:
                     verdict.append((False, "（目录中没有这个课程编码）", " (no such course code in the catalog)"))
             bad_pair = np.array([not v[0] for v in verdict], dtype=bool)
             at = np.flatnonzero(bad_pair[inverse])
-            projects = part.project.take(pa.array(at)).to_pylist()
+            projects = part.texts("project", at)
             emit(R.COURSE_UNKNOWN, "课程编码", at, per_row=lambda k: {"project_code": projects[k], "hint": verdict[inverse[at[k]]][1], "hint_en": verdict[inverse[at[k]]][2]})
         # Institution of the project.
         if "机构代码" in part.table.data:
             o_idx, o_codes = part.encoding("org")
             pair = np.where((p_idx >= 0) & (o_idx >= 0), p_idx * (len(o_codes) + 1) + o_idx, -1)
-            uniq, inverse = np.unique(pair, return_inverse=True)
+            uniq, inverse = _unique_inverse(pair, (len(p_codes) + 1) * (len(o_codes) + 1))
             expected: list[str | None] = []
             for key in uniq.tolist():
                 project = self.projects.get(p_codes[key // (len(o_codes) + 1)]) if key >= 0 else None
@@ -654,12 +670,13 @@ class _Checker:
                 expected.append(want if want and org != want else None)
             bad = np.array([e is not None for e in expected], dtype=bool)
             at = np.flatnonzero(bad[inverse])
-            emit(R.ORG_MISMATCH, "机构代码", at, per_row=lambda k: {"expected": expected[inverse[at[k]]], "project_code": part.project[int(at[k])].as_py()})
+            org_projects = part.texts("project", at)
+            emit(R.ORG_MISMATCH, "机构代码", at, per_row=lambda k: {"expected": expected[inverse[at[k]]], "project_code": org_projects[k]})
         # Course hours.
         limit_c = np.array([(self.courses[c].hours if c in self.courses and self.courses[c].hours else np.nan) for c in c_codes] + [np.nan], dtype=float)
         limit = limit_c[np.where(c_idx < 0, len(c_codes), c_idx)]
         over = np.flatnonzero(~np.isnan(part.hours) & ~np.isnan(limit) & (part.hours > limit + 1e-9))
-        courses = part.course.take(pa.array(over)).to_pylist()
+        courses = part.texts("course", over)
         emit(R.HOURS_EXCEED, "学时数", over, per_row=lambda k: {"course_code": courses[k], "limit": _num(limit[over[k]])})
         # Completion date before the project's period.
         start_p = np.array([self._period_start(c) for c in p_codes] + [np.datetime64("NaT")], dtype="datetime64[D]")
@@ -713,7 +730,7 @@ class _Checker:
         id_idx, id_codes = encode("id_key")
         self._global = (parts, offsets, id_idx, encode("org"))
         proj_idx, proj_codes = encode("project")
-        course_idx, _ = encode("course")
+        course_idx, course_codes = encode("course")
         phone_idx, phone_codes = encode("phone")
         name_idx, name_codes = encode("name")
 
@@ -741,7 +758,7 @@ class _Checker:
                 row_params = None if per_row is None else (lambda k, sel=sel: per_row(int(sel[k])))
                 self._emit(part, part.table, part.result, rule, name, local[sel], per_row=row_params, **params)
 
-        self._duplicates(id_idx, course_idx, name_idx, name_codes, id_codes, cat("course"), emit, where)
+        self._duplicates(id_idx, course_idx, name_idx, name_codes, id_codes, course_codes, emit, where)
         self._phone_shared(phone_idx, phone_codes, proj_idx, proj_codes, id_idx, emit)
         self._ages(proj_idx, proj_codes, id_ok, birth, date, emit)
         id_runs.result()
@@ -752,7 +769,7 @@ class _Checker:
         if self.catalog is not None:
             self._scale(proj_idx, proj_codes, id_idx, emit)
 
-    def _duplicates(self, id_idx, course_idx, name_idx, name_codes, id_codes, courses, emit, where) -> None:  # type: ignore[no-untyped-def]
+    def _duplicates(self, id_idx, course_idx, name_idx, name_codes, id_codes, course_codes, emit, where) -> None:  # type: ignore[no-untyped-def]
         # The same learner and course twice: every occurrence after the first.
         has = (id_idx >= 0) & (course_idx >= 0)
         key = np.where(has, id_idx * (int(course_idx.max(initial=0)) + 2) + course_idx, -1)
@@ -763,7 +780,7 @@ class _Checker:
             group_start = np.maximum.accumulate(np.where(~same, np.arange(len(order)), 0))
             dup = order[same]
             first = order[group_start[same]]
-            course_text = courses.take(pa.array(dup)).to_pylist()
+            course_text = [course_codes[i] for i in course_idx[dup].tolist()]
             emit(R.DUPLICATE_OUTCOME, "身份证号", dup, per_row=lambda k: {"course_code": course_text[k], "first": where(int(first[k]))})
         # One ID, two names: rows whose name differs from the ID's first name.
         has = (id_idx >= 0) & (name_idx >= 0)
@@ -941,8 +958,10 @@ class _Checker:
         g = np.flatnonzero((id_idx >= 0) & (period > 0) & ~np.isnan(hours))
         if not len(g):
             return
-        key = id_idx[g] * 100_000 + period[g]
-        uniq, inverse = np.unique(key, return_inverse=True)
+        # (learner, period) keys: the few periods numbered 0…P-1 keep the key space dense.
+        periods, period_slot = _unique_inverse(period[g], int(period[g].max()) + 1)
+        key = id_idx[g] * len(periods) + period_slot
+        uniq, inverse = _unique_inverse(key, (int(id_idx.max()) + 1) * len(periods))
         sums = np.bincount(inverse, weights=hours[g])
         over = sums > o.max_hours + 1e-9
         if not over.any():
