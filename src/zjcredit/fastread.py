@@ -164,7 +164,7 @@ class BigNumberCells:
     _KEEP = 4096  # bytes carried into the next chunk: the longest cell tag read back to
 
     def __init__(self) -> None:
-        self.cells: dict[str, set[tuple[int, int]]] = {}  # part → {(0-based column, 0-based row)}
+        self.cells: dict[str, set[int]] = {}  # part → {0-based column << 24 | 0-based row}
         self.incomplete: set[str] = set()
         self._tail: dict[str, bytes] = {}
 
@@ -197,7 +197,7 @@ class BigNumberCells:
                 return
             kind = self._TYPE.search(tag)
             if kind is None or kind.group(1) == b"n":
-                cells.add((_column_index(ref.group(1)), int(ref.group(2)) - 1))
+                cells.add(_column_index(ref.group(1)) << 24 | (int(ref.group(2)) - 1))
         self._tail[part] = buf[-self._KEEP :]
 
     def lookup(self, part: str | None, col: int, rows: np.ndarray, texts: list[str | None]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -206,7 +206,7 @@ class BigNumberCells:
         if part is None or part not in self.cells or part in self.incomplete:
             return None
         cells = self.cells[part]
-        found = np.fromiter(((col, int(r)) in cells for r in rows), dtype=bool, count=len(rows))
+        found = np.fromiter((col << 24 | int(r) in cells for r in rows), dtype=bool, count=len(rows))
         # A number with ten or fewer significant digits may be stored in fewer than 16 characters.
         short = np.array([bool(t) and len(t.rstrip("0").lstrip("0").replace(".", "")) <= 10 for t in texts], dtype=bool)
         return found, ~found & short
