@@ -97,3 +97,15 @@ def test_validate_kind_outcomes_without_catalog(tmp_path: Path) -> None:
     assert code == 1
     assert [(f["rule"], f["cell"]) for f in doc["findings"]] == [("id-length", "C2")]
     assert doc["files"][0]["kind"] == "outcomes"
+
+
+def test_the_catalog_in_the_folder_is_not_checked_as_outcomes(tmp_path: Path) -> None:
+    folder = tmp_path / "成果"
+    folder.mkdir()
+    write_sheet(folder / "成果.xlsx", clean_rows())
+    cat = build_catalog(folder / "目录.xlsx")
+    result = runner.invoke(app, ["outcomes", "check", str(folder), "--catalog", str(cat), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [Path(f["path"]).name for f in doc["files"]] == ["成果.xlsx"]
+    assert doc["findings"] == []

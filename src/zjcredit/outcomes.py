@@ -70,7 +70,9 @@ class OutcomeOptions:
 def check_outcomes(paths: Iterable[str | Path], catalogs: list[Path], progress: Callable[[str], None] | None = None, **options: Any) -> Report:
     """Check outcome sheets against the catalogs; cross-file screens run over all of them together."""
     opts = OutcomeOptions.from_kwargs(**options)
-    sources = discover(list(paths))
+    # A catalog lying in the folder of outcome sheets (or named twice) is the reference, not an input.
+    catalog_files = {_resolved(c) for c in catalogs}
+    sources = [s for s in discover(list(paths)) if _resolved(s.path) not in catalog_files]
     report = Report("outcomes check")
     catalog: Any = None
     if catalogs:
@@ -91,6 +93,13 @@ def check_outcomes(paths: Iterable[str | Path], catalogs: list[Path], progress: 
     checker.finish()
     report.extra.update(checker.summary(report))
     return report
+
+
+def _resolved(path: str | Path) -> Path | None:
+    try:
+        return Path(path).resolve()
+    except OSError:
+        return None
 
 
 def check_outcomes_file(source: Source, **options: Any) -> FileResult:
