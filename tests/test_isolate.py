@@ -213,3 +213,30 @@ def test_guard_work_runs_at_lower_priority_and_its_errors_surface() -> None:
     with pytest.raises(Unreadable) as caught:
         isolate.run_yielding(refuse)
     assert caught.value.zh == "拒绝"
+
+
+def test_a_folder_is_read_one_file_ahead(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each next file starts loading while the current one is read and checked: one child per file, all
+    taken over by the reader, the same findings as reading in-process, nothing left behind."""
+    monkeypatch.setattr(isolate, "_PRESTARTED", {})
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(3):
+        rows = clean_rows()
+        rows[k][HEAD.index("项目编码")] = "330106-2019H1-099"
+        write_sheet(folder / f"{k}.xlsx", rows)
+    cat = build_catalog(tmp_path / "目录.xlsx")
+    pipelined = check_outcomes([folder], [cat])
+    assert len(scratch.children) == 3 and all(p.returncode == 0 for p in scratch.children)
+    assert isolate._PRESTARTED == {} and scratch.leftovers() == []
+    monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 1 << 62)
+    assert _findings(pipelined) == _findings(check_outcomes([folder], [cat]))
+    assert [f[0] for f in _findings(pipelined)].count("project-unknown") == 3
+
+
+def test_large_next_files_wait_their_turn(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolate, "_PRESTARTED", {})
+    monkeypatch.setattr(isolate, "PIPELINE_MAX_BYTES", 0)
+    path = write_sheet(tmp_path / "a.xlsx", clean_rows())
+    assert not isolate.prestart(path, path.name, max_bytes=isolate.PIPELINE_MAX_BYTES)
+    assert scratch.children == []

@@ -44,6 +44,9 @@ CHILD_MEMORY_LIMIT = 4 * GIB
 # /dev/shm is used when its free space is at least this many times the input's size (Arrow text
 # columns take about 2.5 × the .xlsx's size).
 SHM_HEADROOM = 8
+# The next file of a run is loaded while the current one is checked when it is at most this large
+# (a 24 MiB sheet holds about 330,000 outcome rows; its child needs about 300 MiB beside the checks).
+PIPELINE_MAX_BYTES = 24 * 1024**2
 # How much nicer than the child the parent's guard threads run while the child reads.
 NICE_INCREMENT = 10
 
@@ -203,15 +206,16 @@ def wants_isolation(path: Path) -> bool:
     return size >= ISOLATE_MIN_BYTES and not safety.deep_checked(path)
 
 
-def prestart(path: Path, display: str) -> bool:
+def prestart(path: Path, display: str, max_bytes: int | None = None) -> bool:
     """Start loading ``path`` with :data:`XLSX_LOADER` now, so the child reads while this process still
     imports its checks; :func:`claim` hands the load to the reader. Only after the cheap guards pass;
     anything unusual (a refused or missing file) is left for the reader to report. True if started.
-    A load never claimed is stopped when the interpreter exits."""
+    A load never claimed is stopped when the interpreter exits. ``max_bytes``: only files up to that size
+    (a load running beside another file's checks must leave memory for them)."""
     from zjcredit import safety
 
     try:
-        if not wants_isolation(path):
+        if not wants_isolation(path) or (max_bytes is not None and path.stat().st_size > max_bytes):
             return False
         safety.precheck(path, display)
         key = _file_key(path)

@@ -86,10 +86,10 @@ def check_outcomes(paths: Iterable[str | Path], catalogs: list[Path], progress: 
         else:
             catalog = load_catalogs(list(catalogs))  # says which file is missing
     checker = _Checker(catalog, opts)
-    for source in sources:
+    for k, source in enumerate(sources):
         if progress:
             progress(source.display)
-        report.files.append(checker.add(source))
+        report.files.append(checker.add(source, sources[k + 1] if k + 1 < len(sources) else None))
     checker.finish()
     report.extra.update(checker.summary(report))
     return report
@@ -405,9 +405,14 @@ class _Checker:
 
     # Reading and row checks ---------------------------------------------------------------------------
 
-    def add(self, source: Source) -> FileResult:
+    def add(self, source: Source, upcoming: Source | None = None) -> FileResult:
+        """Read and check one file. ``upcoming`` (the next file) starts loading in a child of its own
+        right away, so it is read while this one is read and checked (both cores stay busy)."""
+        from zjcredit import isolate
         from zjcredit.validate import unreadable_result
 
+        if upcoming is not None:
+            isolate.prestart(upcoming.path, upcoming.display, max_bytes=isolate.PIPELINE_MAX_BYTES)
         try:
             tables = read_outcome_tables(source.path, source.display, idle=_rehearse)
         except Unreadable as exc:
