@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,12 +35,15 @@ class Scratch:
 
 
 @pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
-    """Isolate every .xlsx, with the children's temporary folders in the test's folder; records the children."""
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scratch]:
+    """Isolate every .xlsx, with the children's temporary folders in the test's folder and a reader pool
+    of the test's own; records the children and stops the idle ones at the end."""
     shm = tmp_path / "shm"
     shm.mkdir()
     monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 0)
     monkeypatch.setattr(isolate, "_SHM", shm)
+    monkeypatch.setattr(isolate, "_IDLE", [])
+    monkeypatch.setattr(isolate, "_PRESTARTED", {})
     children: list[subprocess.Popen[bytes]] = []
     real_popen = subprocess.Popen
 
@@ -49,7 +53,9 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
         return proc
 
     monkeypatch.setattr(isolate.subprocess, "Popen", popen)
-    return Scratch(shm, children)
+    yield Scratch(shm, children)
+    isolate.stop_readers()
+    assert all(p.poll() is not None for p in children)
 
 
 def _findings(report: object) -> list[tuple[str, str | None, int | None, str | None]]:
@@ -65,8 +71,10 @@ def test_isolated_load_gives_the_same_findings_and_leaves_nothing(tmp_path: Path
     cat = build_catalog(tmp_path / "目录.xlsx")
     isolated = check_outcomes([path], [cat])
     assert len(scratch.children) == 1
-    assert scratch.children[0].returncode == 0
+    assert [r.proc for r in isolate._IDLE] == scratch.children  # waiting for the next file
     assert scratch.leftovers() == []
+    check_outcomes([path], [cat])
+    assert len(scratch.children) == 1  # the same reader took the second run
     monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 1 << 62)
     in_process = check_outcomes([path], [cat])
     assert len(scratch.children) == 1
@@ -161,7 +169,7 @@ def test_outcomes_check_starts_reading_before_parsing(tmp_path: Path, scratch: S
     cat = build_catalog(tmp_path / "目录.xlsx")
     monkeypatch.setattr(isolate, "_PRESTARTED", {})
     cli._prestart_outcome_read(["outcomes", "check", "--catalog", str(cat), "-q", "--output", str(tmp_path / "x.xlsx"), str(path)])
-    assert len(scratch.children) == 1 and json.loads(scratch.children[0].args[-1])["path"] == str(path)
+    assert len(scratch.children) == 1 and [job.path for job in isolate._PRESTARTED.values()] == [path]
     report = check_outcomes([path], [cat])
     assert len(scratch.children) == 1  # claimed, not started again
     assert report.files[0].records == len(clean_rows()) and _findings(report) == []
@@ -227,7 +235,8 @@ def test_a_folder_is_read_one_file_ahead(tmp_path: Path, scratch: Scratch, monke
         write_sheet(folder / f"{k}.xlsx", rows)
     cat = build_catalog(tmp_path / "目录.xlsx")
     pipelined = check_outcomes([folder], [cat])
-    assert len(scratch.children) == 3 and all(p.returncode == 0 for p in scratch.children)
+    # Two readers take turns: one reads the next file while the other's file is read and checked.
+    assert len(scratch.children) == 2 and all(p.poll() is None for p in scratch.children)
     assert isolate._PRESTARTED == {} and scratch.leftovers() == []
     monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 1 << 62)
     assert _findings(pipelined) == _findings(check_outcomes([folder], [cat]))
@@ -240,3 +249,11 @@ def test_large_next_files_wait_their_turn(tmp_path: Path, scratch: Scratch, monk
     path = write_sheet(tmp_path / "a.xlsx", clean_rows())
     assert not isolate.prestart(path, path.name, max_bytes=isolate.PIPELINE_MAX_BYTES)
     assert scratch.children == []
+
+
+def test_a_reader_is_not_kept_after_a_large_file(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolate, "REUSE_MAX_BYTES", 0)
+    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
+    report = check_outcomes([path], [build_catalog(tmp_path / "目录.xlsx")])
+    assert report.files[0].records == len(clean_rows())
+    assert isolate._IDLE == [] and scratch.children[0].poll() is not None

@@ -23,6 +23,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -44,6 +45,8 @@ CHILD_MEMORY_LIMIT = 4 * GIB
 # /dev/shm is used when its free space is at least this many times the input's size (Arrow text
 # columns take about 2.5 × the .xlsx's size).
 SHM_HEADROOM = 8
+# A reader is kept for the next file after files up to this size.
+REUSE_MAX_BYTES = 64 * 1024**2
 # The next file of a run is loaded while the current one is checked when it is at most this large
 # (a 24 MiB sheet holds about 330,000 outcome rows; its child needs about 300 MiB beside the checks).
 PIPELINE_MAX_BYTES = 24 * 1024**2
@@ -70,10 +73,86 @@ def _scratch_dir(size: int) -> str:
     return tempfile.mkdtemp(prefix="zjcredit-")
 
 
+class _Reader:
+    """A child process that loads files on request: one job (JSON) per line on its stdin, one answer per
+    line on its stdout. A fresh interpreter (never a fork of this process, whose Arrow and Rust threads
+    may run), in a session of its own so a Ctrl-C at the terminal reaches only the parent. Kept for the
+    next file when it answered normally (:data:`_IDLE`), so a folder of sheets does not pay for starting
+    Python and importing fastexcel and pyarrow once per file."""
+
+    def __init__(self, memory_limit: int) -> None:
+        self.memory_limit = memory_limit
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from zjcredit.isolate import child_main; child_main()", str(memory_limit)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # each job points the child's stderr at a file of its own
+            start_new_session=True,
+        )
+
+    def send(self, job: dict[str, Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+        self.proc.stdin.flush()
+
+    def answer(self) -> str:
+        """The next answer line; '' if the child died."""
+        assert self.proc.stdout is not None
+        return self.proc.stdout.readline().decode("utf-8", "replace")
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> int | None:
+        if self.proc.poll() is None:
+            self.proc.kill()  # nothing of the child's is worth keeping; its files go with the job's folder
+        code = self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        return code
+
+
+# Readers waiting for their next job (at most _IDLE_MAX), and whether the exit hook is in place.
+_IDLE: list[_Reader] = []
+_IDLE_MAX = 2
+_HOOKED: list[bool] = []
+
+
+def _reader(memory_limit: int) -> _Reader:
+    while _IDLE:
+        reader = _IDLE.pop()
+        if reader.alive() and reader.memory_limit == memory_limit:
+            return reader
+        reader.kill()
+    if not _HOOKED:
+        import atexit
+
+        atexit.register(stop_readers)
+        _HOOKED.append(True)
+    return _Reader(memory_limit)
+
+
+def _release(reader: _Reader, reuse: bool) -> None:
+    if reuse and reader.alive() and len(_IDLE) < _IDLE_MAX:
+        _IDLE.append(reader)
+    else:
+        reader.kill()
+
+
+def stop_readers() -> None:
+    """Stop the idle readers and any load started ahead but never taken (also run at exit)."""
+    _stop_prestarted()
+    while _IDLE:
+        _IDLE.pop().kill()
+
+
 class IsolatedLoad:
     """A child loading ``path`` with ``loader`` (``"module:function"``, a function ``(path, display) ->
-    Loaded`` that may raise Unreadable). Use as a context manager: leaving it always stops the child and
-    removes the temporary folder; :meth:`result` waits for the sheets."""
+    Loaded`` that may raise Unreadable). Use as a context manager: leaving it always removes the temporary
+    folder, and stops the child unless it finished its job normally (then it waits for the next file);
+    :meth:`result` waits for the sheets."""
 
     def __init__(self, loader: str, path: Path, display: str, memory_limit: int | None = None) -> None:
         self.loader = loader
@@ -81,24 +160,21 @@ class IsolatedLoad:
         self.display = display
         self.memory_limit = CHILD_MEMORY_LIMIT if memory_limit is None else memory_limit
         self.dir: str | None = None
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.reader: _Reader | None = None
+        self.size = 0
+
+    @property
+    def proc(self) -> subprocess.Popen[bytes] | None:
+        return self.reader.proc if self.reader is not None else None
 
     def __enter__(self) -> IsolatedLoad:  # noqa: PYI034 - not subclassed
-        if self.proc is not None:  # started ahead (prestart)
+        if self.reader is not None:  # started ahead (prestart)
             return self
         try:
-            self.dir = _scratch_dir(self.path.stat().st_size)
-            job = {"loader": self.loader, "path": str(self.path), "display": self.display, "dir": self.dir, "memory_limit": self.memory_limit}
-            with open(os.path.join(self.dir, "stderr.txt"), "wb") as err:
-                # A fresh interpreter (never a fork of this process, whose Arrow and Rust threads may
-                # run), in a session of its own so a Ctrl-C at the terminal reaches only the parent.
-                self.proc = subprocess.Popen(
-                    [sys.executable, "-c", "from zjcredit.isolate import child_main; child_main()", json.dumps(job)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=err,
-                    start_new_session=True,
-                )
+            self.size = self.path.stat().st_size
+            self.dir = _scratch_dir(self.size)
+            self.reader = _reader(self.memory_limit)
+            self.reader.send({"loader": self.loader, "path": str(self.path), "display": self.display, "dir": self.dir})
         except BaseException:
             self._stop()
             raise
@@ -107,33 +183,34 @@ class IsolatedLoad:
     def __exit__(self, *exc: object) -> None:
         self._stop()
 
-    def _stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is not None:
-            if proc.poll() is None:
-                proc.kill()  # nothing of the child's is worth keeping; its files go with the folder
-            proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
+    def _stop(self, reuse: bool = False) -> None:
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            # A reader still busy with this job (an error or a refusal here) cannot be interrupted.
+            _release(reader, reuse)
         if self.dir is not None:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
 
     def result(self) -> Loaded:
         """The loaded sheets, memory-mapped from the child's files (which are removed at once)."""
-        assert self.proc is not None and self.proc.stdout is not None and self.dir is not None
-        out = self.proc.stdout.read()
-        code = self.proc.wait()
+        assert self.reader is not None and self.dir is not None
+        line = self.reader.answer()
         try:
-            message = json.loads(out.decode("utf-8").strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            raise self._crashed(code) from None
+            message = json.loads(line)
+        except ValueError:
+            raise self._crashed(self.reader.kill()) from None
         kind = message[0]
-        if kind == "unreadable":
-            raise Unreadable(message[1], message[2])
         if kind == "memory":
-            raise self._crashed(code, memory=True)
+            raise self._crashed(self.reader.kill(), memory=True)
+        # The reader answered: it may take the next file, unless this one was large (its allocator may
+        # keep address space that the next large file would need under the memory limit).
+        reuse = self.size <= REUSE_MAX_BYTES
+        if kind == "unreadable":
+            self._stop(reuse)
+            raise Unreadable(message[1], message[2])
         if kind != "ok":
+            self._stop(reuse)
             raise Unreadable(
                 f"{self.display}：读取文件时出错（{message[1]}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
                 f"{self.display}: the file could not be read ({message[1]}); open it in Excel/WPS, save as .xlsx and check again.",
@@ -148,6 +225,8 @@ class IsolatedLoad:
             batch = ipc.open_file(source).get_batch(0)
             os.unlink(target)  # the mapping stays valid while the batch lives; nothing is left behind
             loaded.append((name, batch))
+        reader, self.reader = self.reader, None
+        _release(reader, reuse)
         return loaded
 
     def _stderr_tail(self) -> str:
@@ -280,46 +359,61 @@ def run_yielding(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def child_main() -> None:
-    """The child's body (``sys.argv[1]``: the job as JSON): bounded memory, then each sheet to an Arrow
-    IPC file in the job's folder; one JSON line on stdout says what happened."""
+    """The child's body (``sys.argv[1]``: the memory limit): bounded memory, then for each job line on
+    stdin, each sheet to an Arrow IPC file in the job's folder and one JSON line on stdout saying what
+    happened. Its stderr (Rust panics) goes to the job's folder. Ends at the end of stdin, or after
+    running out of memory."""
+    import gc
+    import importlib
     import resource
+    import threading
 
-    job = json.loads(sys.argv[1])
     _die_with_parent()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = job["memory_limit"] if hard == resource.RLIM_INFINITY else min(job["memory_limit"], hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    folder = job["dir"]
-    try:
-        import importlib
-        import threading
+    wanted = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+    # pyarrow (a fifth of a second to import) is needed only to write the result: it is imported while
+    # the first file is read (fastexcel releases the GIL).
+    arrow = threading.Thread(target=importlib.import_module, args=("pyarrow.ipc",), daemon=True)
+    arrow.start()
+    for line in sys.stdin:
+        job = json.loads(line)
+        folder = job["dir"]
+        err = os.open(os.path.join(folder, "stderr.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(err, 2)
+        os.close(err)
+        out_of_memory = False
+        try:
+            module, _, name = job["loader"].partition(":")
+            loader = getattr(importlib.import_module(module), name)
+            sheets = loader(Path(job["path"]), job["display"])
+            arrow.join()
+            import pyarrow as pa
+            from pyarrow import ipc
 
-        # pyarrow (a fifth of a second to import) is needed only to write the result: it is imported
-        # while the loader reads (fastexcel releases the GIL).
-        arrow = threading.Thread(target=importlib.import_module, args=("pyarrow.ipc",), daemon=True)
-        arrow.start()
-        module, _, name = job["loader"].partition(":")
-        loader = getattr(importlib.import_module(module), name)
-        sheets = loader(Path(job["path"]), job["display"])
-        arrow.join()
-        import pyarrow as pa
-        from pyarrow import ipc
+            files = []
+            for i, (sheet, batch) in enumerate(sheets):
+                file_name = f"sheet{i}.arrow"
+                with pa.OSFile(os.path.join(folder, file_name), "wb") as sink, ipc.new_file(sink, batch.schema) as writer:
+                    writer.write_batch(batch)
+                files.append((sheet, file_name))
+            sheets = batch = None  # the next file starts from a clean slate
+            message: list[Any] = ["ok", files]
+        except Unreadable as exc:
+            message = ["unreadable", exc.zh, exc.en]
+        except MemoryError:
+            message, out_of_memory = ["memory"], True
+        except Exception as exc:  # noqa: BLE001 - reported to the parent as one sentence
+            message = ["error", type(exc).__name__]
+        sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        if out_of_memory:
+            return
+        gc.collect()
+        with contextlib.suppress(Exception):
+            import pyarrow as pa
 
-        files = []
-        for i, (sheet, batch) in enumerate(sheets):
-            file_name = f"sheet{i}.arrow"
-            with pa.OSFile(os.path.join(folder, file_name), "wb") as sink, ipc.new_file(sink, batch.schema) as writer:
-                writer.write_batch(batch)
-            files.append((sheet, file_name))
-        message: list[Any] = ["ok", files]
-    except Unreadable as exc:
-        message = ["unreadable", exc.zh, exc.en]
-    except MemoryError:
-        message = ["memory"]
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as one sentence
-        message = ["error", type(exc).__name__]
-    sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+            pa.default_memory_pool().release_unused()
 
 
 def _die_with_parent() -> None:
