@@ -108,8 +108,7 @@ def read_sheets(path: Path, display: str, idle: Callable[[], None] | None = None
         return "xlsx", _raw_sheets(path, display, loaded, numbers)
     if suffix in (".xlsx", ".xlsm"):
         numbers = BigNumberCells()
-        safety.precheck(path, display)
-        safety.deep_check(path, display, visit=numbers)
+        safety.deep_check(path, display, visit=numbers)  # precheck included
         return "xlsx", _raw_sheets(path, display, load_xlsx(path, display), numbers)
     safety.preflight(path, display)
     if suffix == ".xls":

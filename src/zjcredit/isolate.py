@@ -33,6 +33,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from zjcredit import safety
 from zjcredit.workbook import Unreadable
 
 GIB = 1024**3
@@ -263,19 +264,12 @@ class IsolatedLoad:
         )
 
 
-# Loads started ahead of need by :func:`prestart`, by :func:`_file_key`.
+# Loads started ahead of need by :func:`prestart`, by :func:`zjcredit.safety.file_key`.
 _PRESTARTED: dict[tuple[str, int, int], IsolatedLoad] = {}
-
-
-def _file_key(path: Path) -> tuple[str, int, int]:
-    st = path.stat()
-    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
 
 
 def wants_isolation(path: Path) -> bool:
     """Is ``path`` an .xlsx large enough to be loaded in a child, and not yet guarded in full?"""
-    from zjcredit import safety
-
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     try:
@@ -291,31 +285,25 @@ def prestart(path: Path, display: str, max_bytes: int | None = None) -> bool:
     anything unusual (a refused or missing file) is left for the reader to report. True if started.
     A load never claimed is stopped when the interpreter exits. ``max_bytes``: only files up to that size
     (a load running beside another file's checks must leave memory for them)."""
-    from zjcredit import safety
-
     try:
         if not wants_isolation(path) or (max_bytes is not None and path.stat().st_size > max_bytes):
             return False
         safety.precheck(path, display)
-        key = _file_key(path)
+        key = safety.file_key(path)
         if key in _PRESTARTED:
             return True
         job = IsolatedLoad(XLSX_LOADER, path, display)
         job.__enter__()
     except Exception:
         return False
-    if not _PRESTARTED:
-        import atexit
-
-        atexit.register(_stop_prestarted)
-    _PRESTARTED[key] = job
+    _PRESTARTED[key] = job  # stopped at exit by stop_readers if never claimed
     return True
 
 
 def claim(path: Path, loader: str) -> IsolatedLoad | None:
     """The load :func:`prestart` began for this very file (same size and modification time), if any."""
     try:
-        key = _file_key(path)
+        key = safety.file_key(path)
     except OSError:
         return None
     job = _PRESTARTED.pop(key, None)

@@ -190,12 +190,12 @@ def _encode(arr: pa.Array | pa.ChunkedArray) -> Encoding:
     return idx, _Distinct(dictionary)
 
 
-def _encode_by(arr: pa.Array, fold: Callable[[pa.Array], pa.Array]) -> tuple[np.ndarray, Sequence[Any], np.ndarray]:
+def _encode_by(arr: pa.Array, fold: Callable[[pa.Array], pa.Array]) -> Encoding:
     """:func:`_encode` of ``fold(arr)``, folding each distinct value once (``fold`` maps a string array to
-    keys, null where a value has none); also the encoding indices of the raw values."""
+    keys, null where a value has none)."""
     raw, dictionary = _dictionary(arr)
     k_idx, keys = _dictionary(fold(dictionary))
-    return np.append(k_idx, -1)[raw], _Distinct(keys), raw  # raw -1 (null) picks the appended -1
+    return np.append(k_idx, -1)[raw], _Distinct(keys)  # raw -1 (null) picks the appended -1
 
 
 def _combine(encodings: list[Encoding]) -> Encoding:
@@ -347,22 +347,18 @@ class _Part:
     table: OutcomeTable
     result: FileResult
     n: int
-    id_key: pa.Array  # normalised ID, null when empty
     id_ok: np.ndarray  # valid ID (birth date usable)
     id_body: np.ndarray  # 17 digits and a check character (valid, or only the check character wrong)
     id_digits: np.ndarray  # … and all 18 are digits
     id_prefix: np.ndarray  # int64: the first 17 digits as a number, -1 when not digits
     id_last: np.ndarray  # int8: the check character as 0–9, 10 for X, -1 when none
     birth: np.ndarray  # datetime64[D]
-    name: pa.Array
-    project: pa.Array
-    course: pa.Array
-    org: pa.Array
-    phone: pa.Array  # key of a valid number, else null
     hours: np.ndarray  # float, NaN when not a positive number
     date: np.ndarray  # datetime64[D]
     dual: np.ndarray
-    encoded: dict[str, Encoding] = field(default_factory=dict)  # attribute → _encode of it
+    # Normalised text columns (id_key, name, phone, project, course, org) as encodings; a column the
+    # sheet lacks has none.
+    encoded: dict[str, Encoding] = field(default_factory=dict)
     flags: list[tuple[np.ndarray, int]] = field(default_factory=list)  # (positions, severity) per finding batch
 
     def texts(self, attr: str, positions: np.ndarray) -> list[Any]:
@@ -371,9 +367,9 @@ class _Part:
         return [values[i] if i >= 0 else None for i in idx[positions].tolist()]
 
     def encoding(self, attr: str) -> Encoding:
-        """:func:`_encode` of one of the text columns, computed once."""
+        """The encoding of one of the text columns; all empty when the sheet has no such column."""
         if attr not in self.encoded:
-            self.encoded[attr] = _encode(getattr(self, attr))
+            self.encoded[attr] = (np.full(self.n, -1, dtype=np.int64), [])
         return self.encoded[attr]
 
 
@@ -473,8 +469,7 @@ class _Checker:
         col = {name: (table.data[name] if name in table.data else null) for name in OUTCOMES.names}
         part = _Part(
             table, result, n,
-            id_key=null, id_ok=np.zeros(n, bool), id_body=np.zeros(n, bool), id_digits=np.zeros(n, bool), id_prefix=np.full(n, -1, np.int64), id_last=np.full(n, -1, np.int8), birth=np.full(n, np.datetime64("NaT"), "datetime64[D]"),
-            name=null, project=null, course=null, org=null, phone=null,
+            id_ok=np.zeros(n, bool), id_body=np.zeros(n, bool), id_digits=np.zeros(n, bool), id_prefix=np.full(n, -1, np.int64), id_last=np.full(n, -1, np.int8), birth=np.full(n, np.datetime64("NaT"), "datetime64[D]"),
             hours=np.full(n, np.nan), date=np.full(n, np.datetime64("NaT"), "datetime64[D]"), dual=np.zeros(n, bool),
         )
         if n == 0:
@@ -531,8 +526,7 @@ class _Checker:
 
         # Names and codes: normalised once per distinct value.
         if "姓名" in table.data:
-            name_idx, name_codes, _ = _encode_by(col["姓名"], _fold_name)
-            part.encoded["name"] = (name_idx, name_codes)
+            part.encoded["name"] = _encode_by(col["姓名"], _fold_name)
         for name, attr in (("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
             if name in table.data:
                 idx, distinct = _encode(col[name])
@@ -635,7 +629,6 @@ class _Checker:
             else:
                 emit(rule, "身份证号", at)
         emit(R.ID_LOWERCASE_X, "身份证号", np.flatnonzero(ids.lowercase_x & (code == 0)))
-        part.id_key = norm
         part.id_ok = code == 0
         part.id_body = (code == 0) | (code == idcard.ID_RULES.index("id-checksum"))
         part.id_digits = part.id_body & ids.all_digits
@@ -721,9 +714,6 @@ class _Checker:
         if not parts:
             return
         offsets = np.cumsum([0] + [p.n for p in parts])
-
-        def cat(name: str) -> pa.Array:
-            return pa.chunked_array([getattr(p, name) for p in parts], type=pa.string()).combine_chunks()
 
         def stack(name: str) -> np.ndarray:
             return np.concatenate([getattr(p, name) for p in parts])

@@ -115,19 +115,20 @@ def deep_check(path: Path, display: str, visit: Visitor | None = None) -> None:
 def deep_checked(path: Path) -> bool:
     """True when :func:`deep_check` already passed this version of the file (nothing left to guard)."""
     try:
-        return _CACHE.get(_key(path), False) is None
+        return _CACHE.get(file_key(path), False) is None
     except OSError:
         return False
 
 
-def _key(path: Path) -> tuple[str, int, int]:
+def file_key(path: Path) -> tuple[str, int, int]:
+    """(resolved path, size, modification time): one version of one file."""
     st = path.stat()
     return (str(path.resolve()), st.st_size, st.st_mtime_ns)
 
 
 def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[str, str] | None], *, deep: bool, visit: Visitor | None = None) -> None:
     try:
-        key = _key(path)
+        key = file_key(path)
     except OSError as exc:
         raise _unreadable(
             f"{display}：无法打开文件（{exc.strerror}）。请检查文件是否存在、是否有读取权限。",
