@@ -225,6 +225,10 @@ def _unique_inverse(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray
     return uniq - 1, slot[shifted]
 
 
+def _fold_codes(values: pa.Array) -> pa.Array:
+    return pa.array([_code(v) for v in values.to_pylist()], type=pa.string())
+
+
 def _fold_name(values: pa.Array) -> pa.Array:
     return pc.replace_substring(pc.replace_substring(pc.utf8_trim_whitespace(values), " ", ""), "\u3000", "")
 
@@ -529,22 +533,7 @@ class _Checker:
             part.encoded["name"] = _encode_by(col["姓名"], _fold_name)
         for name, attr in (("项目编码", "project"), ("课程编码", "course"), ("机构代码", "org")):
             if name in table.data:
-                idx, distinct = _encode(col[name])
-                # The normalised codes' own encoding, in order of first appearance as _encode gives it.
-                codes: list[Any] = []
-                slot: dict[Any, int] = {}
-                remap = np.empty(len(distinct) + 1, dtype=np.int64)
-                for k, v in enumerate(distinct):
-                    c = _code(v)
-                    if c is None:
-                        remap[k] = -1
-                    else:
-                        remap[k] = slot.setdefault(c, len(codes))
-                        if remap[k] == len(codes):
-                            codes.append(c)
-                remap[len(distinct)] = -1
-                n_idx = remap[np.where(idx < 0, len(distinct), idx)]
-                part.encoded[attr] = (n_idx, codes)
+                part.encoded[attr] = _encode_by(col[name], _fold_codes)
 
         # Dates.
         if "完成日期" in table.data:
