@@ -187,8 +187,9 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
     arr = arr.cast(pa.string())
     n = len(arr)
     trimmed = pc.utf8_trim_whitespace(arr)
-    valid = trimmed.is_valid().to_numpy(zero_copy_only=False) & (pc.fill_null(pc.binary_length(trimmed), 0).to_numpy() > 0)
+    present = trimmed.is_valid().to_numpy(zero_copy_only=False)
     blen = pc.fill_null(pc.binary_length(trimmed), 0).to_numpy()
+    valid = present & (blen > 0)
     ascii_ = pc.fill_null(pc.string_is_ascii(trimmed), False).to_numpy(zero_copy_only=False)
     code = np.full(n, -1, dtype=np.int8)
     lowercase = np.zeros(n, dtype=bool)
@@ -274,7 +275,7 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
         raw = np.frombuffer(data_bytes, dtype=np.uint8)
         if ((raw >= 0x61) & (raw <= 0x7A)).any():  # some lower-case letter somewhere
             normalized = pc.utf8_upper(trimmed)
-    if (trimmed.is_valid().to_numpy(zero_copy_only=False) & ~valid).any():  # empty after trimming: null
+    if (present & ~valid).any():  # empty after trimming: null
         normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
     if len(slow):
         texts = arr.take(pa.array(slow)).to_pylist()
