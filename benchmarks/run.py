@@ -9,7 +9,7 @@ missing (``generate_outcomes.py``). Prints a Markdown table; nothing here runs u
 
 - **bare read**: ``fastexcel.read_excel(f).load_sheet(0, header_row=1).to_pandas()`` — the floor any
   check that reads the file with fastexcel stands on;
-- **safety preflight**: ``zjcredit.safety.preflight`` alone (zip-bomb and XML guards every reader runs
+- **safety preflight**: ``zjcredit.io.guard.preflight`` alone (zip-bomb and XML guards every reader runs
   first), shown so the cost of reading, guarding and checking can be told apart;
 - **zjcredit**: ``zjcredit outcomes check FILE --catalog CATALOG --format json`` end to end (the JSON
   report goes to /dev/null);

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjcredit.schema import header_key
+from zjcredit.domain.schema import header_key
 
 
 def fill_annex2_sheet(ws: Any, header: dict[str, Any], projects: list[dict[str, Any]]) -> None:

@@ -6,12 +6,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-import zjcredit.checks.common  # noqa: F401  (registers the rules used below)
-from zjcredit import annotate as annotate_mod
-from zjcredit.annotate import annotate, parse_cell, unique_names
+import zjcredit.documents.common  # noqa: F401  (registers the rules used below)
+from zjcredit.report import annotate as annotate_mod
+from zjcredit.report.annotate import annotate, parse_cell, unique_names
 from zjcredit.cli import app
 from zjcredit.errors import UsageError
-from zjcredit.findings import FileResult, Report, Severity, make
+from zjcredit.report.findings import FileResult, Report, Severity, make
 
 runner = CliRunner()
 RED, YELLOW, BLUE = "FFC7CE", "FFEB9C", "DDEBF7"

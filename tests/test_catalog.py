@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from test_summary import LIUXIA, SANDUN, ZHUANTANG, project, rules, run, write_declaration
 
-from zjcredit.catalog_data import load_catalogs
-from zjcredit.output import set_text
+from zjcredit.documents.catalog.model import load_catalogs
+from zjcredit.report.output import set_text
 
 SHUANGPU = ("杭州市西湖区双浦镇成人文化技术学校", "XH0000", "杭州市西湖区双浦镇新浦路66号")
 

@@ -81,8 +81,8 @@ def test_ledger_kind_is_reported_as_not_supported_yet(tmp_path):
 def test_table_folds_repeats_and_keeps_row_order():
     from rich.console import Console
 
-    from zjcredit.findings import FileResult, Report, make
-    from zjcredit.render import render_table
+    from zjcredit.report.findings import FileResult, Report, make
+    from zjcredit.report.render import render_table
 
     path = "x.xlsx"
     findings = [make("required", path, sheet="S", cell=f"B{r}", row=r, field="姓名") for r in (5, 6, 7, 8, 9)]

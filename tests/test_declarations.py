@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from zjcredit.checks.declarations import check_annex1, check_annex2, declaration_findings
+from zjcredit.documents.declarations.rules import check_annex1, check_annex2, declaration_findings
 from zjcredit.errors import UsageError
-from zjcredit.forms import read_annex2
-from zjcredit.workbook import read_grid
+from zjcredit.documents.declarations.form import read_annex2
+from zjcredit.io.workbook import read_grid
 
 # A small, correct form: label | value | label | value, one project block.
 FORM: dict[str, object] = {

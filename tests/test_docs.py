@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer.main
 
-from zjcredit.checks import load_all_rules
+from zjcredit.documents.registry import load_all_rules
 from zjcredit.cli import app
-from zjcredit.findings import RULES
+from zjcredit.report.findings import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from zjcredit.fastread import read_outcome_tables
-from zjcredit.workbook import Unreadable
+from zjcredit.io.columns import read_outcome_tables
+from zjcredit.io.workbook import Unreadable
 
 HEAD = ["序号", "学员姓名", "身份证号码", "手机号", "机构代码", "项目代码", "课程代码", "学时", "成绩", "结业日期"]
 

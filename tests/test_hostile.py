@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zjcredit import safety
+from zjcredit.io import guard as safety
 from zjcredit.cli import app
 
 runner = CliRunner()
@@ -235,7 +235,7 @@ def assert_unreadable(result: object, path: Path, words: tuple[str, ...]) -> dic
 
 
 def has_outcomes() -> bool:
-    return importlib.util.find_spec("zjcredit.outcomes") is not None
+    return importlib.util.find_spec("zjcredit.documents.outcomes.check") is not None
 
 
 def tiny_catalog(tmp_path: Path) -> Path:
@@ -269,7 +269,7 @@ def test_validate_refuses_hostile_file(tmp_path: Path, case: str) -> None:
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_outcomes_check_refuses_hostile_file(tmp_path: Path, case: str) -> None:
     if not has_outcomes():
-        pytest.skip("zjcredit.outcomes (the `outcomes check` command) is not in this tree yet")
+        pytest.skip("zjcredit.documents.outcomes.check (the `outcomes check` command) is not in this tree yet")
     path = build(tmp_path, case)
     catalog = tiny_catalog(tmp_path)
     before = fingerprint(path)
@@ -332,7 +332,7 @@ def test_one_unreadable_file_in_fifty(tmp_path: Path) -> None:
 
 def test_million_empty_formatted_rows_are_read_quickly(tmp_path: Path) -> None:
     """Whole-sheet formatting leaves 1,048,576 styled empty rows: read in seconds, trailing rows trimmed."""
-    from zjcredit.workbook import read_grid
+    from zjcredit.io.workbook import read_grid
 
     rows = "".join(f'<row r="{i}" s="1" customFormat="1"/>' for i in range(2, 1_048_577))
     path = tmp_path / "formatted.xlsx"
@@ -358,7 +358,7 @@ def test_row_limit_is_enforced_with_a_clear_message(tmp_path: Path, monkeypatch:
 
 
 def test_utf16_csv_without_bom_is_read(tmp_path: Path) -> None:
-    from zjcredit.workbook import read_grid
+    from zjcredit.io.workbook import read_grid
 
     path = tmp_path / "unicode.csv"
     path.write_bytes("序号,项目名称\r\n1,电商培训\r\n".encode("utf-16-le"))

@@ -9,8 +9,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zjcredit import idcard
-from zjcredit.idcard import check_char, check_id, check_id_column, civil_from_days, days_from_civil, excel_double, make_id
+from zjcredit.domain import idcard
+from zjcredit.domain.idcard import check_char, check_id, check_id_column, civil_from_days, days_from_civil, excel_double, make_id
 
 TODAY = dt.date(2024, 1, 1)
 GOOD = make_id("330106", dt.date(1990, 1, 1), 132)
@@ -92,8 +92,8 @@ def test_civil_day_arithmetic() -> None:
 
 
 def test_rule_table_is_registered() -> None:
-    from zjcredit.checks import outcomes  # noqa: F401
-    from zjcredit.findings import RULES
+    from zjcredit.documents.outcomes import rules  # noqa: F401
+    from zjcredit.report.findings import RULES
 
     assert all(rule is None or rule in RULES for rule in idcard.ID_RULES)
 

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from test_hostile import HEADER_ROW, lying_bomb_xlsx, sheet, xlsx_bytes
 from test_outcomes import HEAD, build_catalog, clean_rows, write_sheet
-from zjcredit import fastread, isolate, safety
+from zjcredit.io import columns as fastread, isolate, guard as safety
 from zjcredit.cli import app
-from zjcredit.outcomes import check_outcomes
-from zjcredit.workbook import Unreadable
+from zjcredit.documents.outcomes.check import check_outcomes
+from zjcredit.io.workbook import Unreadable
 
 runner = CliRunner()
 

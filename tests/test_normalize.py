@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from zjcredit.normalize import clean_text, normalize_phone, parse_date, parse_number, phone_kind, split_contact
+from zjcredit.domain.normalize import clean_text, normalize_phone, parse_date, parse_number, phone_kind, split_contact
 
 
 @pytest.mark.parametrize(

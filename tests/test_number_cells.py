@@ -14,8 +14,8 @@ import pytest
 
 from test_hostile import sheet, xlsx_bytes
 from test_outcomes import HEAD, TODAY, build_catalog, clean_rows, found, learner, write_sheet
-from zjcredit import fastread, isolate, safety
-from zjcredit.outcomes import check_outcomes
+from zjcredit.io import columns as fastread, isolate, guard as safety
+from zjcredit.documents.outcomes.check import check_outcomes
 
 PART = "xl/worksheets/sheet1.xml"
 

@@ -11,9 +11,9 @@ import numpy as np
 import openpyxl
 import pytest
 
-from zjcredit.idcard import make_id
-from zjcredit.outcomes import check_outcomes, check_outcomes_file, phone_keys
-from zjcredit.sources import Source
+from zjcredit.domain.idcard import make_id
+from zjcredit.documents.outcomes.check import check_outcomes, check_outcomes_file, phone_keys
+from zjcredit.io.sources import Source
 
 TODAY = dt.date(2024, 6, 1)
 HEAD = ["序号", "姓名", "身份证号", "联系电话", "机构代码", "项目编码", "课程编码", "学时数", "考核结果", "完成日期", "成果形式", "备注"]
@@ -82,7 +82,7 @@ def run(tmp_path: Path, rows: list[list[Any]], catalog: bool = True, **options: 
 
 def found(report: Any, rule: str | None = None) -> list[tuple[str, str | None]]:
     """(rule, cell) of every finding, in file, row and column order."""
-    from zjcredit.render import ordered_findings
+    from zjcredit.report.render import ordered_findings
 
     return [(f.rule, f.cell) for f in ordered_findings(report) if rule is None or f.rule == rule]
 
@@ -218,7 +218,7 @@ def test_phone_rules_and_normalisation(tmp_path: Path) -> None:
 def test_phone_keys_match_the_scalar_normaliser() -> None:
     import pyarrow as pa
 
-    from zjcredit.normalize import normalize_phone, phone_kind
+    from zjcredit.domain.normalize import normalize_phone, phone_kind
 
     values = ["13800138000", "+8613800138000", "0086 138 0013 8000", "138-0013-8000", "0571-89925320", "057189925320", "+86 571 8992 5320",
               "0571-89925320-123", "12345", "", None, "１３８００１３８０００", "86 13800138000", "1280013800", "(0571)89925320", "0571 8992532"]
@@ -407,7 +407,7 @@ def test_dual_certificate_rows_counted_apart(tmp_path: Path) -> None:
 def test_a_missing_code_repeated_5000_times_is_one_line_in_the_table(tmp_path: Path) -> None:
     from rich.console import Console
 
-    from zjcredit import render
+    from zjcredit.report import render
 
     rows = [good_row(k, **{"项目编码": "330106-2019H1-404", "课程编码": "330106-2019H1-404-01"}) for k in range(5000)]
     report = run(tmp_path, rows)
@@ -476,7 +476,7 @@ def test_xls_with_a_number_cell(tmp_path: Path) -> None:
 def test_encodings_of_several_sheets_combine_like_one_column() -> None:
     import pyarrow as pa
 
-    from zjcredit.outcomes import _combine, _encode
+    from zjcredit.documents.outcomes.check import _combine, _encode
 
     columns = [["b", None, "a", "b"], [None, None], ["c", "a", "d", None, "c"], []]
     arrays = [pa.array(c, type=pa.string()) for c in columns]
@@ -487,7 +487,7 @@ def test_encodings_of_several_sheets_combine_like_one_column() -> None:
 
 
 def test_counting_unique_matches_numpy() -> None:
-    from zjcredit.outcomes import _unique_inverse
+    from zjcredit.documents.outcomes.check import _unique_inverse
 
     rng = np.random.default_rng(7)
     for size, n in ((50, 1000), (3, 10), (10**9, 500), (1, 0)):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zjcredit import output
+from zjcredit.report import output
 from zjcredit.cli import app
 from zjcredit.errors import UsageError
 
@@ -228,10 +228,10 @@ def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
 
 
 def test_findings_csv_escapes_formula_text_and_our_reader_keeps_it() -> None:
-    from zjcredit import render
-    from zjcredit.checks.common import REQUIRED
-    from zjcredit.findings import FileResult, Report, make
-    from zjcredit.workbook import parse_csv
+    from zjcredit.report import render
+    from zjcredit.documents.common import REQUIRED
+    from zjcredit.report.findings import FileResult, Report, make
+    from zjcredit.io.workbook import parse_csv
 
     report = Report("validate", [FileResult("=evil.xlsx", "annex1", 1, [make(REQUIRED, "=evil.xlsx", field="项目名称", value="=1+2")])])
     text = render.to_csv(report, "zh")
@@ -245,9 +245,9 @@ def test_findings_csv_escapes_formula_text_and_our_reader_keeps_it() -> None:
 
 
 def test_report_json_keeps_values_exact(tmp_path: Path) -> None:
-    from zjcredit import render
-    from zjcredit.checks.common import REQUIRED
-    from zjcredit.findings import FileResult, Report, make
+    from zjcredit.report import render
+    from zjcredit.documents.common import REQUIRED
+    from zjcredit.report.findings import FileResult, Report, make
 
     report = Report("validate", [FileResult("a.xlsx", "annex1", 1, [make(REQUIRED, "a.xlsx", value="=1+2")])])
     assert json.loads(render.to_json(report, "zh"))["findings"][0]["value"] == "=1+2"
@@ -257,7 +257,7 @@ def test_outputs_get_ordinary_file_permissions(tmp_path):
     import os
     import stat
 
-    from zjcredit.output import write_text_atomic
+    from zjcredit.report.output import write_text_atomic
 
     old = os.umask(0o022)
     try:

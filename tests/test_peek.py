@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from test_hostile import CONTENT_TYPES, xlsx_bytes
 from test_outcomes import clean_rows, write_sheet
-from zjcredit import peek, safety, workbook
+from zjcredit.io import peek, guard as safety, workbook
 from zjcredit.cli import app
-from zjcredit.peek import peek_grid
-from zjcredit.workbook import read_grid
+from zjcredit.io.peek import peek_grid
+from zjcredit.io.workbook import read_grid
 
 runner = CliRunner()
 

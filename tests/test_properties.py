@@ -10,7 +10,8 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from zjcredit import divisions, idcard, normalize, output, schema
+from zjcredit.domain import divisions, idcard, normalize, schema
+from zjcredit.report import output
 
 CELL = st.one_of(
     st.none(),
@@ -129,9 +130,9 @@ def test_xlsx_text_round_trips(texts: list[str]) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_findings_csv_is_identical_or_exactly_escaped(text: str) -> None:
-    from zjcredit import render
-    from zjcredit.checks.common import REQUIRED
-    from zjcredit.findings import FileResult, Report, make
+    from zjcredit.report import render
+    from zjcredit.documents.common import REQUIRED
+    from zjcredit.report.findings import FileResult, Report, make
 
     report = Report("validate", [FileResult("a.xlsx", "annex1", 1, [make(REQUIRED, "a.xlsx", value=text)])])
     rows = list(csv.reader(io.StringIO(render.to_csv(report, "zh"), newline="")))

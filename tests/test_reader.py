@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from zjcredit.checks.declarations import annex1_rows, check_annex1
-from zjcredit.detect import detect_kind
-from zjcredit.workbook import read_grid
+from zjcredit.documents.declarations.rules import annex1_rows, check_annex1
+from zjcredit.documents.detect import detect_kind
+from zjcredit.io.workbook import read_grid
 
 HEADER = ["序号", "项目名称", "项目类别", "培训规模", "培训对象", "培训形式", "培训时数", "学时数", "申报单位", "机构代码", "联系人（电话）"]
 ROWS = [

@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zjcredit import vocab
-from zjcredit.sources import Source
+from zjcredit.domain import vocab
+from zjcredit.io.sources import Source
 from zjcredit.templates import write_template
-from zjcredit.validate import check_source
+from zjcredit.documents.validate import check_source
 from annex2_filler import fill_annex2_sheet
 
 HEADER = {"申报单位": "宁波市鄞州区姜山镇成人文化技术学校", "机构代码": "330212B0031", "地址": "宁波市鄞州区姜山镇学院路8号", "填报人": "张敏", "联系电话": "0574-88451234"}

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zjcredit.cli import app
-from zjcredit.output import set_text
+from zjcredit.report.output import set_text
 
 runner = CliRunner()
 
@@ -219,7 +219,7 @@ def test_refuses_to_overwrite_and_never_writes_over_an_input(county: Path, tmp_p
 
 
 def test_formula_looking_text_stays_text(tmp_path: Path) -> None:
-    from zjcredit.workbook import read_grid
+    from zjcredit.io.workbook import read_grid
 
     d = tmp_path / "d"
     write_declaration(d / "a.xlsx", SANDUN, [project("=HYPERLINK(\"http://x\",\"点我\")"), project("+1 技能班")])

@@ -7,10 +7,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from zjcredit import schema, vocab
+from zjcredit.domain import schema, vocab
 from zjcredit.cli import app
 from zjcredit.templates import GUIDE_SHEET, INTRO_LABEL, LISTS_SHEET, template_bytes, write_template
-from zjcredit.workbook import read_grid
+from zjcredit.io.workbook import read_grid
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
@@ -112,8 +112,8 @@ def test_annex1_layout_validations_and_text_columns(tmp_path):
 
 
 def test_annex1_template_reads_back_as_annex1(tmp_path):
-    from zjcredit.detect import detect_kind
-    from zjcredit.tables import read_table
+    from zjcredit.documents.detect import detect_kind
+    from zjcredit.io.tables import read_table
 
     path = write_template("annex1", tmp_path / "a1.xlsx", force=False)
     grid = read_grid(path, "a1.xlsx")
@@ -204,7 +204,7 @@ def test_annex2_projects_option_gives_that_many_blocks(tmp_path):
 
 
 def test_annex2_template_is_detected_as_annex2(tmp_path):
-    from zjcredit.detect import detect_kind
+    from zjcredit.documents.detect import detect_kind
 
     path = write_template("annex2", tmp_path / "a2.xlsx", force=False)
     assert detect_kind(read_grid(path, "a2.xlsx")) == "annex2"
@@ -230,7 +230,7 @@ def test_outcomes_template(tmp_path):
     grade = dvs["I3:I202"]
     assert grade[0] == "list" and grade[2] == "information"
     assert _list_values(wb, grade[1]) == vocab.RESULT_GRADES
-    from zjcredit.detect import detect_kind
+    from zjcredit.documents.detect import detect_kind
 
     assert detect_kind(read_grid(target, "成果.xlsx")) == "outcomes"
 
@@ -250,7 +250,7 @@ def test_guide_sheet_explains_the_rules(tmp_path):
 
 def test_guide_and_list_sheets_do_not_look_like_tables(tmp_path):
     """Readers scan every sheet: the helper sheets must not be taken for a table or a form."""
-    from zjcredit.tables import find_header
+    from zjcredit.io.tables import find_header
 
     for kind in ("annex1", "annex2", "outcomes"):
         grid = read_grid(write_template(kind, tmp_path / f"{kind}.xlsx", force=False), kind)

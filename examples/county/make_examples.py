@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from zjcredit import schema, templates
-from zjcredit.output import set_text
+from zjcredit.domain import schema
+from zjcredit import templates
+from zjcredit.report.output import set_text
 
 HERE = Path(__file__).resolve().parent
 HEADER_FIELDS = {f.name for f in schema.ANNEX2_HEADER}

@@ -23,7 +23,7 @@ INTRO_LABEL = "培训项目介绍（培训目的、培训目标、培训对象�
 
 def fill_template(path: Path, header: dict[str, Any], projects: list[dict[str, Any]], blocks: int | None = None) -> None:
     """Fill ``zjcredit template annex2`` the way a clerk does: type into the cell right of each label."""
-    from zjcredit.schema import header_key
+    from zjcredit.domain.schema import header_key
     from zjcredit.templates import build_workbook
 
     wb = build_workbook("annex2", projects=blocks or max(2, len(projects)))

@@ -1,0 +1,190 @@
+"""Render a report as a rich table, JSON or CSV. The library never imports this module."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections import defaultdict
+from typing import Any
+
+from zjcredit import __version__
+from zjcredit.report.findings import FINDING_KEYS, Finding, Report, Severity
+from zjcredit.report.output import escape_formula
+from zjcredit.io.workbook import column_letter  # noqa: F401  (re-exported for callers)
+
+# In the table, the same rule with the same field and value is folded once it repeats this often.
+GROUP_AT = 4
+ROWS_SHOWN_IN_GROUP = 5
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+SEVERITY_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def _sev(sev: Severity, lang: str) -> str:
+    return (SEVERITY_EN if lang == "en" else SEVERITY_ZH)[sev]
+
+
+def sort_key(f: Finding) -> tuple[Any, ...]:
+    col = 0
+    if f.cell:
+        letters = "".join(ch for ch in f.cell if ch.isalpha())
+        for ch in letters:
+            col = col * 26 + (ord(ch) - 64)
+    return (f.sheet or "", f.row if f.row is not None else -1, col, f.project or 0, f.rule, f.field or "")
+
+
+def ordered_findings(report: Report) -> list[Finding]:
+    """Findings in a stable order: by file as given, then sheet, row, column, rule."""
+    out: list[Finding] = []
+    for fr in report.files:
+        out.extend(sorted(fr.findings, key=sort_key))
+    return out
+
+
+def to_json(report: Report, lang: str) -> str:
+    doc: dict[str, Any] = {
+        "zjcredit": __version__,
+        "command": report.command,
+        "files": [fr.to_dict() for fr in report.files],
+        "findings": [f.to_dict(lang) for f in ordered_findings(report)],
+        "summary": {
+            "files": len(report.files),
+            "errors": report.count(Severity.ERROR),
+            "warnings": report.count(Severity.WARNING),
+            "infos": report.count(Severity.INFO),
+        },
+    }
+    for key, value in sorted(report.extra.items()):
+        if key not in doc and not key.startswith("_"):
+            doc[key] = value
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(report: Report, lang: str) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    # The csv module does not quote a lone carriage return when lines end in "\n"; such rows are quoted whole.
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(FINDING_KEYS)
+    for f in ordered_findings(report):
+        d = f.to_dict(lang)
+        values = [escape_formula("" if d[k] is None else str(d[k])) for k in FINDING_KEYS]
+        (quoted if any("\r" in v for v in values) else writer).writerow(values)
+    return buf.getvalue()
+
+
+def visible(text: str | None) -> str:
+    """Make invisible characters visible: non-breaking and full-width spaces, zero-width marks, breaks."""
+    if text is None:
+        return ""
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append("⏎")
+        elif ch == "\t":
+            out.append("⇥")
+        elif ch == " ":
+            out.append(" ")
+        elif ch == "\u3000":
+            out.append("□")
+        elif unicodedata.category(ch) in ("Zs", "Cc", "Cf", "Zl", "Zp"):
+            out.append(f"⟨U+{ord(ch):04X}⟩")
+        else:
+            out.append(ch)
+    s = "".join(out)
+    if s != s.strip(" "):
+        s = "␣" * (len(s) - len(s.lstrip(" "))) + s.strip(" ") + "␣" * (len(s) - len(s.rstrip(" ")))
+    if len(s) > 60:
+        s = s[:57] + "…"
+    return s
+
+
+def _where(f: Finding, lang: str = "zh") -> str:
+    """sheet!cell, or the sheet and row when the finding has no single cell."""
+    prefix = f"{f.sheet}!" if f.sheet else ""
+    if f.cell:
+        return prefix + f.cell
+    if f.row is not None:
+        row = f"row {f.row}" if lang == "en" else f"第 {f.row} 行"
+        return f"{f.sheet} {row}" if f.sheet else row
+    return f.sheet or ""
+
+
+def _groups(findings: list[Finding]) -> list[list[Finding]]:
+    """Fold repeats of one rule/field/value into a group shown where it first occurs; others keep their order."""
+    buckets: dict[tuple[Any, ...], list[Finding]] = defaultdict(list)
+    for f in findings:
+        buckets[(f.severity, f.rule, f.field, f.value, f.project)].append(f)
+    out: list[list[Finding]] = []
+    shown: set[tuple[Any, ...]] = set()
+    for f in findings:
+        key = (f.severity, f.rule, f.field, f.value, f.project)
+        items = buckets[key]
+        if len(items) < GROUP_AT:
+            out.append([f])
+        elif key not in shown:
+            shown.add(key)
+            out.append(items)
+    return out
+
+
+def render_table(report: Report, lang: str, console: Any, quiet: bool = False) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    en = lang == "en"
+    for table_spec in report.extra.get("_tables", []):
+        t = Table(title=table_spec["title_en" if en else "title"], title_justify="left", show_lines=False)
+        for col in table_spec["columns_en" if en else "columns"]:
+            t.add_column(col)
+        for row in table_spec["rows"]:
+            t.add_row(*(str(v) for v in row))
+        console.print(t)
+    for fr in report.files:
+        findings = sorted(fr.findings, key=lambda f: (-int(f.severity), *sort_key(f)))
+        head = Text()
+        head.append(fr.path, style="bold")
+        if fr.kind:
+            head.append(f"  [{fr.kind}]", style="dim")
+        console.print(head)
+        if findings and not quiet:
+            table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1), expand=False)
+            for name in (("level", "where", "field", "value", "message") if en else ("级别", "位置", "字段", "读到的值", "说明")):
+                table.add_column(name, overflow="fold")
+            for group in _groups(findings):
+                f = group[0]
+                message = f.message(lang)
+                where = _where(f, lang)
+                if len(group) > 1:
+                    rows = [g.row for g in group if g.row is not None]
+                    shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN_IN_GROUP])
+                    more = "…" if len(rows) > ROWS_SHOWN_IN_GROUP else ""
+                    where = (f"{len(group)} rows: {shown}{more}" if en else f"{len(group)} 处，行 {shown}{more}") if rows else f"×{len(group)}"
+                project = (f"project {f.project} " if en else f"项目{f.project} ") if f.project else ""
+                table.add_row(
+                    Text(_sev(f.severity, lang), style=SEVERITY_STYLE[f.severity]),
+                    where,
+                    project + (f.field or ""),
+                    visible(f.value),
+                    message,
+                )
+            console.print(table)
+        console.print(_file_summary(fr, lang), style="dim" if not fr.findings else None)
+    console.print(_total_summary(report, lang), style="bold")
+
+
+def _file_summary(fr: Any, lang: str) -> str:
+    if lang == "en":
+        return f"  {fr.records} records · {fr.errors} errors · {fr.warnings} warnings · {fr.infos} infos"
+    return f"  记录 {fr.records} 条 · 错误 {fr.errors} · 警告 {fr.warnings} · 提示 {fr.infos}"
+
+
+def _total_summary(report: Report, lang: str) -> str:
+    e, w, i = report.count(Severity.ERROR), report.count(Severity.WARNING), report.count(Severity.INFO)
+    n = len(report.files)
+    if lang == "en":
+        return f"{n} file(s): {e} errors, {w} warnings, {i} infos"
+    return f"共 {n} 个文件：错误 {e}，警告 {w}，提示 {i}"
