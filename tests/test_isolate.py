@@ -20,7 +20,7 @@ from test_outcomes import HEAD, build_catalog, clean_rows, write_sheet
 from zjcredit.io import columns as fastread, isolate, guard as safety
 from zjcredit.cli import app
 from zjcredit.documents.outcomes.check import check_outcomes
-from zjcredit.io.workbook import Unreadable
+from zjcredit.errors import Unreadable
 
 runner = CliRunner()
 

@@ -102,8 +102,8 @@ def test_clean_sheet_has_no_findings(tmp_path: Path) -> None:
     assert found(report) == []
     assert report.exit_status() == 0
     assert report.files[0].records == 18
-    tables = report.extra["_tables"]
-    assert tables[0]["rows"] == [[str(tmp_path / "成果.xlsx"), 18, 0, 18, 0, 0]]
+    tables = report.tables
+    assert tables[0].rows == [[str(tmp_path / "成果.xlsx"), 18, 0, 18, 0, 0]]
     assert {i["org_code"]: i["rows"] for i in report.extra["institutions"]} == {"ORG001": 15, "ORG002": 3}
 
 
@@ -397,7 +397,7 @@ def test_dual_certificate_rows_counted_apart(tmp_path: Path) -> None:
     rows[2][HEAD.index("身份证号")] = "123"
     report = run(tmp_path, rows)
     assert found(report) == [("id-length", "C4")]
-    file_row = report.extra["_tables"][0]["rows"][0]
+    file_row = report.tables[0].rows[0]
     assert file_row[1:] == [18, 2, 16, 1, 0]  # rows, 双证制, learners without 双证制, errors, warnings
     org = {i["org_code"]: i for i in report.extra["institutions"]}
     assert (org["ORG001"]["dual"], org["ORG001"]["errors"], org["ORG001"]["learners"]) == (2, 1, 13)

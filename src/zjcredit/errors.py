@@ -20,3 +20,16 @@ class ZjcreditError(Exception):
 
 class UsageError(ZjcreditError):
     """Bad arguments: exit status 2."""
+
+
+class Unreadable(Exception):
+    """An input that could not be read at all; ``zh``/``en`` say why and what to do.
+
+    Not a :class:`ZjcreditError`: an unreadable input becomes a finding (rule ``unreadable``) and the other
+    inputs are still checked.
+    """
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en

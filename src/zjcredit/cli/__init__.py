@@ -195,10 +195,7 @@ def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet:
             _write_report(output, text, force, lang, report)
         else:
             _guard(lang, sys.stdout.write, text)  # Ctrl-C → 130
-    status = report.extra.get("_exit")
-    if status is None:
-        status = report.exit_status(Severity.ERROR if fail_on is FailOn.error else Severity.WARNING)
-    raise typer.Exit(status)
+    raise typer.Exit(report.exit_status(Severity.ERROR if fail_on is FailOn.error else Severity.WARNING))
 
 
 def _write_report(output: Path, text: str, force: bool, lang: str, report: Any) -> None:

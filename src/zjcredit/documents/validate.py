@@ -13,7 +13,8 @@ from zjcredit.documents.detect import detect_kind
 from zjcredit.report.findings import FileResult, Report, make
 from zjcredit.io.peek import peek_grid
 from zjcredit.io.sources import Source, discover
-from zjcredit.io.workbook import Unreadable, WorkbookGrid, read_grid
+from zjcredit.io.workbook import WorkbookGrid, read_grid
+from zjcredit.errors import Unreadable
 
 PEEK_ROWS = 60
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from typing import Any
 
 # Full-width ASCII (！ to ～) → half-width; the ideographic space → space.
@@ -43,6 +44,36 @@ def clean_text(value: Any) -> str | None:
 def compact(text: str | None) -> str:
     """Text with every space removed, for codes and comparisons."""
     return "" if text is None else re.sub(r"\s+", "", text)
+
+
+def code_key(value: Any) -> str | None:
+    """A code (项目编码, 课程编码, 机构代码) for comparisons: cleaned, no spaces, upper-case; None when empty."""
+    text = clean_text(value)
+    return compact(text).upper() or None if text else None
+
+
+_NAME_NOISE_RE = re.compile(r"[\s\u200b\ufeff《》〈〉“”‘’\"'「」]+")
+
+
+def name_key(text: str | None) -> str:
+    """A name (of a project, an institution, a person) for comparisons: NFKC, no white space, no quotes or
+    book-title marks, case-folded; '' when empty."""
+    if not text:
+        return ""
+    return _NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+def plain_number(number: float | None) -> int | float | None:
+    """A number as it should be written into a cell or a JSON document: an int when it is whole."""
+    if number is None:
+        return None
+    return int(number) if float(number).is_integer() else number
+
+
+def number_text(number: float) -> str:
+    """A number in a message: ``16``, ``16.5``."""
+    number = float(number)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
 def is_excel_error(value: Any) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # 四（三）: the 18 training-project categories.
 CATEGORIES: tuple[str, ...] = (
     "农村实用技术培训",
@@ -47,6 +49,21 @@ TARGETS: tuple[str, ...] = (
 
 # Separators accepted between several targets in one cell.
 TARGET_SEPARATORS = "、，,/／;；"
+_TARGET_SPLIT_RE = re.compile("[" + re.escape(TARGET_SEPARATORS) + r"\s]+")
+_TARGET_ETC_RE = re.compile(r"(等|等等|等人员)$")
+
+
+def split_targets(text: str | None) -> list[str]:
+    """Several 培训对象 in one cell: ``企业职工、外来务工人员等`` → [企业职工, 外来务工人员] (separators
+    :data:`TARGET_SEPARATORS` or white space; a closing 等 is dropped)."""
+    if not text:
+        return []
+    out = []
+    for part in _TARGET_SPLIT_RE.split(text):
+        part = _TARGET_ETC_RE.sub("", part.strip())
+        if part:
+            out.append(part)
+    return out
 
 # Not enumerated by the notice: common values offered as suggestions in templates.
 FORMS: tuple[str, ...] = ("线下面授", "线上网络", "线上线下混合", "现场实操", "集中讲座", "送教上门")

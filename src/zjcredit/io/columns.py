@@ -30,7 +30,8 @@ from zjcredit.io import isolate, guard as safety
 from zjcredit.domain.normalize import clean_text
 from zjcredit.domain.schema import OUTCOMES, TableSchema
 from zjcredit.io.tables import HEADER_SCAN_ROWS, find_header
-from zjcredit.io.workbook import SheetGrid, Unreadable, column_letter, decode_csv
+from zjcredit.io.workbook import SheetGrid, column_letter, decode_csv
+from zjcredit.errors import Unreadable
 from zjcredit.io.xlsxload import damaged as _damaged
 from zjcredit.io.xlsxload import load_xlsx
 

@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from zjcredit.errors import Unreadable
+
 KIB = 1024
 MIB = 1024 * KIB
 GIB = 1024 * MIB
@@ -77,8 +79,6 @@ _CHEAP_CACHE: dict[tuple[str, int, int], tuple[str, str] | None] = {}
 
 
 def _unreadable(zh: str, en: str) -> Exception:
-    from zjcredit.io.workbook import Unreadable
-
     return Unreadable(zh, en)
 
 

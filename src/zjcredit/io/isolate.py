@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from zjcredit.io import guard as safety
-from zjcredit.io.workbook import Unreadable
+from zjcredit.errors import Unreadable
 
 GIB = 1024**3
 # Inputs at least this large (bytes) are loaded in a child while the deep scan runs; smaller ones are

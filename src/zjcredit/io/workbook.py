@@ -16,19 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from zjcredit.errors import Unreadable
 from zjcredit.io import guard as safety
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 
-
-class Unreadable(Exception):
-    """An input that could not be read at all; ``zh``/``en`` say why and what to do."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
 
 
 def column_letter(col: int) -> str:

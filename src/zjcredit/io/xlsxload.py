@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from zjcredit.io.workbook import Unreadable
+from zjcredit.errors import Unreadable
 
 
 def damaged(display: str, exc: BaseException) -> Unreadable:

@@ -1,12 +1,18 @@
-"""Findings are data: one immutable record per problem, messages rendered from rule templates."""
+"""Findings are data: one immutable record per problem, messages rendered from rule templates.
+
+A rule (:func:`register`) is a stable id, a default severity and a zh/en message template. A check
+(:func:`check`) is the function that finds a rule's problems, registered beside the rule for the
+document kinds it applies to; each document's pipeline runs the checks registered for its kind and scope,
+so a new rule is one registration, one function, its test and its README line.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Severity(IntEnum):
@@ -73,6 +79,45 @@ def register(
     rule = Rule(id, Severity.parse(severity), zh, en, title_zh, title_en, tuple(documents))
     RULES[id] = rule
     return rule
+
+
+@dataclass(frozen=True)
+class Check:
+    """A function that finds the problems of ``rules`` in documents of ``kinds``.
+
+    ``scope`` says what the function is given, as the document's pipeline defines it (declarations: a
+    field value, a record, a whole form; outcome sheets: the normalised columns of a sheet). ``fields``
+    restricts a field-scoped check to those fields.
+    """
+
+    func: Callable[..., Any]
+    rules: tuple[Rule, ...]
+    kinds: tuple[str, ...]
+    scope: str
+    fields: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.func.__name__
+
+
+CHECKS: list[Check] = []
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def check(*rules: Rule, kinds: Iterable[str], scope: str, fields: Iterable[str] = ()) -> Callable[[_F], _F]:
+    """Register the decorated function as the check that reports ``rules`` for ``kinds`` at ``scope``."""
+
+    def decorate(func: _F) -> _F:
+        CHECKS.append(Check(func, tuple(rules), tuple(kinds), scope, tuple(fields)))
+        return func
+
+    return decorate
+
+
+def checks_for(kind: str, scope: str, field: str | None = None) -> list[Check]:
+    """The checks registered for a document kind and scope (and field), in registration order."""
+    return [c for c in CHECKS if kind in c.kinds and c.scope == scope and (field is None or not c.fields or field in c.fields)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +240,30 @@ class FileResult:
 
 
 @dataclass
+class SummaryTable:
+    """A table shown before the findings (per file, per institution, what was written …)."""
+
+    title: str
+    title_en: str
+    columns: list[str]
+    columns_en: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
 class Report:
-    """The result of one command over all its inputs."""
+    """The result of one command over all its inputs.
+
+    ``tables`` are shown before the findings in table output; ``extra`` holds the command's further JSON
+    keys (documented with each command); ``status``, when set, is the exit status regardless of the
+    findings (the build commands: 2 when nothing was written).
+    """
 
     command: str
     files: list[FileResult] = field(default_factory=list)
+    tables: list[SummaryTable] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    status: int | None = None
 
     def findings(self) -> list[Finding]:
         return [f for fr in self.files for f in fr.findings]
@@ -221,7 +284,10 @@ class Report:
         return any(fr.unreadable for fr in self.files)
 
     def exit_status(self, fail_on: Severity = Severity.ERROR) -> int:
-        """0 clean, 1 findings at or above ``fail_on``, 2 when an input could not be read at all."""
+        """0 clean, 1 findings at or above ``fail_on``, 2 when an input could not be read at all;
+        ``status`` when the command set one."""
+        if self.status is not None:
+            return self.status
         if self.any_unreadable:
             return 2
         worst = self.worst()

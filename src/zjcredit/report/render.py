@@ -58,7 +58,7 @@ def to_json(report: Report, lang: str) -> str:
         },
     }
     for key, value in sorted(report.extra.items()):
-        if key not in doc and not key.startswith("_"):
+        if key not in doc:
             doc[key] = value
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -136,11 +136,11 @@ def render_table(report: Report, lang: str, console: Any, quiet: bool = False) -
     from rich.text import Text
 
     en = lang == "en"
-    for table_spec in report.extra.get("_tables", []):
-        t = Table(title=table_spec["title_en" if en else "title"], title_justify="left", show_lines=False)
-        for col in table_spec["columns_en" if en else "columns"]:
+    for spec in report.tables:
+        t = Table(title=spec.title_en if en else spec.title, title_justify="left", show_lines=False)
+        for col in spec.columns_en if en else spec.columns:
             t.add_column(col)
-        for row in table_spec["rows"]:
+        for row in spec.rows:
             t.add_row(*(str(v) for v in row))
         console.print(t)
     for fr in report.files:

@@ -25,7 +25,7 @@ from zjcredit.domain import divisions
 from zjcredit.documents.catalog.model import Catalog, CatalogCourse, CatalogProject, load_catalog
 from zjcredit.documents.catalog.rules import COURSE_CODE_RE, PROJECT_CODE_RE
 from zjcredit.errors import UsageError, ZjcreditError
-from zjcredit.report.findings import FileResult, Finding, Report, Severity, make, register
+from zjcredit.report.findings import FileResult, Finding, Report, Severity, SummaryTable, make, register
 from zjcredit.domain.normalize import compact
 from zjcredit.domain.periods import parse_period
 from zjcredit.domain.schema import CATALOG_COURSES, CATALOG_PROJECTS, REVIEW, TableSchema
@@ -45,7 +45,8 @@ from zjcredit.documents.summary.build import (
     read_inputs,
 )
 from zjcredit.io.tables import read_table
-from zjcredit.io.workbook import Unreadable, read_grid
+from zjcredit.io.workbook import read_grid
+from zjcredit.errors import Unreadable
 
 COUNTY_UNKNOWN = register(
     "catalog-county-unknown",
@@ -395,7 +396,7 @@ def build_catalog(
 
     ``report.extra``: ``output`` (None when nothing was written), ``period``, ``projects``, ``courses``,
     ``new_projects``, ``kept_codes``, ``carried_over``, ``excluded``, ``rejected``, ``not_approved``;
-    ``_exit`` is 0 (written, nothing left out but review rejections), 1 (written, but some project was
+    ``report.status`` is 0 (written, nothing left out but review rejections), 1 (written, but some project was
     left out for errors, an unknown county or a missing/invalid review result, or an input could not be
     used) or 2 (nothing to write).
     """
@@ -462,38 +463,38 @@ def build_catalog(
         tables.append(excluded_table(excluded, "未收录（有错误）的申报", "Declarations left out (errors)"))
     if rejected:
         tables.append(
-            {
-                "title": "审核未通过的项目",
-                "title_en": "Projects rejected in review",
-                "columns": ["机构代码", "项目名称", "审核意见"],
-                "columns_en": ["code", "project", "comment"],
-                "rows": [[r["org_code"] or "", r["name"] or "", r["opinion"] or ""] for r in rejected],
-            }
+            SummaryTable(
+                "审核未通过的项目",
+                "Projects rejected in review",
+                ["机构代码", "项目名称", "审核意见"],
+                ["code", "project", "comment"],
+                [[r["org_code"] or "", r["name"] or "", r["opinion"] or ""] for r in rejected],
+            )
         )
-    report.extra["_tables"] = tables
+    report.tables = tables
     if not projects:
-        report.extra["_exit"] = 2
+        report.status = 2
         return report
 
     _write(output, projects, courses, period, build_date, [s.display for s in sources], previous, review, stats, force, [s.path for s in sources] + extra_inputs)
     report.files.append(out_result)
     report.extra["output"] = str(output)
-    report.extra["_tables"][0] = _result_table(str(output), period, projects, courses, stats)
+    report.tables[0] = _result_table(str(output), period, projects, courses, stats)
     left_out = bool(excluded or not_approved) or any(inp.grid is None for inp in inputs) or any(
         f.rule == COUNTY_UNKNOWN.id for inp in inputs for f in inp.result.findings
     )
-    report.extra["_exit"] = 1 if left_out else 0
+    report.status = 1 if left_out else 0
     return report
 
 
-def _result_table(output: str | None, period: str, projects: list[Any], courses: list[Any], stats: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "title": "已生成项目目录" if output else "未生成项目目录：没有可收录的项目",
-        "title_en": "Catalog written" if output else "No catalog written: no project to include",
-        "columns": ["输出文件", "期次", "项目数", "课程数", "新编码", "沿用原编码"],
-        "columns_en": ["output", "period", "projects", "courses", "new codes", "codes kept"],
-        "rows": [[output or "—", period, len(projects), len(courses), stats.get("new_projects", 0), stats.get("kept_codes", 0) + stats.get("carried_over", 0)]],
-    }
+def _result_table(output: str | None, period: str, projects: list[Any], courses: list[Any], stats: dict[str, Any]) -> SummaryTable:
+    return SummaryTable(
+        "已生成项目目录" if output else "未生成项目目录：没有可收录的项目",
+        "Catalog written" if output else "No catalog written: no project to include",
+        ["输出文件", "期次", "项目数", "课程数", "新编码", "沿用原编码"],
+        ["output", "period", "projects", "courses", "new codes", "codes kept"],
+        [[output or "—", period, len(projects), len(courses), stats.get("new_projects", 0), stats.get("kept_codes", 0) + stats.get("carried_over", 0)]],
+    )
 
 
 def _all_keys(items: list[Item], inputs: list[Input]) -> set[tuple[str, str]]:

@@ -10,7 +10,8 @@ from zjcredit.domain.normalize import compact, parse_number
 from zjcredit.domain.schema import CATALOG_COURSES, CATALOG_PROJECTS, header_key
 from zjcredit.io.tables import Record, Table, read_table
 from zjcredit.domain.vocab import TARGET_SEPARATORS
-from zjcredit.io.workbook import Unreadable, WorkbookGrid, read_grid
+from zjcredit.io.workbook import WorkbookGrid, read_grid
+from zjcredit.errors import Unreadable
 
 
 @dataclass(frozen=True)

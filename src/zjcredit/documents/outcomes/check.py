@@ -29,7 +29,7 @@ from zjcredit.domain.normalize import EXCEL_ERRORS, clean_text, compact, parse_d
 from zjcredit.domain.schema import OUTCOMES
 from zjcredit.io.sources import Source, discover
 from zjcredit.domain.vocab import RESULT_GRADES
-from zjcredit.io.workbook import Unreadable
+from zjcredit.errors import Unreadable
 
 REQUIRED_FIELDS = ("姓名", "身份证号", "项目编码", "课程编码", "机构代码", "学时数", "考核结果", "完成日期", "联系电话")
 DUAL_MARK = "双证制"
@@ -91,7 +91,9 @@ def check_outcomes(paths: Iterable[str | Path], catalogs: list[Path], progress: 
             progress(source.display)
         report.files.append(checker.add(source, sources[k + 1] if k + 1 < len(sources) else None))
     checker.finish()
-    report.extra.update(checker.summary(report))
+    summary = checker.summary(report)
+    report.tables = [F.SummaryTable(**t) for t in summary.pop("_tables")]
+    report.extra.update(summary)
     return report
 
 

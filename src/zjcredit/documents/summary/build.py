@@ -23,12 +23,13 @@ from typing import Any
 from zjcredit.domain import divisions, vocab
 from zjcredit.documents.detect import detect_kind
 from zjcredit.errors import UsageError
-from zjcredit.report.findings import FileResult, Finding, Report, Severity, make, register
+from zjcredit.report.findings import FileResult, Finding, Report, Severity, SummaryTable, make, register
 from zjcredit.documents.declarations.model import Declaration, Project
 from zjcredit.domain.normalize import clean_text, compact, normalize_phone, parse_date, parse_number
 from zjcredit.domain.schema import ANNEX1
 from zjcredit.io.sources import Source, discover
-from zjcredit.io.workbook import Unreadable, WorkbookGrid, read_grid
+from zjcredit.io.workbook import WorkbookGrid, read_grid
+from zjcredit.errors import Unreadable
 
 KIND_ZH = {"annex1": "申报汇总表（附件1）", "annex2": "项目申报表（附件2）", "catalog": "项目目录", "outcomes": "学习成果表", "ledger": "过程性台账", None: "无法识别的表格"}
 KIND_EN = {"annex1": "a summary (Annex 1)", "annex2": "a declaration (Annex 2)", "catalog": "a catalog", "outcomes": "an outcome sheet", "ledger": "a ledger", None: "an unrecognised file"}
@@ -259,15 +260,15 @@ def excluded_entry(item: Item) -> dict[str, Any]:
     }
 
 
-def excluded_table(entries: list[dict[str, Any]], title: str, title_en: str) -> dict[str, Any]:
+def excluded_table(entries: list[dict[str, Any]], title: str, title_en: str) -> SummaryTable:
     """A table for the rich report: which declarations were left out and why."""
-    return {
-        "title": title,
-        "title_en": title_en,
-        "columns": ["文件", "申报单位", "项目数", "错误数", "规则"],
-        "columns_en": ["file", "institution", "projects", "errors", "rules"],
-        "rows": [[e["path"], e["org_name"] or "", e["projects"], e["errors"], "、".join(e["rules"])] for e in entries],
-    }
+    return SummaryTable(
+        title,
+        title_en,
+        ["文件", "申报单位", "项目数", "错误数", "规则"],
+        ["file", "institution", "projects", "errors", "rules"],
+        [[e["path"], e["org_name"] or "", e["projects"], e["errors"], "、".join(e["rules"])] for e in entries],
+    )
 
 
 # Summary rows ---------------------------------------------------------------------------------------
@@ -421,7 +422,7 @@ def build_summary(
     """Merge the Annex 2 declarations under ``paths`` into an Annex 1 workbook at ``output``.
 
     ``report.extra``: ``output`` (None when nothing was written), ``projects``, ``declarations``,
-    ``excluded`` and ``duplicates``; ``_exit`` is 0 (written, nothing left out), 1 (written, but some
+    ``excluded`` and ``duplicates``; ``report.status`` is 0 (written, nothing left out), 1 (written, but some
     declaration, project or file was left out or kept with errors) or 2 (nothing could be written).
     """
     from zjcredit.report.output import check_target
@@ -459,11 +460,11 @@ def build_summary(
 
     rows, duplicates = _rows(kept)
     report.extra.update({"projects": len(rows), "declarations": len(kept), "excluded": excluded, "duplicates": duplicates, "output": None})
-    report.extra["_tables"] = [_result_table(None, len(rows), len(kept), len(excluded))]
+    report.tables = [_result_table(None, len(rows), len(kept), len(excluded))]
     if excluded:
-        report.extra["_tables"].append(excluded_table(excluded, "未汇总的申报表", "Declarations left out"))
+        report.tables.append(excluded_table(excluded, "未汇总的申报表", "Declarations left out"))
     if not rows:
-        report.extra["_exit"] = 2
+        report.status = 2
         return report
 
     out_result = FileResult(str(output), "annex1", len(rows))
@@ -477,20 +478,20 @@ def build_summary(
     _write(output, rows, chosen_region, filler_text, fill_date, force, [inp.source.path for inp in inputs])
     report.files.append(out_result)
     report.extra["output"] = str(output)
-    report.extra["_tables"][0] = _result_table(str(output), len(rows), len(kept), len(excluded))
+    report.tables[0] = _result_table(str(output), len(rows), len(kept), len(excluded))
     left_out = bool(excluded or duplicates) or any(inp.grid is None for inp in inputs) or any(it.all_errors for it in kept)
-    report.extra["_exit"] = 1 if left_out else 0
+    report.status = 1 if left_out else 0
     return report
 
 
-def _result_table(output: str | None, projects: int, declarations: int, excluded: int) -> dict[str, Any]:
-    return {
-        "title": "已生成申报汇总表" if output else "未生成汇总表：没有可汇总的申报表",
-        "title_en": "Summary written" if output else "No summary written: no declaration could be used",
-        "columns": ["输出文件", "项目数", "汇总的申报表", "未汇总的申报表"],
-        "columns_en": ["output", "projects", "declarations used", "declarations left out"],
-        "rows": [[output or "—", projects, declarations, excluded]],
-    }
+def _result_table(output: str | None, projects: int, declarations: int, excluded: int) -> SummaryTable:
+    return SummaryTable(
+        "已生成申报汇总表" if output else "未生成汇总表：没有可汇总的申报表",
+        "Summary written" if output else "No summary written: no declaration could be used",
+        ["输出文件", "项目数", "汇总的申报表", "未汇总的申报表"],
+        ["output", "projects", "declarations used", "declarations left out"],
+        [[output or "—", projects, declarations, excluded]],
+    )
 
 
 def _decl_position(item: Item) -> dict[str, Any]:
