@@ -9,7 +9,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from zjcredit.io.columns import read_outcome_tables
+from zjcredit.documents.outcomes.check import read_outcome_tables
 from zjcredit.errors import Unreadable
 
 HEAD = ["序号", "学员姓名", "身份证号码", "手机号", "机构代码", "项目代码", "课程代码", "学时", "成绩", "结业日期"]

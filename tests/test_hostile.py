@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zjcredit.io import guard as safety
+from zjcredit.io.guard import archive, sniff
 from zjcredit.cli import app
 
 runner = CliRunner()
@@ -173,7 +174,7 @@ HOSTILE: dict[str, tuple[str, object, tuple[str, ...]]] = {
     "html-named-xls": ("export.xls", lambda: HTML_TABLE.encode(), ("HTML", "另存为")),
     "xml2003-named-xls": ("export2003.xls", lambda: SPREADSHEET_2003.encode(), ("XML",)),
     "xlsx-named-xls": ("real-xlsx.xls", openpyxl_bytes, (".xlsx",)),
-    "xls-named-xlsx": ("real-xls.xlsx", lambda: safety.OLE_MAGIC + bytes(2000), (".xls",)),
+    "xls-named-xlsx": ("real-xls.xlsx", lambda: sniff.OLE_MAGIC + bytes(2000), (".xls",)),
     "xlsx-named-csv": ("book.csv", openpyxl_bytes, (".xlsx",)),
     "truncated-zip": ("truncated.xlsx", lambda: openpyxl_bytes()[:3000], ("损坏",)),
     "corrupt-part": ("corrupt.xlsx", lambda: corrupt_member(openpyxl_bytes(), "xl/worksheets/sheet1.xml"), ("损坏",)),
@@ -332,7 +333,7 @@ def test_one_unreadable_file_in_fifty(tmp_path: Path) -> None:
 
 def test_million_empty_formatted_rows_are_read_quickly(tmp_path: Path) -> None:
     """Whole-sheet formatting leaves 1,048,576 styled empty rows: read in seconds, trailing rows trimmed."""
-    from zjcredit.io.workbook import read_grid
+    from zjcredit.io.readers import read_grid
 
     rows = "".join(f'<row r="{i}" s="1" customFormat="1"/>' for i in range(2, 1_048_577))
     path = tmp_path / "formatted.xlsx"
@@ -358,7 +359,7 @@ def test_row_limit_is_enforced_with_a_clear_message(tmp_path: Path, monkeypatch:
 
 
 def test_utf16_csv_without_bom_is_read(tmp_path: Path) -> None:
-    from zjcredit.io.workbook import read_grid
+    from zjcredit.io.readers import read_grid
 
     path = tmp_path / "unicode.csv"
     path.write_bytes("序号,项目名称\r\n1,电商培训\r\n".encode("utf-16-le"))
@@ -379,7 +380,7 @@ def test_preflight_verdict_is_cached_per_file_version(tmp_path: Path) -> None:
 
 
 def _grid(xml: bytes, chunk: int) -> tuple[int, int]:
-    scan = safety._PartScan("xl/worksheets/sheet1.xml", "t.xlsx")
+    scan = archive._PartScan("xl/worksheets/sheet1.xml", "t.xlsx")
     for start in range(0, len(xml), chunk):
         scan.feed(xml[start : start + chunk])
     scan.finish()

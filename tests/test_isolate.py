@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from test_hostile import HEADER_ROW, lying_bomb_xlsx, sheet, xlsx_bytes
 from test_outcomes import HEAD, build_catalog, clean_rows, write_sheet
-from zjcredit.io import columns as fastread, isolate, guard as safety
 from zjcredit.cli import app
 from zjcredit.documents.outcomes.check import check_outcomes
-from zjcredit.errors import Unreadable
+from zjcredit.io import guard as safety
+from zjcredit.io import isolate, readers
 
 runner = CliRunner()
 
@@ -36,14 +36,12 @@ class Scratch:
 
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scratch]:
-    """Isolate every .xlsx, with the children's temporary folders in the test's folder and a reader pool
-    of the test's own; records the children and stops the idle ones at the end."""
+    """Isolate every .xlsx, with the children's temporary folders in the test's folder; records the
+    children, which must all have ended by the end."""
     shm = tmp_path / "shm"
     shm.mkdir()
-    monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 0)
+    monkeypatch.setattr(readers, "ISOLATE_MIN_BYTES", 0)
     monkeypatch.setattr(isolate, "_SHM", shm)
-    monkeypatch.setattr(isolate, "_IDLE", [])
-    monkeypatch.setattr(isolate, "_PRESTARTED", {})
     children: list[subprocess.Popen[bytes]] = []
     real_popen = subprocess.Popen
 
@@ -54,7 +52,6 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scratch
 
     monkeypatch.setattr(isolate.subprocess, "Popen", popen)
     yield Scratch(shm, children)
-    isolate.stop_readers()
     assert all(p.poll() is not None for p in children)
 
 
@@ -70,12 +67,9 @@ def test_isolated_load_gives_the_same_findings_and_leaves_nothing(tmp_path: Path
     path = write_sheet(tmp_path / "成果.xlsx", rows, title="2019年上半年学习成果")
     cat = build_catalog(tmp_path / "目录.xlsx")
     isolated = check_outcomes([path], [cat])
-    assert len(scratch.children) == 1
-    assert [r.proc for r in isolate._IDLE] == scratch.children  # waiting for the next file
+    assert len(scratch.children) == 1 and scratch.children[0].poll() is not None
     assert scratch.leftovers() == []
-    check_outcomes([path], [cat])
-    assert len(scratch.children) == 1  # the same reader took the second run
-    monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(readers, "ISOLATE_MIN_BYTES", 1 << 62)
     in_process = check_outcomes([path], [cat])
     assert len(scratch.children) == 1
     assert _findings(isolated) == _findings(in_process)
@@ -87,10 +81,10 @@ def test_small_files_stay_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a small file must not start a child")
 
-    monkeypatch.setattr(isolate.IsolatedLoad, "__enter__", refuse)
+    monkeypatch.setattr(isolate, "load_while_guarding", refuse)
     rows = clean_rows()
     path = write_sheet(tmp_path / "成果.xlsx", rows)
-    assert path.stat().st_size < isolate.ISOLATE_MIN_BYTES
+    assert path.stat().st_size < readers.ISOLATE_MIN_BYTES
     report = check_outcomes([path], [build_catalog(tmp_path / "目录.xlsx")])
     assert report.files[0].records == len(rows) and _findings(report) == []
 
@@ -98,7 +92,7 @@ def test_small_files_stay_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_a_file_already_guarded_in_full_is_read_in_process(tmp_path: Path, scratch: Scratch) -> None:
     path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
     safety.preflight(path, path.name)
-    fmt, sheets = fastread.read_sheets(path, path.name)
+    fmt, sheets = readers.read_sheets(path, path.name)
     assert fmt == "xlsx" and sheets[0].nrows == len(clean_rows()) + 1
     assert scratch.children == []
 
@@ -139,11 +133,15 @@ def test_reader_crash_is_a_sentence_and_the_run_goes_on(tmp_path: Path, scratch:
 
 
 def test_ctrl_c_stops_the_child_and_leaves_nothing(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: Path, display: str, **_: object) -> None:
-        raise KeyboardInterrupt
+    real = safety.deep_check
+    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
+
+    def interrupted(checked: Path, display: str, **kwargs: object) -> None:
+        if checked == path:  # the catalog is guarded as usual
+            raise KeyboardInterrupt
+        real(checked, display, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(safety, "deep_check", interrupted)
-    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
     result = runner.invoke(app, ["outcomes", "check", str(path), "--catalog", str(build_catalog(tmp_path / "目录.xlsx")), "--format", "json"])
     assert result.exit_code == 130
     assert "Traceback" not in result.output
@@ -156,104 +154,5 @@ def test_scratch_folder_falls_back_when_shm_is_small(tmp_path: Path, monkeypatch
     monkeypatch.setattr(isolate, "_SHM", tmp_path / "no-such-shm")
     monkeypatch.setattr(isolate.tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    folder = isolate._scratch_dir(1000)
+    folder = isolate.scratch_dir(1000)
     assert Path(folder).parent == tmp_path / "tmp"
-
-
-def test_outcomes_check_starts_reading_before_parsing(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`zjcredit outcomes check` starts the child for its first large input from the raw arguments; the
-    reader then takes that child over instead of starting another. Option values are never inputs."""
-    from zjcredit import cli
-
-    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
-    cat = build_catalog(tmp_path / "目录.xlsx")
-    monkeypatch.setattr(isolate, "_PRESTARTED", {})
-    cli._prestart_outcome_read(["outcomes", "check", "--catalog", str(cat), "-q", "--output", str(tmp_path / "x.xlsx"), str(path)])
-    assert len(scratch.children) == 1 and [job.path for job in isolate._PRESTARTED.values()] == [path]
-    report = check_outcomes([path], [cat])
-    assert len(scratch.children) == 1  # claimed, not started again
-    assert report.files[0].records == len(clean_rows()) and _findings(report) == []
-    assert isolate._PRESTARTED == {} and scratch.leftovers() == []
-
-
-def test_prestart_ignores_other_commands_and_bad_arguments(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zjcredit import cli
-
-    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
-    monkeypatch.setattr(isolate, "_PRESTARTED", {})
-    cli._prestart_outcome_read(["validate", str(path)])
-    cli._prestart_outcome_read(["outcomes", "check", str(path), "--help"])
-    cli._prestart_outcome_read(["outcomes", "check", "--catalog", str(path)])  # only an option value
-    cli._prestart_outcome_read(["outcomes", "check", str(tmp_path / "missing.xlsx"), str(path)])  # the command will say
-    assert scratch.children == []
-
-
-def test_an_unclaimed_head_start_is_stopped_and_cleaned(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
-    monkeypatch.setattr(isolate, "_PRESTARTED", {})
-    assert isolate.prestart(path, path.name)
-    assert isolate.prestart(path, path.name)  # once per file
-    assert len(scratch.children) == 1
-    isolate._stop_prestarted()  # what happens at exit
-    assert scratch.children[0].poll() is not None and scratch.leftovers() == []
-    # A file changed since: its head start is not used.
-    assert isolate.prestart(path, path.name)
-    write_sheet(path, clean_rows(3))
-    assert isolate.claim(path, isolate.XLSX_LOADER) is None
-    isolate._stop_prestarted()
-    assert scratch.leftovers() == []
-
-
-def test_guard_work_runs_at_lower_priority_and_its_errors_surface() -> None:
-    import os
-    import threading
-
-    def nice_here() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    mine = nice_here()
-    assert isolate.run_yielding(nice_here) == min(mine + isolate.NICE_INCREMENT, 19)
-    assert nice_here() == mine
-
-    def refuse() -> None:
-        raise safety._unreadable("拒绝", "refused")
-
-    with pytest.raises(Unreadable) as caught:
-        isolate.run_yielding(refuse)
-    assert caught.value.zh == "拒绝"
-
-
-def test_a_folder_is_read_one_file_ahead(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each next file starts loading while the current one is read and checked: one child per file, all
-    taken over by the reader, the same findings as reading in-process, nothing left behind."""
-    monkeypatch.setattr(isolate, "_PRESTARTED", {})
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for k in range(3):
-        rows = clean_rows()
-        rows[k][HEAD.index("项目编码")] = "330106-2019H1-099"
-        write_sheet(folder / f"{k}.xlsx", rows)
-    cat = build_catalog(tmp_path / "目录.xlsx")
-    pipelined = check_outcomes([folder], [cat])
-    # Two readers take turns: one reads the next file while the other's file is read and checked.
-    assert len(scratch.children) == 2 and all(p.poll() is None for p in scratch.children)
-    assert isolate._PRESTARTED == {} and scratch.leftovers() == []
-    monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 1 << 62)
-    assert _findings(pipelined) == _findings(check_outcomes([folder], [cat]))
-    assert [f[0] for f in _findings(pipelined)].count("project-unknown") == 3
-
-
-def test_large_next_files_wait_their_turn(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolate, "_PRESTARTED", {})
-    monkeypatch.setattr(isolate, "PIPELINE_MAX_BYTES", 0)
-    path = write_sheet(tmp_path / "a.xlsx", clean_rows())
-    assert not isolate.prestart(path, path.name, max_bytes=isolate.PIPELINE_MAX_BYTES)
-    assert scratch.children == []
-
-
-def test_a_reader_is_not_kept_after_a_large_file(tmp_path: Path, scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolate, "REUSE_MAX_BYTES", 0)
-    path = write_sheet(tmp_path / "成果.xlsx", clean_rows())
-    report = check_outcomes([path], [build_catalog(tmp_path / "目录.xlsx")])
-    assert report.files[0].records == len(clean_rows())
-    assert isolate._IDLE == [] and scratch.children[0].poll() is not None

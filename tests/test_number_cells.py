@@ -1,6 +1,6 @@
 """Excel-mangled IDs are told from text IDs by the cell's type in the sheet XML.
 
-The deep safety check already inflates every sheet; :class:`fastread.BigNumberCells` notes, in that same
+The deep safety check already inflates every sheet; :class:`sheetxml.BigNumberCells` notes, in that same
 pass, the number cells with long values, so the usual case needs no second scan of the sheet. These
 tests pin down what it notes, across chunk boundaries, and when it must hand the question on.
 """
@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from test_hostile import sheet, xlsx_bytes
-from test_outcomes import HEAD, TODAY, build_catalog, clean_rows, found, learner, write_sheet
-from zjcredit.io import columns as fastread, isolate, guard as safety
-from zjcredit.documents.outcomes.check import check_outcomes
+from test_outcomes import HEAD, TODAY, build_catalog, check_outcomes, clean_rows, found, learner, write_sheet
+from zjcredit.io import guard as safety
+from zjcredit.io import readers, sheetxml
 
 PART = "xl/worksheets/sheet1.xml"
 
@@ -29,8 +29,8 @@ ROWS = (
 )
 
 
-def _noted(xml: bytes, cuts: list[int]) -> fastread.BigNumberCells:
-    seen = fastread.BigNumberCells()
+def _noted(xml: bytes, cuts: list[int]) -> sheetxml.BigNumberCells:
+    seen = sheetxml.BigNumberCells()
     start = 0
     for cut in [*cuts, len(xml)]:
         seen(PART, xml[start:cut])
@@ -75,7 +75,7 @@ def test_lookup_leaves_short_numbers_to_the_scan() -> None:
 def test_deep_check_shows_the_visitor_every_sheet_chunk(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
     path.write_bytes(xlsx_bytes(sheet(ROWS)))
-    seen = fastread.BigNumberCells()
+    seen = sheetxml.BigNumberCells()
     safety.deep_check(path, "a.xlsx", visit=seen)
     assert seen.cells[PART] == {2 << 24 | 0, 2 << 24 | 3, 2 << 24 | 5}
 
@@ -95,9 +95,8 @@ def test_mangled_ids_found_without_a_second_scan(tmp_path: Path, monkeypatch: py
     def no_scan(*args: object) -> None:
         raise AssertionError("the deep check's notes should have answered")
 
-    monkeypatch.setattr(fastread, "_scan_cell_types", no_scan)
-    if isolated:
-        monkeypatch.setattr(isolate, "ISOLATE_MIN_BYTES", 0)
+    monkeypatch.setattr(sheetxml, "number_cells", no_scan)
+    monkeypatch.setattr(readers, "ISOLATE_MIN_BYTES", 0 if isolated else 1 << 40)
     path = _mangled_sheet(tmp_path)
     report = check_outcomes([path], [build_catalog(tmp_path / "目录.xlsx")], today=TODAY)
     by_rule = found(report)
@@ -107,13 +106,13 @@ def test_mangled_ids_found_without_a_second_scan(tmp_path: Path, monkeypatch: py
 
 def test_short_numbers_are_scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[list[int]] = []
-    real = fastread._scan_cell_types
+    real = sheetxml.number_cells
 
     def scan(path: Path, sheet_name: str, col: int, rows: np.ndarray) -> np.ndarray | None:
         asked.append(rows.tolist())
         return real(path, sheet_name, col, rows)
 
-    monkeypatch.setattr(fastread, "_scan_cell_types", scan)
+    monkeypatch.setattr(sheetxml, "number_cells", scan)
     path = _mangled_sheet(tmp_path, short=True)
     report = check_outcomes([path], [build_catalog(tmp_path / "目录.xlsx")], today=TODAY)
     assert asked == [[7]]  # only the short one (0-based sheet row 7 is C8)

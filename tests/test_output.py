@@ -231,7 +231,7 @@ def test_findings_csv_escapes_formula_text_and_our_reader_keeps_it() -> None:
     from zjcredit.report import render
     from zjcredit.documents.common import REQUIRED
     from zjcredit.report.findings import FileResult, Report, make
-    from zjcredit.io.workbook import parse_csv
+    from zjcredit.io.csvfile import parse_csv
 
     report = Report("validate", [FileResult("=evil.xlsx", "annex1", 1, [make(REQUIRED, "=evil.xlsx", field="项目名称", value="=1+2")])])
     text = render.to_csv(report, "zh")

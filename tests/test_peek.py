@@ -15,17 +15,18 @@ from typer.testing import CliRunner
 
 from test_hostile import CONTENT_TYPES, xlsx_bytes
 from test_outcomes import clean_rows, write_sheet
-from zjcredit.io import peek, guard as safety, workbook
 from zjcredit.cli import app
-from zjcredit.io.peek import peek_grid
-from zjcredit.io.workbook import read_grid
+from zjcredit.io import excel, readers, sheetxml
+from zjcredit.io import guard as safety
+from zjcredit.io.grid import WorkbookGrid
+from zjcredit.io.readers import peek_grid, read_grid
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(peek, "PEEK_MIN_PART_BYTES", 0)
+    monkeypatch.setattr(readers, "PEEK_MIN_PART_BYTES", 0)
 
 
 def _excel_serial(value: Any) -> float:
@@ -35,7 +36,7 @@ def _excel_serial(value: Any) -> float:
     return float((value - base.date()).days)
 
 
-def _assert_same_cells(fast: workbook.WorkbookGrid, full: workbook.WorkbookGrid, nrows: int) -> int:
+def _assert_same_cells(fast: WorkbookGrid, full: WorkbookGrid, nrows: int) -> int:
     """Same sheets, same values in the first ``nrows`` rows (a date cell peeks as its serial number)."""
     assert [s.name for s in fast.sheets] == [s.name for s in full.sheets]
     compared = 0
@@ -113,17 +114,17 @@ def test_peek_reads_inline_shared_and_rich_strings(tmp_path: Path, streamed: Non
     path.write_bytes(out.getvalue())
 
     seen: list[int] = []
-    real = peek._shared_strings
+    real = sheetxml._shared_strings
 
     def spy(zf: Any, part: str, last: int) -> list[str]:
         seen.append(last)
         return real(zf, part, last)
 
-    peek._shared_strings = spy  # type: ignore[assignment]
+    sheetxml._shared_strings = spy  # type: ignore[assignment]
     try:
         fast = peek_grid(path, path.name, 60)
     finally:
-        peek._shared_strings = real  # type: ignore[assignment]
+        sheetxml._shared_strings = real  # type: ignore[assignment]
     assert seen == [1]  # the table is read up to index 1, never to "never needed"
     assert fast.sheets[0].rows[0] == ["序号", "姓名", "身份证号"]
     assert fast.sheets[0].rows[2] == [1.0, "张三", True, "计算", "#REF!", 150.0]
@@ -132,13 +133,13 @@ def test_peek_reads_inline_shared_and_rich_strings(tmp_path: Path, streamed: Non
 
 def test_small_workbooks_and_csv_use_read_grid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[Any] = []
-    real = peek.read_grid
+    real = readers.read_grid
 
-    def spy(path: Path, display: str, nrows: int | None = None) -> workbook.WorkbookGrid:
+    def spy(path: Path, display: str, nrows: int | None = None) -> WorkbookGrid:
         calls.append(nrows)
         return real(path, display, nrows=nrows)
 
-    monkeypatch.setattr(peek, "read_grid", spy)
+    monkeypatch.setattr(readers, "read_grid", spy)
     short = write_sheet(tmp_path / "short.xlsx", clean_rows(3))
     grid = peek_grid(short, short.name, 60)
     assert calls == [60] and grid.complete  # the whole sheet fits in the peek
@@ -163,7 +164,7 @@ def test_validate_recognises_a_large_outcome_sheet_without_calamine(tmp_path: Pa
     def no_calamine(*args: object, **kwargs: object) -> None:
         raise AssertionError("the whole sheet must not be parsed to recognise its kind")
 
-    monkeypatch.setattr(workbook, "_read_excel", no_calamine)
+    monkeypatch.setattr(excel, "read_excel_grid", no_calamine)
     rows = clean_rows() * 6
     for i, row in enumerate(rows):
         row[0] = i + 1
@@ -180,11 +181,11 @@ def test_validate_rereads_a_small_kind_in_full(tmp_path: Path, streamed: None) -
 
     path = write_template("annex1", tmp_path / "annex1.xlsx", force=False)
     with_peek = runner.invoke(app, ["validate", str(path), "--format", "json"])
-    peek.PEEK_MIN_PART_BYTES = 1 << 40
+    readers.PEEK_MIN_PART_BYTES = 1 << 40
     try:
         without = runner.invoke(app, ["validate", str(path), "--format", "json"])
     finally:
-        peek.PEEK_MIN_PART_BYTES = 0
+        readers.PEEK_MIN_PART_BYTES = 0
     assert json.loads(with_peek.stdout)["files"][0]["kind"] == "annex1"
     assert with_peek.stdout == without.stdout and with_peek.exit_code == without.exit_code
 

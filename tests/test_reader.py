@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from zjcredit.documents.declarations.rules import annex1_rows, check_annex1
+from zjcredit.documents.declarations.annex1 import annex1_rows
+from zjcredit.documents.declarations.check import check_annex1
 from zjcredit.documents.detect import detect_kind
-from zjcredit.io.workbook import read_grid
+from zjcredit.io.readers import read_grid
 
 HEADER = ["序号", "项目名称", "项目类别", "培训规模", "培训对象", "培训形式", "培训时数", "学时数", "申报单位", "机构代码", "联系人（电话）"]
 ROWS = [
@@ -101,7 +102,7 @@ def test_annex1_in_every_file_type(tmp_path, name, writer, header_row, first_row
     assert table.records[1].text("培训规模") == "30"  # full-width digits folded
     if name != "a.xls":
         assert place is not None and place.county_code in ("330106", "330212")
-    result = check_annex1(None, grid)
+    result = check_annex1(grid)
     assert result.findings == [] and result.records == 2
 
 
@@ -129,7 +130,7 @@ def test_headers_with_accepted_spellings(tmp_path):
 def test_csv_rows_are_line_numbers(tmp_path):
     path = tmp_path / "c.csv"
     path.write_bytes(_csv_text().replace("企业职工培训", "某某培训").encode("gbk"))
-    result = check_annex1(None, read_grid(path, "c.csv"))
+    result = check_annex1(read_grid(path, "c.csv"))
     assert [(f.rule, f.sheet, f.cell, f.row) for f in result.findings] == [("category-unknown", None, "C4", 4)]
 
 
@@ -146,7 +147,7 @@ def test_xlsx_error_values_are_read(tmp_path):
     wb.save(tmp_path / "e.xlsx")
     grid = read_grid(tmp_path / "e.xlsx", "e.xlsx")
     assert grid.sheets[0].value(1, 6) == "#REF!"
-    result = check_annex1(None, grid)
+    result = check_annex1(grid)
     assert sorted((f.rule, f.cell, f.field) for f in result.findings if f.rule == "excel-error") == [("excel-error", "G2", "培训时数"), ("excel-error", "M9", None)]
 
 
@@ -185,5 +186,5 @@ def test_xls_error_values_are_read(tmp_path):
     wb.save(str(tmp_path / "e.xls"))
     grid = read_grid(tmp_path / "e.xls", "e.xls")
     assert grid.sheets[0].value(1, 6) == "#REF!"
-    result = check_annex1(None, grid)
+    result = check_annex1(grid)
     assert [(f.rule, f.cell, f.field) for f in result.findings if f.rule == "excel-error"] == [("excel-error", "G2", "培训时数")]

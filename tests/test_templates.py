@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from zjcredit.domain import schema, vocab
 from zjcredit.cli import app
 from zjcredit.templates import GUIDE_SHEET, INTRO_LABEL, LISTS_SHEET, template_bytes, write_template
-from zjcredit.io.workbook import read_grid
+from zjcredit.io.readers import read_grid
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent

@@ -50,7 +50,7 @@ def xlsx_form(path: Path, **changes: object) -> Path:
 def xls_form(path: Path, **changes: object) -> Path:
     import xlwt
 
-    from zjcredit.io.workbook import column_letter
+    from zjcredit.io.cells import column_letter
 
     wb = xlwt.Workbook(encoding="utf-8")
     ws = wb.add_sheet("申报表")

@@ -33,3 +33,17 @@ class Unreadable(Exception):
         super().__init__(en)
         self.zh = zh
         self.en = en
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's text (its type when it has none), for a sentence about a file."""
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:160]
+
+
+def damaged_workbook(display: str, exc: BaseException) -> Unreadable:
+    """A workbook a reader library could not open."""
+    return Unreadable(
+        f"{display}：不是有效的 Excel 文件或文件已损坏（{first_line(exc)}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
+        f"{display}: not a valid Excel file, or the file is damaged ({first_line(exc)}); open it in Excel/WPS, save as .xlsx and check again.",
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zjcredit.errors import UsageError
-from zjcredit.io.workbook import SUFFIXES
+from zjcredit.io.formats import SUFFIXES
 
 
 @dataclass(frozen=True)

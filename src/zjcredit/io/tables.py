@@ -8,11 +8,12 @@ from typing import Any
 
 from zjcredit.domain.normalize import clean_text
 from zjcredit.domain.schema import TableSchema, canonical_field, header_key
-from zjcredit.io.workbook import SheetGrid, cell_ref
+from zjcredit.io.cells import cell_ref
+from zjcredit.io.grid import SheetGrid
 
 HEADER_SCAN_ROWS = 40
 # A data row whose first text starts like this ends the table (totals and signature lines).
-_STOP_RE = re.compile(r"^(合计|总计|小计|填表人|填报人|制表人|审核人|负责人|备注|说明|注[:：])")
+TABLE_END_RE = re.compile(r"^(合计|总计|小计|填表人|填报人|制表人|审核人|负责人|备注|说明|注[:：])")
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def read_table(sheet: SheetGrid, schema: TableSchema) -> Table | None:
                 first_text = clean_text(v)
         if not nonempty:
             continue
-        if first_text and _STOP_RE.match(first_text.replace(" ", "")):
+        if first_text and TABLE_END_RE.match(first_text.replace(" ", "")):
             break
         for name, c in columns.items():
             raw = sheet.value(r, c)

@@ -1,6 +1,6 @@
 """Load every sheet of an .xlsx as Arrow text columns with fastexcel.
 
-Kept apart from :mod:`zjcredit.io.columns` so that :mod:`zjcredit.io.isolate`'s child, whose start-up is on
+Kept apart from the other readers so that :mod:`zjcredit.io.isolate`'s child, whose start-up is on
 the critical path of a large check, imports nothing but fastexcel (and pyarrow, which fastexcel hands
 its sheets in) before it starts reading.
 """
@@ -12,14 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zjcredit.errors import Unreadable
-
-
-def damaged(display: str, exc: BaseException) -> Unreadable:
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-    return Unreadable(
-        f"{display}：不是有效的 Excel 文件或文件已损坏（{text}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
-        f"{display}: not a valid Excel file, or the file is damaged ({text}); open it in Excel/WPS, save as .xlsx and check again.",
-    )
+from zjcredit.errors import damaged_workbook as damaged
 
 
 def load_xlsx(path: Path, display: str) -> list[tuple[str, Any]]:

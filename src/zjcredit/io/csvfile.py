@@ -1,0 +1,304 @@
+"""CSV files: the encoding recognised (never guessed silently wrong), then one parser for every use.
+
+Encodings: UTF-8 with or without BOM, UTF-16 with or without BOM, GB18030/GBK; anything else is refused
+naming what was tried, and binary content is never decoded as text.
+
+The parser is DuckDB's CSV reader (fast, multi-threaded; a million-row outcome file in well under a
+second), every field as text exactly as written (nothing stripped or unescaped; an empty field is null).
+It is used for small files read into grids as well as for outcome sheets read column-wise, so a CSV
+parses the same way everywhere. DuckDB skips blank lines, but a record's number is what users see (the
+header is record 1, a blank line counts): blank lines outside quotes are turned into one empty field first,
+so the n-th row DuckDB returns is record n.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
+
+from zjcredit.errors import Unreadable
+
+CSV_ENCODINGS = ("utf-8", "gb18030")
+# Excel's own limit on columns; a record with more fields is not a table but damage or an attack.
+MAX_FIELDS = 16_384
+
+
+@dataclass
+class CsvText:
+    """A CSV as UTF-8 bytes ready for the parser, and what it was."""
+
+    data: bytes
+    encoding: str  # as detected: utf-8, utf-8-sig, utf-16(-le/-be), gb18030
+    delimiter: str
+
+
+def decode_csv(path: Path, display: str) -> tuple[str, str]:
+    """Decode a CSV as UTF-8 (BOM or not), UTF-16 (BOM or not) or GB18030/GBK; refuse, naming what was
+    tried, otherwise. Binary content (NUL bytes, control characters) is refused, never decoded as text."""
+    with path.open("rb") as fh:  # read-only
+        data = fh.read()
+    candidates: list[tuple[bytes, str, str]] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates.append((data[3:], "utf-8", "utf-8-sig"))
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates.append((data, "utf-16", "utf-16"))
+    else:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            candidates.append((data, utf16, utf16))
+        candidates.extend((data, enc, enc) for enc in CSV_ENCODINGS)
+    for raw, codec, name in candidates:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _binary_text(text):
+            raise Unreadable(
+                f"{display}：文件内容不是文本（含有空字符或控制字符），不是 CSV 表格，可能已损坏。请在 Excel/WPS 中打开原表后另存为“CSV UTF-8”或 .xlsx。",
+                f"{display}: the content is not text (it holds NUL or control characters), so it is not a CSV table and may be damaged; save the original as 'CSV UTF-8' or .xlsx.",
+            )
+        return text, name
+    raise Unreadable(
+        f"{display}：无法识别 CSV 文件的编码（已尝试 UTF-8、UTF-8 BOM、UTF-16、GB18030/GBK）。请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx。",
+        f"{display}: the CSV encoding could not be recognised (tried UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK); save it as 'CSV UTF-8' or .xlsx.",
+    )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes fill one byte of most pairs, as in UTF-16 text of
+    Latin letters and digits (Windows 'Unicode text' exports); None otherwise."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    odd = sample[1 : pairs * 2 : 2].count(0)
+    even = sample[0 : pairs * 2 : 2].count(0)
+    if odd >= pairs * 0.3 and even * 4 < odd:
+        return "utf-16-le"
+    if even >= pairs * 0.3 and odd * 4 < even:
+        return "utf-16-be"
+    return None
+
+
+_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\r\n\f") | {"\x7f"}
+
+
+def _binary_text(text: str) -> bool:
+    """True when decoded text holds NUL or other control characters: a binary file, not a table."""
+    return any(ch in _CONTROL for ch in text[:65536]) or "\x00" in text
+
+
+def sniff_delimiter(text: str) -> str:
+    """The field delimiter: comma, tab or semicolon (comma when the sample does not tell)."""
+    try:
+        return csv.Sniffer().sniff(text[:20000], delimiters=",\t;").delimiter
+    except csv.Error:
+        return ","
+
+
+def load_csv_text(path: Path, display: str, *, verify: bool = False) -> CsvText:
+    """The CSV as UTF-8 bytes (the file's own bytes when it is UTF-8 already) and its delimiter.
+
+    A file whose first 64 KiB are UTF-8 is passed on as it is, unverified beyond them unless ``verify``:
+    the parser refuses invalid UTF-8 further on, and the caller then asks again with ``verify``, which
+    decodes the whole file (GB18030 text with an ASCII head).
+    """
+    with path.open("rb") as fh:  # read-only
+        data = fh.read()
+    if not verify:
+        head = _utf8_head(data)
+        if head is not None and not _binary_text(head) and b"\x00" not in data:
+            return CsvText(data, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", sniff_delimiter(head))
+    text, encoding = decode_csv(path, display)
+    delimiter = sniff_delimiter(text)
+    if encoding in ("utf-8", "utf-8-sig"):
+        return CsvText(data, encoding, delimiter)
+    return CsvText(text.encode("utf-8"), encoding, delimiter)
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first 64 KiB as text when they are UTF-8 (a character cut at the end allowed), else None."""
+    head = data[3:65539] if data.startswith(b"\xef\xbb\xbf") else data[:65536]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 and len(head) >= 65533:
+            return head[: exc.start].decode("utf-8")
+        return None
+
+
+class _NotUtf8(Exception):
+    """The parser met bytes that are not UTF-8 past the head that was."""
+
+
+@dataclass
+class CsvColumns:
+    """Every field of a CSV as text columns: position i of each column is record i (0-based)."""
+
+    columns: list[Any]  # pyarrow string arrays, one per field position
+    nrows: int
+    encoding: str
+    complete: bool = True  # False when ``nrows`` stopped the read before the end
+
+
+def read_csv_columns(path: Path, display: str, nrows: int | None = None) -> CsvColumns:
+    """Parse a CSV into text columns (records numbered as users count them; see the module's note).
+
+    ``nrows`` reads only the first records. Raises :class:`Unreadable` for a file that is not a CSV table.
+    """
+    limit = None if nrows is None else nrows + 1
+    try:
+        source, table = _read(path, display, limit, verify=False)
+    except _NotUtf8:
+        source, table = _read(path, display, limit, verify=True)
+    if table is None:
+        return CsvColumns([], 0, source.encoding)
+    complete = nrows is None or table.num_rows <= nrows
+    if not complete:
+        table = table.slice(0, nrows)
+    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
+    return CsvColumns(columns, table.num_rows, source.encoding, complete)
+
+
+def _read(path: Path, display: str, limit: int | None, *, verify: bool) -> tuple[CsvText, Any]:
+    source = load_csv_text(path, display, verify=verify)
+    data = _with_blank_records(source.data, source.delimiter)
+    if not data.strip():
+        return source, None
+    with _parser_input(path, source, data) as target:
+        table = _parse(target, source.delimiter, _fields_in_head(data, source.delimiter), limit, strict=True)
+        if table is None:  # a record wider than the head's, or a stray quote: the lenient parse
+            table = _parse(target, source.delimiter, _fields_upper_bound(data, source.delimiter, display), limit, strict=False)
+    return source, table
+
+
+@contextlib.contextmanager
+def _parser_input(path: Path, source: CsvText, data: bytes) -> Iterator[Path]:
+    """The file the parser reads: the input itself when its bytes are what the parser needs, else a
+    private temporary copy (removed afterwards, also on errors and Ctrl-C)."""
+    if data is source.data and source.encoding in ("utf-8", "utf-8-sig"):
+        yield path
+        return
+    folder = tempfile.mkdtemp(prefix="zjcredit-")
+    try:
+        target = Path(folder) / "input.csv"
+        target.write_bytes(data)
+        yield target
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _record_starts(a: Any) -> Any:
+    """Offsets where records start: after each line break preceded by an even number of quotes."""
+    import numpy as np
+
+    newlines = np.flatnonzero(a == 0x0A)
+    quotes = np.flatnonzero(a == 0x22)
+    ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0] if len(quotes) else newlines
+    starts = np.concatenate([[0], ends + 1])
+    return starts[starts < len(a)]
+
+
+def _with_blank_records(data: bytes, delimiter: str) -> bytes:
+    """``data`` with every blank line outside quotes given one empty field, so that the parser keeps it
+    as a record; ``data`` itself when there is none."""
+    import numpy as np
+
+    if b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r\n")):
+        return data
+    a = np.frombuffer(data, dtype=np.uint8)
+    starts = _record_starts(a)
+    first = a[starts]
+    second = a[np.minimum(starts + 1, len(a) - 1)]
+    blank = starts[(first == 0x0A) | ((first == 0x0D) & (second == 0x0A))]
+    if not len(blank):
+        return data
+    pieces, prev, mark = [], 0, delimiter.encode()
+    for pos in blank.tolist():
+        pieces += [data[prev:pos], mark]
+        prev = pos
+    pieces.append(data[prev:])
+    return b"".join(pieces)
+
+
+HEAD_BYTES = 1 << 20
+
+
+def _fields_in_head(data: bytes, delimiter: str) -> int:
+    """Fields of the widest record in the first MiB: the strict parse's guess (it refuses a wider one)."""
+    return _widest(data[:HEAD_BYTES], delimiter)
+
+
+def _fields_upper_bound(data: bytes, delimiter: str, display: str) -> int:
+    """Fields of the widest record anywhere (delimiters inside quotes counted too: an upper bound)."""
+    width = _widest(data, delimiter)
+    if width > MAX_FIELDS:
+        raise Unreadable(
+            f"{display}：CSV 中有一行超过 {MAX_FIELDS:,} 个字段（Excel 的列数上限），不是正常的表格。请检查文件是否损坏，或在 Excel/WPS 中打开后另存为 .xlsx。",
+            f"{display}: a CSV line has more than {MAX_FIELDS:,} fields (Excel's column limit), so it is not an ordinary table; check whether the file is damaged, or save it as .xlsx in Excel/WPS.",
+        )
+    return width
+
+
+def _widest(data: bytes, delimiter: str) -> int:
+    import numpy as np
+
+    a = np.frombuffer(data, dtype=np.uint8)
+    if len(a) == 0:
+        return 1
+    is_delim = (a == ord(delimiter)).view(np.uint8)
+    return int(np.add.reduceat(is_delim, _record_starts(a), dtype=np.int64).max()) + 1
+
+
+def _parse(path: Path, delimiter: str, width: int, limit: int | None, *, strict: bool) -> Any:
+    """DuckDB's parse as an Arrow table; None when the strict parse refuses the file."""
+    import duckdb
+
+    options: dict[str, Any] = {
+        "header": False, "all_varchar": True, "null_padding": True, "sep": delimiter, "quotechar": '"', "escapechar": '"',
+        "columns": {f"c{i}": "VARCHAR" for i in range(min(width, MAX_FIELDS))}, "strict_mode": strict, "auto_detect": False,
+    }
+    con = duckdb.connect()
+    try:
+        for parallel in (True, False):
+            try:
+                rel = con.read_csv(str(path), parallel=parallel, **options)
+                return (rel.limit(limit) if limit is not None else rel).to_arrow_table()
+            except duckdb.Error as exc:
+                if "unicode" in str(exc).lower():
+                    raise _NotUtf8 from None
+                if parallel and "parallel" in str(exc).lower():
+                    continue  # quoted line breaks in padded records need the serial reader
+                if strict:
+                    return None
+                raise
+    finally:
+        con.close()
+    return None  # pragma: no cover
+
+
+def csv_rows(columns: CsvColumns) -> list[list[Any]]:
+    """The records of :func:`read_csv_columns` as rows of values (None for an empty field), trailing
+    empty records dropped."""
+    lists = [c.to_pylist() for c in columns.columns]
+    rows = [list(r) for r in zip(*lists)] if lists else []
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    for row in rows:
+        while row and row[-1] is None:
+            row.pop()
+    return rows
+
+
+def parse_csv(text: str) -> list[list[Any]]:
+    """Rows of CSV text, cells exactly as written, "" for an empty field: for reading back what zjcredit
+    wrote (its findings CSV) and for tests."""
+    import io
+
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
