@@ -295,6 +295,40 @@ def test_validate_catalog_rules(tmp_path: Path) -> None:
     )
 
 
+def test_catalog_targets_are_split_as_declarations_are(tmp_path: Path) -> None:
+    row = p("330106-2019H1-001", "a")
+    row[3] = "老年群体等"  # the 等 of the notice's own list: a project for 老年群体 only
+    other = p("330106-2019H1-002", "b")
+    other[3] = "在校学生 企业职工"
+    cat = load_catalogs([write_catalog(tmp_path / "cat.xlsx", [row, other], [])])
+    assert cat.projects["330106-2019H1-001"].targets == ("老年群体",)
+    assert cat.projects["330106-2019H1-002"].targets == ("在校学生", "企业职工")
+    assert cat.projects["330106-2019H1-001"].targets_text == "老年群体等"
+
+
+def test_catalog_findings_come_row_by_row(tmp_path: Path) -> None:
+    """Each row's cells, then its row checks in registration order, then the sheet's checks: annotated copies
+    list a file's findings in this order."""
+    from zjcredit.documents.catalog.rules import check_catalog
+    from zjcredit.io.readers import read_grid
+
+    path = write_catalog(
+        tmp_path / "cat.xlsx",
+        [p("330106-2019H1-1", "a", hours="很多"), p("330106-2019H1-1", "b", period="2019Q3")],
+        [["330106-2019H1-9-1", "330106-2019H1-009", "课", 8, ""]],
+    )
+    result = check_catalog(read_grid(path, "cat.xlsx"))
+    assert [(f.sheet, f.cell, f.rule) for f in result.findings] == [
+        ("项目目录", "F2", "catalog-number-invalid"),
+        ("项目目录", "A2", "catalog-code-format"),
+        ("项目目录", "A3", "catalog-code-format"),
+        ("项目目录", "A3", "catalog-code-duplicate"),
+        ("课程目录", "B2", "course-orphan"),
+        ("课程目录", "A2", "catalog-code-format"),
+        ("项目目录", "A2", "catalog-project-no-course"),
+    ]
+
+
 def test_validate_catalog_periods_and_missing_sheet(tmp_path: Path) -> None:
     mixed = write_catalog(
         tmp_path / "mixed.xlsx",

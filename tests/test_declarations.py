@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from zjcredit.documents.declarations.rules import check_annex1, check_annex2, declaration_findings
+from zjcredit.documents.declarations.check import check_annex1, check_annex2, declaration_findings
+from zjcredit.documents.declarations.options import DEFAULT_ORG_CODE_PATTERN, DeclarationOptions
+from zjcredit.documents.declarations.rules import Context
 from zjcredit.errors import UsageError
 from zjcredit.documents.declarations.form import read_annex2
-from zjcredit.io.workbook import read_grid
+from zjcredit.io.readers import read_grid
 
 # A small, correct form: label | value | label | value, one project block.
 FORM: dict[str, object] = {
@@ -44,7 +46,7 @@ def write_form(path: Path, changes: dict[str, object] | None = None, drop: tuple
 
 def check(path: Path, **options):
     grid = read_grid(path, path.name)
-    return check_annex2(None, grid, **options)
+    return check_annex2(grid, DeclarationOptions(**options))
 
 
 def rules(result) -> list[tuple[str, str | None, int | None, str | None]]:
@@ -182,6 +184,49 @@ def test_duplicate_project(tmp_path):
     assert result.records == 2
 
 
+def test_duplicate_project_names_ignore_quotes_and_book_title_marks(tmp_path):
+    second = {f"{col}{row + 7}": FORM[f"{col}{row}"] for col in "ABCD" for row in range(4, 11) if f"{col}{row}" in FORM}
+    second["A11"] = "培训项目2：《西湖龙井茶艺培训》"
+    result = check(write_form(tmp_path / "f.xlsx", second))
+    assert rules(result) == [("project-duplicate", "A11", 2, "项目名称")]
+
+
+def test_org_code_pattern_is_compiled_once_when_first_used():
+    options = DeclarationOptions("([")  # a bad pattern stops a run only when a declaration is checked
+    with pytest.raises(UsageError):
+        options.org_code_regex
+    strict = DeclarationOptions(r"^\d{12}$")
+    assert strict.org_code_regex is strict.org_code_regex
+    assert DeclarationOptions().org_code_regex.pattern == DEFAULT_ORG_CODE_PATTERN
+
+
+def test_a_new_rule_is_one_registered_check(tmp_path, monkeypatch):
+    """Registering a rule and its check is all it takes: the pipelines run it for its kind and scope."""
+    from zjcredit.report import findings
+
+    monkeypatch.setattr(findings, "RULES", dict(findings.RULES))
+    monkeypatch.setattr(findings, "CHECKS", list(findings.CHECKS))
+    form_rule = findings.register("test-form-online", "info", "“{field}”是 {value}", "'{field}' is {value}")
+    size_rule = findings.register("test-projects", "info", "{count} 个项目", "{count} project(s)")
+    seen = []
+
+    @findings.check(form_rule, kinds=("annex2",), scope="value", fields=("培训形式",))
+    def form_online(ctx: Context, field: str, value) -> None:
+        seen.append(value.text)
+        ctx.add(form_rule, field, value)
+
+    @findings.check(size_rule, kinds=("annex1", "annex2"), scope="document")
+    def projects_count(ctx: Context, document) -> None:
+        ctx.add(size_rule, None, None, count=len(getattr(document, "projects", getattr(document, "records", []))))
+
+    gated = check(write_form(tmp_path / "f.xlsx", {"D6": "#N/A"}))
+    assert seen == [] and "excel-error" in [f.rule for f in gated.findings]  # reported as such, never a value
+    result = check(write_form(tmp_path / "g.xlsx"))
+    assert rules(result) == [("test-form-online", "D6", 1, "培训形式"), ("test-projects", None, None, None)]
+    assert [f.message("en") for f in result.findings] == ["'培训形式' is 线下面授", "1 project(s)"]
+    assert [f.rule for f in check1(write_table(tmp_path / "a.xlsx", [[1, *ROW]])).findings] == ["test-projects"]
+
+
 def test_excel_error_in_a_value_and_anywhere_else(tmp_path):
     result = check(write_form(tmp_path / "f.xlsx", {"D7": "#REF!", "F20": "#VALUE!"}))
     assert rules(result) == [("excel-error", "D7", 1, "学时数"), ("excel-error", "F20", None, None)]
@@ -248,7 +293,7 @@ def write_table(path: Path, rows: list[list[object]], header: list[str] | None =
 
 
 def check1(path: Path):
-    return check_annex1(None, read_grid(path, path.name))
+    return check_annex1(read_grid(path, path.name))
 
 
 def annex1_rules(result):

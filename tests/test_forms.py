@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from zjcredit.documents.declarations.form import classify, read_annex2
-from zjcredit.io.workbook import read_grid
+from zjcredit.io.readers import read_grid
 from annex2_filler import fill_annex2_sheet
 
 

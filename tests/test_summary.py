@@ -141,6 +141,26 @@ def test_statistics_sheet_and_chart(county: Path, tmp_path: Path) -> None:
     assert len(charts) == 1 and type(charts[0]).__name__ == "BarChart"
 
 
+def test_statistics_count_each_target_group_once_as_the_rules_read_them() -> None:
+    """Targets are split as target-unknown splits them (separators or spaces, a closing 等 dropped); sums
+    keep two decimals at most and are ints when whole."""
+    from types import SimpleNamespace
+
+    from zjcredit.documents.summary.rows import Row
+    from zjcredit.documents.summary.workbook import statistics
+
+    def row(targets: str | None, scale: Any, hours: Any) -> Row:
+        item = SimpleNamespace(decl=SimpleNamespace(place=SimpleNamespace(county="西湖区")))
+        values = {"项目类别": "老年教育培训", "培训对象": targets, "培训规模": scale, "学时数": hours}
+        return Row(values, item, None)  # type: ignore[arg-type]
+
+    tables = statistics([row("企业职工、外来务工人员等", 30, 0.1), row("企业职工 老年群体", "很多", 0.2), row(None, 10, 1)])
+    by_category, by_target, by_county = (t[2] for t in tables)
+    assert by_category == [("老年教育培训", 3, 40, 1.3)]
+    assert by_target == [("企业职工", 2, 30, 0.3), ("老年群体", 1, 0, 0.2), ("外来务工人员", 1, 30, 0.1), ("（未填）", 1, 10, 1)]
+    assert by_county == [("西湖区", 3, 40, 1.3)]
+
+
 def test_declaration_with_errors_left_out_then_kept_on_request(county: Path, tmp_path: Path) -> None:
     write_declaration(county / "c.xlsx", LIUXIA, [project("社区书法", category="老年人培训")])
     out = tmp_path / "summary.xlsx"
@@ -219,7 +239,7 @@ def test_refuses_to_overwrite_and_never_writes_over_an_input(county: Path, tmp_p
 
 
 def test_formula_looking_text_stays_text(tmp_path: Path) -> None:
-    from zjcredit.io.workbook import read_grid
+    from zjcredit.io.readers import read_grid
 
     d = tmp_path / "d"
     write_declaration(d / "a.xlsx", SANDUN, [project("=HYPERLINK(\"http://x\",\"点我\")"), project("+1 技能班")])

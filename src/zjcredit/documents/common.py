@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from zjcredit.report.findings import register
+from zjcredit.errors import Unreadable
+from zjcredit.report.findings import FileResult, make, register
 
 UNREADABLE = register(
     "unreadable",
@@ -84,3 +85,8 @@ COURSE_HOURS_MISMATCH = register(
     title_zh="课程学时合计与项目学时数不符",
     title_en="course hours do not add up",
 )
+
+
+def unreadable_result(display: str, exc: Unreadable, kind: str | None = None) -> FileResult:
+    """The result of an input that could not be read at all: one ``unreadable`` finding saying why."""
+    return FileResult(display, kind, 0, [make(UNREADABLE, display, reason=exc.zh, reason_en=exc.en)])

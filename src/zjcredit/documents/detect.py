@@ -6,7 +6,7 @@ import re
 
 from zjcredit.domain.schema import ANNEX1, CATALOG_PROJECTS, OUTCOMES, header_key
 from zjcredit.io.tables import find_header
-from zjcredit.io.workbook import WorkbookGrid
+from zjcredit.io.grid import WorkbookGrid
 
 PROJECT_BLOCK_RE = re.compile(r"^培训项目\s*([0-9０-９]+|[一二三四五六七八九十百零〇两]+)\s*([:：].*)?$", re.S)
 LEDGER_SHEETS = ("学员信息", "签到表", "开展情况记录", "项目课程设计表", "学习成果评价表")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zjcredit.errors import ZjcreditError
 from zjcredit.domain.normalize import compact, parse_number
 from zjcredit.domain.schema import CATALOG_COURSES, CATALOG_PROJECTS, header_key
+from zjcredit.domain.vocab import split_targets
+from zjcredit.errors import Unreadable, ZjcreditError
 from zjcredit.io.tables import Record, Table, read_table
-from zjcredit.domain.vocab import TARGET_SEPARATORS
-from zjcredit.io.workbook import WorkbookGrid, read_grid
-from zjcredit.errors import Unreadable
+from zjcredit.io.grid import WorkbookGrid
+from zjcredit.io.readers import read_grid
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,6 @@ class Catalog:
         self.sources.extend(other.sources)
 
 
-def split_targets(text: str | None) -> tuple[str, ...]:
-    if not text:
-        return ()
-    s = text
-    for sep in TARGET_SEPARATORS:
-        s = s.replace(sep, "、")
-    return tuple(t.strip() for t in s.split("、") if t.strip())
-
-
 def catalog_tables(grid: WorkbookGrid) -> tuple[Table | None, Table | None]:
     """The 项目目录 and 课程目录 tables of a catalog workbook (by sheet name, else by header)."""
     projects = courses = None
@@ -97,7 +88,7 @@ def _project(rec: Record, source: str) -> CatalogProject | None:
         code=code,
         name=rec.text("项目名称"),
         category=rec.text("项目类别"),
-        targets=split_targets(rec.text("培训对象")),
+        targets=tuple(split_targets(rec.text("培训对象"))),
         scale=int(scale) if scale is not None else None,
         hours=parse_number(rec.get("学时数").raw),
         org_code=compact(rec.text("机构代码")) or None,

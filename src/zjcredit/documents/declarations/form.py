@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from zjcredit.domain import divisions, schema
-from zjcredit.report.findings import Finding, make, register
 from zjcredit.documents.declarations.model import Course, Declaration, Project
+from zjcredit.domain import divisions, schema
 from zjcredit.domain.normalize import clean_text
+from zjcredit.io.cells import cell_ref
+from zjcredit.io.grid import SheetGrid, WorkbookGrid
 from zjcredit.io.tables import EMPTY, Record, Value
-from zjcredit.io.workbook import SheetGrid, WorkbookGrid, cell_ref
+from zjcredit.report.findings import Finding, make, register
 
 HEADER_FIELDS: tuple[str, ...] = tuple(f.name for f in schema.ANNEX2_HEADER)
 PROJECT_FIELDS: tuple[str, ...] = tuple(f.name for f in schema.ANNEX2_PROJECT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zjcredit.domain.divisions import Place
+from zjcredit.domain.normalize import code_key, name_key
 from zjcredit.io.tables import Record, Value
 
 
@@ -47,3 +48,9 @@ class Declaration:
     @property
     def org_code(self) -> str | None:
         return self.header.text("机构代码")
+
+
+def project_key(org_code: str | None, org_name: str | None, project_name: str | None) -> tuple[str, str]:
+    """What makes two declared projects the same: the institution (by 机构代码, else by 申报单位) and the
+    normalised project name; the name part is '' when the project has no name."""
+    return (code_key(org_code) or "name:" + name_key(org_name), name_key(project_name))

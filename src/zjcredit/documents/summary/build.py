@@ -2,54 +2,102 @@
 
 Each declaration is checked with the same rules as ``zjcredit validate``; one with errors is left out
 (or kept and marked with ``--include-invalid``). Declarations are then checked against each other: one
-机构代码 per 申报单位 and back, and no project declared twice by one institution. The workbook is the
-official Annex 1 layout (built by :mod:`zjcredit.templates`) plus a sheet 统计 with counts and a chart.
-
-The input-reading half (:func:`read_inputs`, :func:`declaration_items`, :func:`org_conflicts`) is shared
-with :mod:`zjcredit.documents.catalog.build`.
+机构代码 per 申报单位 and back, and no project declared twice by one institution
+(:mod:`zjcredit.documents.declarations.inputs`, :mod:`.rows`). The workbook is written by :mod:`.workbook`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zjcredit.domain import divisions, vocab
-from zjcredit.documents.detect import detect_kind
+from zjcredit.documents.declarations.inputs import (
+    Item,
+    declaration_position,
+    discover_inputs,
+    exclude_declaration,
+    excluded_table,
+    read_declarations,
+    read_inputs,
+)
+from zjcredit.documents.declarations.options import DeclarationOptions, parse_date_option
+from zjcredit.documents.summary.rows import Region, summary_rows
+from zjcredit.domain import divisions
+from zjcredit.domain.normalize import clean_text
 from zjcredit.errors import UsageError
-from zjcredit.report.findings import FileResult, Finding, Report, Severity, SummaryTable, make, register
-from zjcredit.documents.declarations.model import Declaration, Project
-from zjcredit.domain.normalize import clean_text, compact, normalize_phone, parse_date, parse_number
-from zjcredit.domain.schema import ANNEX1
-from zjcredit.io.sources import Source, discover
-from zjcredit.io.workbook import WorkbookGrid, read_grid
-from zjcredit.errors import Unreadable
+from zjcredit.report.findings import FileResult, Report, SummaryTable, make, register
 
-KIND_ZH = {"annex1": "申报汇总表（附件1）", "annex2": "项目申报表（附件2）", "catalog": "项目目录", "outcomes": "学习成果表", "ledger": "过程性台账", None: "无法识别的表格"}
-KIND_EN = {"annex1": "a summary (Annex 1)", "annex2": "a declaration (Annex 2)", "catalog": "a catalog", "outcomes": "an outcome sheet", "ledger": "a ledger", None: "an unrecognised file"}
 
-INPUT_SKIPPED = register(
-    "input-skipped",
-    "warning",
-    "这个文件是{found}，不是{expected}，没有使用。",
-    "This file is {found_en}, not {expected_en}; it was not used.",
-    title_zh="输入文件类型不符，已跳过",
-    title_en="input of the wrong kind skipped",
-)
-DECLARATION_EXCLUDED = register(
-    "declaration-excluded",
-    "warning",
-    "申报表（{org}）有 {errors} 个错误，其中 {projects} 个项目未收入{target}。请改正本文件的错误后重新运行{hint}。",
-    "The declaration ({org}) has {errors} error(s); its {projects} project(s) were left out of the {target_en}. Fix the errors reported for this file and run again{hint_en}.",
-    title_zh="有错误的申报表未收录",
-    title_en="declaration with errors left out",
-)
+@dataclass(frozen=True)
+class SummaryOptions:
+    """What `summary build` is asked for; ``region`` and ``date`` as written on the command line."""
+
+    output: Path
+    region: str | None = None  # --region, e.g. 杭州市西湖区; taken from the declarations' addresses when None
+    filler: str | None = None  # 填报人
+    date: str | None = None  # 填报时间, YYYY-MM-DD; today when None
+    include_invalid: bool = False  # keep declarations with errors, their rows marked
+    force: bool = False  # overwrite an existing output
+    declarations: DeclarationOptions = field(default_factory=DeclarationOptions)
+
+
+def build_summary(paths: Iterable[str | Path], options: SummaryOptions) -> Report:
+    """Merge the Annex 2 declarations under ``paths`` into an Annex 1 workbook at ``options.output``.
+
+    ``report.extra``: ``output`` (None when nothing was written), ``projects``, ``declarations``,
+    ``excluded`` and ``duplicates``; ``report.status`` is 0 (written, nothing left out), 1 (written, but some
+    declaration, project or file was left out or kept with errors) or 2 (nothing could be written).
+    """
+    from zjcredit.documents.summary.workbook import write_summary
+    from zjcredit.report.output import check_target
+
+    output = Path(options.output)
+    fill_date = parse_date_option(options.date)
+    chosen_region = region_from_option(options.region) if options.region else None
+    sources = discover_inputs(paths)
+    check_target(output, options.force, [s.path for s in sources])
+    inputs = read_inputs(sources, ("annex2",))
+
+    report = Report("summary build")
+    report.files.extend(inp.result for inp in inputs)
+    kept, excluded = _sort_out(read_declarations(inputs, options.declarations), options.include_invalid)
+    rows, duplicates = summary_rows(kept)
+    report.extra.update({"projects": len(rows), "declarations": len(kept), "excluded": excluded, "duplicates": duplicates, "output": None})
+    report.tables = [_result_table(None, len(rows), len(kept), len(excluded))]
+    if excluded:
+        report.tables.append(excluded_table(excluded, "未汇总的申报表", "Declarations left out"))
+    if not rows:
+        report.status = 2
+        return report
+
+    out_result = FileResult(str(output), "annex1", len(rows))
+    region = chosen_region if chosen_region is not None else _region_of(kept, out_result)
+    filler = clean_text(options.filler)
+    if not filler:
+        out_result.findings.append(make(FILLER_MISSING, str(output)))
+    write_summary(output, rows, region, filler, fill_date, options.force, [inp.source.path for inp in inputs])
+    report.files.append(out_result)
+    report.extra["output"] = str(output)
+    report.tables[0] = _result_table(str(output), len(rows), len(kept), len(excluded))
+    left_out = bool(excluded or duplicates) or any(inp.grid is None for inp in inputs) or any(it.all_errors for it in kept)
+    report.status = 1 if left_out else 0
+    return report
+
+
+def _result_table(output: str | None, projects: int, declarations: int, excluded: int) -> SummaryTable:
+    return SummaryTable(
+        "已生成申报汇总表" if output else "未生成汇总表：没有可汇总的申报表",
+        "Summary written" if output else "No summary written: no declaration could be used",
+        ["输出文件", "项目数", "汇总的申报表", "未汇总的申报表"],
+        ["output", "projects", "declarations used", "declarations left out"],
+        [[output or "—", projects, declarations, excluded]],
+    )
+
+
+# Declarations with errors -----------------------------------------------------------------------------
+
 DECLARATION_KEPT_WITH_ERRORS = register(
     "declaration-included-with-errors",
     "warning",
@@ -58,22 +106,26 @@ DECLARATION_KEPT_WITH_ERRORS = register(
     title_zh="有错误的申报表按要求仍汇总",
     title_en="declaration with errors kept on request",
 )
-ORG_CODE_CONFLICT = register(
-    "org-code-conflict",
-    "error",
-    "申报单位与机构代码不是一一对应：{detail}。一个机构只有一个“学分银行”系统生成的机构代码，请核对后改正。",
-    "申报单位 and 机构代码 do not match one to one: {detail_en}. An institution has exactly one code generated by the credit-bank system; check and correct it.",
-    title_zh="机构代码与申报单位不一致",
-    title_en="institution code conflict",
-)
-PROJECT_DECLARED_TWICE = register(
-    "project-declared-twice",
-    "warning",
-    "“{value}”已由同一机构在 {first} 申报过{differs}；汇总表只收录第一次申报的那一行。如确为两个项目，请改用不同的项目名称。",
-    "'{value}' was already declared by the same institution at {first}{differs_en}; the summary keeps only the first. If these are two projects, give them different names.",
-    title_zh="同一项目重复申报",
-    title_en="project declared twice",
-)
+
+
+def _sort_out(items: list[Item], include_invalid: bool) -> tuple[list[Item], list[dict[str, Any]]]:
+    """The declarations to summarise and the entries of those left out for errors."""
+    kept: list[Item] = []
+    excluded: list[dict[str, Any]] = []
+    for item in items:
+        item.input.result.findings.extend(item.extra)
+        if item.all_errors and not include_invalid:
+            excluded.append(exclude_declaration(item, "汇总表", "summary", "，或加 --include-invalid 保留并标注", ", or add --include-invalid to keep and mark it"))
+            continue
+        if item.all_errors:
+            at = declaration_position(item)
+            item.input.result.findings.append(make(DECLARATION_KEPT_WITH_ERRORS, item.path, **at, org=item.org_label, errors=len(item.all_errors), projects=len(item.decl.projects)))
+        kept.append(item)
+    return kept, excluded
+
+
+# The header lines -------------------------------------------------------------------------------------
+
 REGION_UNDETERMINED = register(
     "region-undetermined",
     "warning",
@@ -91,246 +143,9 @@ FILLER_MISSING = register(
     title_en="no filler given",
 )
 
-STATS_SHEET = "统计"
-INVALID_FILL = "FFC7CE"
-NOTE_FIELD = "备注"
-UNKNOWN_COUNTY = "（未识别）"
-
-
-# Shared: reading inputs -------------------------------------------------------------------------------
-
-
-@dataclass
-class Input:
-    """One input file: its result (findings so far) and, when usable, its grid and kind."""
-
-    source: Source
-    result: FileResult
-    kind: str | None = None
-    grid: WorkbookGrid | None = None
-
-
-def discover_inputs(paths: Iterable[str | Path]) -> list[Source]:
-    """The input files under ``paths``; none at all is a usage error."""
-    sources = discover(list(paths))
-    if not sources:
-        raise UsageError(
-            "在给定的路径中没有找到任何 .xlsx、.xls 或 .csv 文件。",
-            "No .xlsx, .xls or .csv file was found under the given paths.",
-        )
-    return sources
-
-
-def read_inputs(sources: list[Source], accept: tuple[str, ...], expected_zh: str, expected_en: str) -> list[Input]:
-    """Read every input; an unreadable file or one of another kind becomes a finding on its result."""
-    from zjcredit.documents.validate import unreadable_result
-
-    inputs: list[Input] = []
-    for source in sources:
-        try:
-            grid = read_grid(source.path, source.display)
-        except Unreadable as exc:
-            inputs.append(Input(source, unreadable_result(source.display, exc)))
-            continue
-        kind = detect_kind(grid)
-        if kind not in accept:
-            result = FileResult(source.display, kind)
-            result.findings.append(
-                make(INPUT_SKIPPED, source.display, found=KIND_ZH.get(kind, str(kind)), found_en=KIND_EN.get(kind, str(kind)), expected=expected_zh, expected_en=expected_en)
-            )
-            inputs.append(Input(source, result, kind))
-            continue
-        inputs.append(Input(source, FileResult(source.display, kind), kind, grid))
-    return inputs
-
-
-@dataclass
-class Item:
-    """One declaration read from one input, with the errors that validate finds in it."""
-
-    decl: Declaration
-    input: Input
-    errors: list[Finding]
-    order: int
-    extra: list[Finding] = field(default_factory=list)  # cross-file findings about this declaration
-
-    @property
-    def path(self) -> str:
-        return self.input.source.display
-
-    @property
-    def org_label(self) -> str:
-        return self.decl.org_name or self.decl.org_code or self.path
-
-    @property
-    def all_errors(self) -> list[Finding]:
-        return self.errors + [f for f in self.extra if f.severity is Severity.ERROR]
-
-
-def declaration_items(inp: Input, start: int = 0, **options: Any) -> list[Item]:
-    """Read an Annex 2 input: its findings (exactly as validate gives them) and its declarations.
-
-    Each form's errors are the ones its own checks give; an error tied to no form (a stray Excel error
-    value, no form at all) counts against every form of the file.
-    """
-    from zjcredit.documents.declarations.rules import checked_annex2
-
-    assert inp.grid is not None
-    checked, per_declaration = checked_annex2(inp.grid, **options)
-    inp.result.records = checked.records
-    inp.result.findings.extend(checked.findings)
-    own = [[f for f in found if f.severity is Severity.ERROR] for _, found in per_declaration]
-    claimed = {f for errors in own for f in errors}
-    shared = [f for f in checked.findings if f.severity is Severity.ERROR and f not in claimed]
-    return [Item(decl, inp, own[i] + shared, start + i) for i, (decl, _) in enumerate(per_declaration)]
-
-
-def name_key(text: str | None) -> str:
-    """A name for comparisons: NFKC, no white space, no quotes or book-title marks, case-folded."""
-    if not text:
-        return ""
-    s = unicodedata.normalize("NFKC", str(text))
-    s = re.sub(r"[\s\u200b\ufeff《》〈〉“”‘’\"'「」]+", "", s)
-    return s.casefold()
-
-
-def org_code_key(text: str | None) -> str:
-    return compact(text).upper()
-
-
-def org_conflicts(items: list[Item]) -> None:
-    """Rule org-code-conflict: one 机构代码 per 申报单位 and one 申报单位 per 机构代码, across all files."""
-    by_name: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
-    by_code: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
-    for item in items:
-        name, code = name_key(item.decl.org_name), org_code_key(item.decl.org_code)
-        if name and code:
-            by_name[name][code].append(item)
-            by_code[code][name].append(item)
-    for groups, field_name in ((by_name, "机构代码"), (by_code, "申报单位")):
-        for variants in groups.values():
-            if len(variants) < 2:
-                continue
-            for item in (it for group in variants.values() for it in group):
-                others = [it for group in variants.values() for it in group if _variant(it, field_name) != _variant(item, field_name)]
-                shown = "；".join(f"{it.path} 中为“{_shown(it, field_name)}”" for it in others)
-                shown_en = "; ".join(f"'{_shown(it, field_name)}' in {it.path}" for it in others)
-                value = item.decl.header.get(field_name)
-                if field_name == "机构代码":
-                    detail = f"申报单位“{item.decl.org_name}”在这里的机构代码是“{item.decl.org_code}”，而{shown}"
-                    detail_en = f"申报单位 '{item.decl.org_name}' has code '{item.decl.org_code}' here but {shown_en}"
-                else:
-                    detail = f"机构代码“{item.decl.org_code}”在这里属于“{item.decl.org_name}”，而{shown}"
-                    detail_en = f"code '{item.decl.org_code}' belongs to '{item.decl.org_name}' here but to {shown_en}"
-                item.extra.append(
-                    make(ORG_CODE_CONFLICT, item.path, sheet=item.decl.sheet, cell=value.cell, row=value.row, field=field_name, value=value.text, detail=detail, detail_en=detail_en)
-                )
-
-
-def _variant(item: Item, field_name: str) -> str:
-    return org_code_key(item.decl.org_code) if field_name == "机构代码" else name_key(item.decl.org_name)
-
-
-def _shown(item: Item, field_name: str) -> str:
-    return (item.decl.org_code if field_name == "机构代码" else item.decl.org_name) or ""
-
-
-def project_key(org_code: str | None, org_name: str | None, project_name: str | None) -> tuple[str, str]:
-    """Same institution (by code, else by name) and same normalised project name."""
-    return (org_code_key(org_code) or "name:" + name_key(org_name), name_key(project_name))
-
-
-def number_or_text(raw: Any) -> Any:
-    """A number cell written as a number (int when whole); what cannot be read stays as its text."""
-    n = parse_number(raw)
-    if n is None:
-        return clean_text(raw)
-    return int(n) if float(n).is_integer() else n
-
-
-def excluded_entry(item: Item) -> dict[str, Any]:
-    return {
-        "path": item.path,
-        "sheet": item.decl.sheet,
-        "org_name": item.decl.org_name,
-        "org_code": item.decl.org_code,
-        "projects": len(item.decl.projects),
-        "errors": len(item.all_errors),
-        "rules": sorted({f.rule for f in item.all_errors}),
-    }
-
-
-def excluded_table(entries: list[dict[str, Any]], title: str, title_en: str) -> SummaryTable:
-    """A table for the rich report: which declarations were left out and why."""
-    return SummaryTable(
-        title,
-        title_en,
-        ["文件", "申报单位", "项目数", "错误数", "规则"],
-        ["file", "institution", "projects", "errors", "rules"],
-        [[e["path"], e["org_name"] or "", e["projects"], e["errors"], "、".join(e["rules"])] for e in entries],
-    )
-
-
-# Summary rows ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    values: dict[str, Any]  # ANNEX1 field → value to write
-    item: Item
-    project: Project
-    note: str | None = None
-
-    @property
-    def county(self) -> str:
-        return self.item.decl.place.county or UNKNOWN_COUNTY
-
-
-def contact_text(decl: Declaration) -> str | None:
-    """联系人（电话） as the template asks: “姓名 电话”."""
-    name = decl.header.text("填报人")
-    phone = normalize_phone(decl.header.get("联系电话").raw)
-    text = " ".join(p for p in (name, phone) if p)
-    return text or None
-
-
-def row_values(decl: Declaration, project: Project) -> dict[str, Any]:
-    rec = project.record
-    return {
-        "项目名称": rec.text("项目名称"),
-        "项目类别": rec.text("项目类别"),
-        "培训规模": number_or_text(rec.get("培训规模").raw),
-        "培训对象": rec.text("培训对象"),
-        "培训形式": rec.text("培训形式"),
-        "培训时数": number_or_text(rec.get("培训时数").raw),
-        "学时数": number_or_text(rec.get("学时数").raw),
-        "申报单位": decl.org_name,
-        "机构代码": compact(decl.org_code) or None,
-        "联系人（电话）": contact_text(decl),
-    }
-
-
-def _error_note(item: Item) -> str:
-    from zjcredit.report.findings import RULES
-
-    titles = []
-    for f in item.all_errors:
-        title = RULES[f.rule].title_zh or f.rule
-        if title not in titles:
-            titles.append(title)
-    return f"申报表有 {len(item.all_errors)} 个错误：{'；'.join(titles)}"
-
-
-# Region ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Region:
-    city: str | None = None  # full names: 杭州市, 西湖区
-    county: str | None = None
-
 
 def region_from_option(text: str) -> Region:
+    """The --region option; naming no Zhejiang city or county is a usage error."""
     place = divisions.resolve_address(text)
     if place.city is None and place.county is None:
         county = divisions.county_by_name(text)
@@ -341,6 +156,15 @@ def region_from_option(text: str) -> Region:
             f"--region '{text}' names no Zhejiang city or county; write it like 杭州市西湖区 or 杭州市.",
         )
     return Region(place.city, place.county)
+
+
+def _region_of(items: list[Item], result: FileResult) -> Region:
+    """The declarations' common county (or city); region-undetermined on ``result`` when there is none."""
+    region, problem = region_from_items(items)
+    if problem is not None:
+        detail, detail_en, action, action_en = problem
+        result.findings.append(make(REGION_UNDETERMINED, result.path, detail=detail, detail_en=detail_en, action=action, action_en=action_en))
+    return region
 
 
 def region_from_items(items: list[Item]) -> tuple[Region, tuple[str, str, str, str] | None]:
@@ -360,404 +184,3 @@ def region_from_items(items: list[Item]) -> tuple[Region, tuple[str, str, str, s
     names = "、".join(sorted(cities))
     return Region(), (f"涉及 {names}", f"cities: {names}", "留空", "is left empty")
 
-
-# Statistics -------------------------------------------------------------------------------------------
-
-
-def _split_targets(text: str | None) -> list[str]:
-    if not text:
-        return ["（未填）"]
-    s = text
-    for sep in vocab.TARGET_SEPARATORS:
-        s = s.replace(sep, "、")
-    parts = [p.strip() for p in s.split("、") if p.strip()]
-    return parts or ["（未填）"]
-
-
-def _vocab_order(values: Iterable[str], order: tuple[str, ...]) -> list[str]:
-    rank = {v: i for i, v in enumerate(order)}
-    return sorted(set(values), key=lambda v: (rank.get(v, len(order)), v))
-
-
-def statistics(rows: list[Row]) -> list[tuple[str, str, list[tuple[str, int, float, float]]]]:
-    """Tables (title, key heading, [(key, projects, 培训规模, 学时数)]) by category, target and county."""
-
-    def tally(keys_of: Any, order: tuple[str, ...]) -> list[tuple[str, int, float, float]]:
-        acc: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
-        for row in rows:
-            scale = row.values["培训规模"] if isinstance(row.values["培训规模"], (int, float)) else 0
-            hours = row.values["学时数"] if isinstance(row.values["学时数"], (int, float)) else 0
-            for key in keys_of(row):
-                a = acc[key]
-                a[0] += 1
-                a[1] += scale
-                a[2] += hours
-        return [(k, int(acc[k][0]), _tidy(acc[k][1]), _tidy(acc[k][2])) for k in _vocab_order(acc, order)]
-
-    return [
-        ("按项目类别", "项目类别", tally(lambda r: [r.values["项目类别"] or "（未填）"], vocab.CATEGORIES)),
-        ("按培训对象（一个项目有多个对象时，分别计入每个对象）", "培训对象", tally(lambda r: _split_targets(r.values["培训对象"]), vocab.TARGETS)),
-        ("按所在县（市、区）", "所在县（市、区）", tally(lambda r: [r.county], ())),
-    ]
-
-
-def _tidy(x: float) -> Any:
-    return int(x) if float(x).is_integer() else round(x, 2)
-
-
-# Building ---------------------------------------------------------------------------------------------
-
-
-def build_summary(
-    paths: Iterable[str | Path],
-    output: Path,
-    *,
-    region: str | None = None,
-    filler: str | None = None,
-    date: str | None = None,
-    include_invalid: bool = False,
-    force: bool = False,
-    org_code_pattern: str | None = None,
-) -> Report:
-    """Merge the Annex 2 declarations under ``paths`` into an Annex 1 workbook at ``output``.
-
-    ``report.extra``: ``output`` (None when nothing was written), ``projects``, ``declarations``,
-    ``excluded`` and ``duplicates``; ``report.status`` is 0 (written, nothing left out), 1 (written, but some
-    declaration, project or file was left out or kept with errors) or 2 (nothing could be written).
-    """
-    from zjcredit.report.output import check_target
-
-    output = Path(output)
-    fill_date = parse_date_option(date)
-    chosen_region = region_from_option(region) if region else None
-    sources = discover_inputs(paths)
-    check_target(output, force, [s.path for s in sources])
-    inputs = read_inputs(sources, ("annex2",), KIND_ZH["annex2"], KIND_EN["annex2"])
-
-    report = Report("summary build")
-    report.files.extend(inp.result for inp in inputs)
-    items: list[Item] = []
-    for inp in inputs:
-        if inp.grid is not None:
-            items.extend(declaration_items(inp, len(items), org_code_pattern=org_code_pattern))
-    org_conflicts(items)
-
-    kept: list[Item] = []
-    excluded: list[dict[str, Any]] = []
-    for item in items:
-        findings = item.extra
-        item.input.result.findings.extend(findings)
-        at = _decl_position(item)
-        if item.all_errors and not include_invalid:
-            excluded.append(excluded_entry(item))
-            item.input.result.findings.append(
-                make(DECLARATION_EXCLUDED, item.path, **at, org=item.org_label, errors=len(item.all_errors), projects=len(item.decl.projects), target="汇总表", target_en="summary", hint="，或加 --include-invalid 保留并标注", hint_en=", or add --include-invalid to keep and mark it")
-            )
-            continue
-        if item.all_errors:
-            item.input.result.findings.append(make(DECLARATION_KEPT_WITH_ERRORS, item.path, **at, org=item.org_label, errors=len(item.all_errors), projects=len(item.decl.projects)))
-        kept.append(item)
-
-    rows, duplicates = _rows(kept)
-    report.extra.update({"projects": len(rows), "declarations": len(kept), "excluded": excluded, "duplicates": duplicates, "output": None})
-    report.tables = [_result_table(None, len(rows), len(kept), len(excluded))]
-    if excluded:
-        report.tables.append(excluded_table(excluded, "未汇总的申报表", "Declarations left out"))
-    if not rows:
-        report.status = 2
-        return report
-
-    out_result = FileResult(str(output), "annex1", len(rows))
-    if chosen_region is None:
-        chosen_region, problem = region_from_items(kept)
-        if problem is not None:
-            out_result.findings.append(make(REGION_UNDETERMINED, str(output), detail=problem[0], detail_en=problem[1], action=problem[2], action_en=problem[3]))
-    filler_text = clean_text(filler)
-    if not filler_text:
-        out_result.findings.append(make(FILLER_MISSING, str(output)))
-    _write(output, rows, chosen_region, filler_text, fill_date, force, [inp.source.path for inp in inputs])
-    report.files.append(out_result)
-    report.extra["output"] = str(output)
-    report.tables[0] = _result_table(str(output), len(rows), len(kept), len(excluded))
-    left_out = bool(excluded or duplicates) or any(inp.grid is None for inp in inputs) or any(it.all_errors for it in kept)
-    report.status = 1 if left_out else 0
-    return report
-
-
-def _result_table(output: str | None, projects: int, declarations: int, excluded: int) -> SummaryTable:
-    return SummaryTable(
-        "已生成申报汇总表" if output else "未生成汇总表：没有可汇总的申报表",
-        "Summary written" if output else "No summary written: no declaration could be used",
-        ["输出文件", "项目数", "汇总的申报表", "未汇总的申报表"],
-        ["output", "projects", "declarations used", "declarations left out"],
-        [[output or "—", projects, declarations, excluded]],
-    )
-
-
-def _decl_position(item: Item) -> dict[str, Any]:
-    value = item.decl.header.get("申报单位")
-    return {"sheet": item.decl.sheet, "cell": value.cell, "row": value.row, "field": "申报单位", "value": value.text}
-
-
-def parse_date_option(text: str | None) -> dt.date:
-    """The --date option (YYYY-MM-DD, or the other date spellings we read); today when absent."""
-    if not text:
-        return dt.date.today()
-    parsed = parse_date(text)
-    if parsed is None:
-        raise UsageError(f"--date “{text}” 不是有效日期，请写成 YYYY-MM-DD，如 2019-07-01。", f"--date '{text}' is not a valid date; use YYYY-MM-DD, e.g. 2019-07-01.")
-    return parsed
-
-
-def _rows(kept: list[Item]) -> tuple[list[Row], list[dict[str, Any]]]:
-    """One row per project; a project an institution already declared in another form is left out."""
-    rows: list[Row] = []
-    duplicates: list[dict[str, Any]] = []
-    first: dict[tuple[str, str], tuple[Item, Project, dict[str, Any]]] = {}
-    for item in kept:
-        note = _error_note(item) if item.all_errors else None
-        for project in item.decl.projects:
-            values = row_values(item.decl, project)
-            key = project_key(item.decl.org_code, item.decl.org_name, project.name)
-            name_value = project.record.get("项目名称")
-            if key[1] and key in first and first[key][0] is not item:
-                other_item, other_project, other_values = first[key]
-                differs = [f for f in ANNEX1.names if f != "序号" and values.get(f) != other_values.get(f)]
-                where = f"{other_item.path}（项目 {other_project.number}）"
-                item.input.result.findings.append(
-                    make(
-                        PROJECT_DECLARED_TWICE,
-                        item.path,
-                        sheet=item.decl.sheet,
-                        cell=name_value.cell,
-                        row=name_value.row,
-                        project=project.number,
-                        field="项目名称",
-                        value=project.name,
-                        first=where,
-                        differs=f"，两次所填的{'、'.join(differs)}不同" if differs else "",
-                        differs_en=f" (with different {', '.join(differs)})" if differs else "",
-                    )
-                )
-                duplicates.append({"path": item.path, "project": project.number, "name": project.name, "kept": other_item.path, "kept_project": other_project.number})
-                continue
-            if key[1]:
-                first.setdefault(key, (item, project, values))
-            rows.append(Row(values, item, project, note))
-    return rows, duplicates
-
-
-# Writing ---------------------------------------------------------------------------------------------
-
-
-def _write(output: Path, rows: list[Row], region: Region, filler: str | None, date: dt.date, force: bool, inputs: list[Path]) -> None:
-    from zjcredit.report.output import write_atomic
-    from zjcredit.templates import workbook_bytes
-
-    wb = summary_workbook(rows, region, filler, date)
-    data = workbook_bytes(wb)
-    write_atomic(output, lambda tmp: tmp.write_bytes(data), force=force, inputs=inputs)
-
-
-def summary_workbook(rows: list[Row], region: Region, filler: str | None, date: dt.date) -> Any:
-    """The Annex 1 workbook (template layout) filled with ``rows``, plus the 统计 sheet."""
-    from copy import copy
-
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import get_column_letter
-
-    from zjcredit import templates
-    from zjcredit.report.output import set_text
-
-    wb = templates.build_workbook("annex1")
-    ws = wb.worksheets[0]
-    guide = getattr(templates, "GUIDE_SHEET", None)
-    if guide in wb.sheetnames:
-        del wb[guide]  # filling instructions are for blank forms
-    props = wb.properties
-    props.created = dt.datetime.combine(date, dt.time())
-
-    _fill_header_lines(ws, region, filler, date)
-    header = _header_row(ws)
-    start = header + 1
-    names = ANNEX1.names
-    templ = [copy(ws.cell(row=start, column=c + 1)._style) for c in range(len(names))]
-    notes = any(r.note for r in rows)
-    red = PatternFill("solid", fgColor=INVALID_FILL)
-    for i, row in enumerate(rows):
-        r = start + i
-        values = dict(row.values, 序号=i + 1)
-        for c, name in enumerate(names):
-            cell = ws.cell(row=r, column=c + 1)
-            cell._style = copy(templ[c])
-            set_text(cell, values.get(name))
-            if row.note:
-                cell.fill = red
-        if notes:
-            cell = ws.cell(row=r, column=len(names) + 1)
-            cell._style = copy(templ[1])
-            set_text(cell, row.note)
-            if row.note:
-                cell.fill = red
-    last_row = start + len(rows) - 1
-    if ws.max_row > last_row:
-        ws.delete_rows(last_row + 1, ws.max_row - last_row)
-    last_col = len(names) + (1 if notes else 0)
-    if notes:
-        head = ws.cell(row=header, column=len(names) + 1)
-        head._style = copy(ws.cell(row=header, column=2)._style)
-        head.value = NOTE_FIELD
-        ws.column_dimensions[get_column_letter(last_col)].width = 40
-    templates.fit_row_heights(ws, start, last_row)  # long 申报单位/培训对象 wrap instead of spilling over
-    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
-    _stats_sheet(wb, rows, region, date)
-    return wb
-
-
-def _text_cells(ws: Any, max_row: int = 12) -> Iterable[Any]:
-    for row in ws.iter_rows(min_row=1, max_row=max_row):
-        for cell in row:
-            if isinstance(cell.value, str):
-                yield cell
-
-
-def _right_of(ws: Any, cell: Any) -> Any:
-    """The first cell right of ``cell``, past the merged range that starts at it."""
-    col = cell.column
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row <= cell.row <= rng.max_row and rng.min_col <= col <= rng.max_col:
-            col = rng.max_col
-            break
-    return ws.cell(row=cell.row, column=col + 1)
-
-
-def _fill_header_lines(ws: Any, region: Region, filler: str | None, date: dt.date) -> None:
-    """Fill 所在区域 (the blanks before 市 and 县（市、区）), 填报人 and 填报时间 wherever the template puts them."""
-    from zjcredit.report.output import set_text
-
-    for cell in list(_text_cells(ws)):
-        key = re.sub(r"\s+", "", cell.value)
-        if key.startswith("所在区域"):
-            _fill_region(ws, cell, region)
-        elif key.startswith(("填报人", "填表人")):
-            set_text(_right_of(ws, cell), filler)
-        elif key.startswith("填报时间"):
-            target = _right_of(ws, cell)
-            target.value = date
-            target.number_format = "yyyy-mm-dd"
-
-
-def _fill_region(ws: Any, label: Any, region: Region) -> None:
-    from zjcredit.report.output import set_text
-
-    city = divisions.short_name(region.city) if region.city else None
-    county = divisions.short_name(region.county) if region.county else None
-    units = {}
-    for c in range(label.column + 1, label.column + 12):
-        v = ws.cell(row=label.row, column=c).value
-        if isinstance(v, str):
-            units.setdefault(v.strip()[:1], c)
-    if "市" in units and "县" in units:
-        set_text(ws.cell(row=label.row, column=units["市"] - 1), city)
-        set_text(ws.cell(row=label.row, column=units["县"] - 1), county)
-    else:  # a layout without unit blanks: the whole region after the label
-        set_text(_right_of(ws, label), (region.city or "") + (region.county or ""))
-
-
-def _header_row(ws: Any) -> int:
-    wanted = set(ANNEX1.names)
-    for row in ws.iter_rows(min_row=1, max_row=20):
-        found = {re.sub(r"\s+", "", c.value) for c in row if isinstance(c.value, str)}
-        if wanted <= found:
-            return int(row[0].row)
-    raise RuntimeError("the Annex 1 template has no header row")  # pragma: no cover - templates.py is ours
-
-
-def _stats_sheet(wb: Any, rows: list[Row], region: Region, date: dt.date) -> None:
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    from zjcredit.report.output import set_text
-
-    ws = wb.create_sheet(STATS_SHEET, 1)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold = Font(name="宋体", size=11, bold=True)
-    body = Font(name="宋体", size=11)
-    head_fill = PatternFill("solid", fgColor="D9E1F2")
-    for letter, width in zip("ABCD", (30, 10, 16, 12)):
-        ws.column_dimensions[letter].width = width
-
-    ws["A1"] = "申报项目统计"
-    ws["A1"].font = Font(name="宋体", size=14, bold=True)
-    where = (region.city or "") + (region.county or "")
-    total_scale = sum(r.values["培训规模"] for r in rows if isinstance(r.values["培训规模"], (int, float)))
-    total_hours = sum(r.values["学时数"] for r in rows if isinstance(r.values["学时数"], (int, float)))
-    set_text(ws["A2"], f"{where + '，' if where else ''}共 {len(rows)} 个项目，培训规模合计 {_tidy(total_scale)} 人，学时数合计 {_tidy(total_hours)}；统计日期 {date.isoformat()}。")
-    ws["A2"].font = body
-    # The sentence is wider than the tables: wrap it over A:D instead of letting it run under the chart.
-    ws.merge_cells("A2:D2")
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    from zjcredit.templates import LINE_HEIGHT, ROW_PADDING, lines_needed
-
-    ws.row_dimensions[2].height = lines_needed(str(ws["A2"].value), 66) * LINE_HEIGHT + ROW_PADDING
-
-    r = 4
-    first_table: tuple[int, int] | None = None
-    for title, heading, table in statistics(rows):
-        ws.cell(row=r, column=1, value=title).font = bold
-        r += 1
-        for c, text in enumerate((heading, "项目数", "培训规模（人）", "学时数"), start=1):
-            cell = ws.cell(row=r, column=c, value=text)
-            cell.font, cell.fill, cell.border = bold, head_fill, border
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-        top = r
-        for key, count, scale, hours in table:
-            r += 1
-            for c, v in enumerate((key, count, scale, hours), start=1):
-                cell = ws.cell(row=r, column=c)
-                set_text(cell, v)
-                cell.font, cell.border = body, border
-                if c == 1:
-                    cell.alignment = Alignment(wrap_text=True, vertical="center")
-        if first_table is None:
-            first_table = (top, r)
-        r += 1
-        total = ("合计", sum(t[1] for t in table), _tidy(sum(t[2] for t in table)), _tidy(sum(t[3] for t in table)))
-        if heading != "培训对象":
-            for c, v in enumerate(total, start=1):
-                cell = ws.cell(row=r, column=c, value=v)
-                cell.font, cell.border = bold, border
-            r += 1
-        r += 1
-
-    assert first_table is not None
-    top, bottom = first_table
-    from openpyxl.chart.label import DataLabelList
-
-    chart = BarChart()
-    chart.type = "bar"  # horizontal bars: category names are long
-    chart.style = 10
-    chart.title = "各项目类别的项目数"
-    chart.y_axis.title = "项目数"
-    chart.legend = None
-    chart.x_axis.delete = False  # openpyxl 3.1 would otherwise hide both axes in Excel
-    chart.y_axis.delete = False
-    chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=bottom), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
-    # Categories top to bottom in the table's order (a bar chart otherwise starts at the bottom), with
-    # the count axis kept below the bars; whole-number ticks and the count printed at each bar.
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.crosses = "max"
-    most = max((ws.cell(row=r, column=2).value or 0 for r in range(top + 1, bottom + 1)), default=0)
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.majorUnit = max(1, -(-most // 8))
-    chart.y_axis.number_format = "0"
-    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False)
-    chart.gapWidth = 60
-    chart.height = max(7.5, 0.8 * (bottom - top) + 3)
-    chart.width = 18
-    ws.add_chart(chart, "F4")
-    from zjcredit.templates import print_setup
-
-    print_setup(ws, landscape=True)
