@@ -12,7 +12,10 @@ import openpyxl
 import pytest
 
 from zjcredit.domain.idcard import make_id
-from zjcredit.documents.outcomes.check import check_outcomes, check_outcomes_file, phone_keys
+from zjcredit.documents.outcomes.check import OutcomeOptions, check_outcome_file
+from zjcredit.documents.outcomes.check import check_outcomes as _check_outcomes
+from zjcredit.domain.columns import phone_keys
+from zjcredit.screens import ScreenOptions
 from zjcredit.io.sources import Source
 
 TODAY = dt.date(2024, 6, 1)
@@ -72,6 +75,15 @@ def write_sheet(path: Path, rows: list[list[Any]], title: str | None = None, bla
             ws.append([])
     wb.save(path)
     return path
+
+
+def check_outcomes(paths: list[Path], catalogs: list[Path], today: dt.date | None = None, **thresholds: Any):  # type: ignore[no-untyped-def]
+    """The library call with thresholds given by their option names (``phone_shared_project=3``)."""
+    return _check_outcomes(paths, catalogs, OutcomeOptions(today=today, screens=ScreenOptions.from_flags(**thresholds)))
+
+
+def check_outcomes_file(source: Source, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+    return check_outcome_file(source, OutcomeOptions(today=today))
 
 
 def run(tmp_path: Path, rows: list[list[Any]], catalog: bool = True, **options: Any):  # type: ignore[no-untyped-def]
@@ -375,7 +387,7 @@ def test_birthdate_shared(tmp_path: Path) -> None:
     report = run(tmp_path, rows)
     assert found(report) == [("birthdate-shared", f"C{r}") for r in (2, 3, 4, 5, 6)]
     assert "1980-03-03" in report.findings()[0].message()
-    assert found(run(tmp_path, rows, birthdate_shared=6)) == []
+    assert found(run(tmp_path, rows, same_birthdate=6)) == []
 
 
 def test_hours_per_learner(tmp_path: Path) -> None:
@@ -473,25 +485,14 @@ def test_xls_with_a_number_cell(tmp_path: Path) -> None:
     assert found(report) == [("id-excel-number", "C6")]
 
 
-def test_encodings_of_several_sheets_combine_like_one_column() -> None:
+def test_per_distinct_matches_the_scalar_normaliser() -> None:
     import pyarrow as pa
 
-    from zjcredit.documents.outcomes.check import _combine, _encode
+    from zjcredit.domain import columns as cols
+    from zjcredit.domain.normalize import code_key, parse_date
 
-    columns = [["b", None, "a", "b"], [None, None], ["c", "a", "d", None, "c"], []]
-    arrays = [pa.array(c, type=pa.string()) for c in columns]
-    idx, values = _combine([_encode(a) for a in arrays])
-    whole_idx, whole_values = _encode(pa.concat_arrays(arrays))
-    assert list(values) == list(whole_values) == ["b", "a", "c", "d"]
-    assert idx.tolist() == whole_idx.tolist()
-
-
-def test_counting_unique_matches_numpy() -> None:
-    from zjcredit.documents.outcomes.check import _unique_inverse
-
-    rng = np.random.default_rng(7)
-    for size, n in ((50, 1000), (3, 10), (10**9, 500), (1, 0)):
-        keys = rng.integers(-1, size, n)
-        uniq, inverse = _unique_inverse(keys, size)
-        want_uniq, want_inverse = np.unique(keys, return_inverse=True)
-        assert uniq.tolist() == want_uniq.tolist() and inverse.tolist() == want_inverse.tolist()
+    values = ["b", None, " a ", "b", "ｂ", "2019.5.5", "", "x y"]
+    arr = pa.array(values, type=pa.string())
+    assert cols.code_keys(arr).to_pylist() == [code_key(v) for v in values]
+    dates = cols.dates(arr)
+    assert [None if np.isnat(d) else d.astype(object) for d in dates] == [parse_date(v) for v in values]

@@ -1,16 +1,146 @@
-"""Rules for learner-outcome sheets (学习成果表), checked by :mod:`zjcredit.documents.outcomes.check`.
+"""The rules of a learner-outcome sheet (学习成果表) that look at one record at a time, each registered
+beside the check that reports it.
 
-Importing this module registers the rules; it imports nothing heavy.
+A check gets an :class:`~zjcredit.documents.outcomes.sheet.OutcomeSheet` (scope "sheet"), or the sheet
+and the catalogs' index (scope "catalog", only when catalogs are given), and yields :class:`Hits` or
+findings. The rules across records (duplicates, shared phones …) are the screens of :mod:`zjcredit.screens`.
+Column-wise throughout: a check is a few array operations, whatever the number of rows.
 """
 
 from __future__ import annotations
 
-from zjcredit.documents.common import COLUMN_MISSING, EXCEL_ERROR, HEADER_MISSING, NO_RECORDS, PHONE_INVALID, REQUIRED, UNREADABLE  # noqa: F401
-from zjcredit.report.findings import register
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from zjcredit.documents.common import COLUMN_MISSING, EXCEL_ERROR, PHONE_INVALID, REQUIRED
+from zjcredit.documents.outcomes.catalog import CatalogIndex
+from zjcredit.documents.outcomes.sheet import OUTCOME_FIELDS, REQUIRED_FIELDS, Hits, OutcomeSheet
+from zjcredit.domain import columns as cols
+from zjcredit.domain import idcard
+from zjcredit.domain.normalize import clean_text, compact, number_text, parse_number
+from zjcredit.domain.vocab import RESULT_GRADES
+from zjcredit.report.findings import Finding, check, make, register
 
 DOC = ("outcomes",)
+KINDS = DOC
 
-# Resident ID -------------------------------------------------------------------------------------
+
+# Values one by one --------------------------------------------------------------------------------
+
+
+@check(COLUMN_MISSING, kinds=KINDS, scope="sheet")
+def required_columns(sheet: OutcomeSheet) -> Iterator[Finding]:
+    t = sheet.table
+    for name in REQUIRED_FIELDS:
+        if name not in t.columns:
+            yield make(COLUMN_MISSING, t.path, sheet=t.sheet, row=t.header_row, field=name)
+
+
+@check(EXCEL_ERROR, REQUIRED, kinds=KINDS, scope="sheet")
+def required_values(sheet: OutcomeSheet) -> Iterator[Hits]:
+    """An Excel error value (#N/A …) is reported as such and counts as empty."""
+    for name in OUTCOME_FIELDS:
+        if not sheet.has(name):
+            continue
+        if name in sheet.excel_errors:
+            yield Hits(EXCEL_ERROR, name, np.flatnonzero(sheet.excel_errors[name]))
+        if name in REQUIRED_FIELDS:
+            yield Hits(REQUIRED, name, np.flatnonzero(~sheet.present(name)))
+
+
+@check(PHONE_INVALID, kinds=KINDS, scope="sheet")
+def phones(sheet: OutcomeSheet) -> Iterator[Hits]:
+    if sheet.has("联系电话"):
+        ok, _ = sheet.phones
+        present = sheet.column("联系电话").is_valid().to_numpy(zero_copy_only=False)
+        yield Hits(PHONE_INVALID, "联系电话", np.flatnonzero(present & ~ok))
+
+
+DATE_INVALID = register(
+    "date-invalid",
+    "error",
+    "完成日期“{value}”无法识别为日期，请填写如 2019-05-05。",
+    "Completion date '{value}' is not a date; write it like 2019-05-05.",
+    title_zh="完成日期无效",
+    title_en="completion date invalid",
+    documents=DOC,
+)
+DATE_FUTURE = register(
+    "date-future",
+    "error",
+    "完成日期 {date} 在今天之后。",
+    "Completion date {date} is in the future.",
+    title_zh="完成日期在未来",
+    title_en="completion date in the future",
+    documents=DOC,
+)
+
+
+def date_text(d: np.datetime64) -> str:
+    return str(d.astype("datetime64[D]"))
+
+
+@check(DATE_INVALID, DATE_FUTURE, kinds=KINDS, scope="sheet")
+def completion_dates(sheet: OutcomeSheet) -> Iterator[Hits]:
+    if not sheet.has("完成日期"):
+        return
+    d = sheet.completion_dates
+    present = sheet.column("完成日期").is_valid().to_numpy(zero_copy_only=False)
+    yield Hits(DATE_INVALID, "完成日期", np.flatnonzero(present & np.isnat(d)))
+    future = np.flatnonzero(~np.isnat(d) & (d > np.datetime64(sheet.today)))
+    yield Hits(DATE_FUTURE, "完成日期", future, per_row=lambda k: {"date": date_text(d[future[k]])})
+
+
+HOURS_INVALID = register(
+    "hours-invalid",
+    "error",
+    "学时数“{value}”不是正数。",
+    "Study hours '{value}' is not a positive number.",
+    title_zh="学时数无效",
+    title_en="study hours invalid",
+    documents=DOC,
+)
+
+
+@check(HOURS_INVALID, kinds=KINDS, scope="sheet")
+def study_hours(sheet: OutcomeSheet) -> Iterator[Hits]:
+    if sheet.has("学时数"):
+        present = sheet.column("学时数").is_valid().to_numpy(zero_copy_only=False)
+        yield Hits(HOURS_INVALID, "学时数", np.flatnonzero(present & np.isnan(sheet.hours)))
+
+
+RESULT_INVALID = register(
+    "result-invalid",
+    "error",
+    "考核结果“{value}”无效：应为 合格、不合格、优秀、良好、中等、及格 之一，或 0–100 的分数。",
+    "Assessment result '{value}' is not valid: use 合格, 不合格, 优秀, 良好, 中等, 及格 or a score 0–100.",
+    title_zh="考核结果无效",
+    title_en="assessment result invalid",
+    documents=DOC,
+)
+
+
+def result_ok(value: str) -> bool:
+    """合格/不合格/优秀/良好/中等/及格, or a score 0–100."""
+    text = compact(clean_text(value))
+    if text in RESULT_GRADES:
+        return True
+    number = parse_number(text)
+    return number is not None and 0 <= number <= 100
+
+
+@check(RESULT_INVALID, kinds=KINDS, scope="sheet")
+def results(sheet: OutcomeSheet) -> Iterator[Hits]:
+    if sheet.has("考核结果"):
+        bad = cols.per_distinct(sheet.column("考核结果"), lambda v: not result_ok(v), fill=False, dtype=bool)
+        yield Hits(RESULT_INVALID, "考核结果", np.flatnonzero(bad))
+
+
+# Resident ID --------------------------------------------------------------------------------------
 ID_EXCEL_NUMBER = register(
     "id-excel-number",
     "error",
@@ -84,9 +214,37 @@ ID_LOWERCASE_X = register(
     documents=DOC,
 )
 
-# Phone ----------------------------------------------------------------------------------------------
 
-# Catalog ----------------------------------------------------------------------------------------------
+@check(ID_EXCEL_NUMBER, ID_LEGACY_15, ID_LENGTH, ID_CHARACTERS, ID_REGION, ID_BIRTHDATE, ID_CHECKSUM, ID_LOWERCASE_X, kinds=KINDS, scope="sheet")
+def resident_ids(sheet: OutcomeSheet) -> Iterator[Hits]:
+    """Each ID's first broken rule (GB 11643: length, characters, region, birth date, check character), an
+    ID Excel stored as a number, and the lower-case x worth a note."""
+    if not sheet.has("身份证号"):
+        return
+    ids = sheet.ids
+
+    def texts(at: np.ndarray) -> list[str]:
+        return [t or "" for t in ids.normalized.take(pa.array(at)).to_pylist()]
+
+    for rule in (ID_EXCEL_NUMBER, ID_LEGACY_15, ID_LENGTH, ID_CHARACTERS, ID_REGION, ID_BIRTHDATE, ID_CHECKSUM):
+        at = ids.positions(rule.id)
+        if not len(at):
+            continue
+        if rule is ID_REGION:
+            t = texts(at)
+            yield Hits(rule, "身份证号", at, per_row=lambda k, t=t: {"region": t[k][:6]})
+        elif rule is ID_BIRTHDATE:
+            t = texts(at)
+            yield Hits(rule, "身份证号", at, per_row=lambda k, t=t: {"birth": t[k][6:14]})
+        elif rule is ID_CHECKSUM:
+            t = texts(at)
+            yield Hits(rule, "身份证号", at, per_row=lambda k, t=t: {"expected": idcard.check_char(t[k][:17])})
+        else:
+            yield Hits(rule, "身份证号", at)
+    yield Hits(ID_LOWERCASE_X, "身份证号", np.flatnonzero(ids.lowercase_x & ids.ok))
+
+
+# Against the catalog ------------------------------------------------------------------------------
 PROJECT_UNKNOWN = register(
     "project-unknown",
     "error",
@@ -96,6 +254,16 @@ PROJECT_UNKNOWN = register(
     title_en="project code not in the catalog",
     documents=DOC,
 )
+
+
+@check(PROJECT_UNKNOWN, kinds=KINDS, scope="catalog")
+def catalog_projects(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
+    if sheet.has("项目编码"):
+        known = pc.is_in(sheet.projects, value_set=catalog.project_codes).to_numpy(zero_copy_only=False)
+        present = sheet.projects.is_valid().to_numpy(zero_copy_only=False)
+        yield Hits(PROJECT_UNKNOWN, "项目编码", np.flatnonzero(present & ~known))
+
+
 COURSE_UNKNOWN = register(
     "course-unknown",
     "error",
@@ -105,6 +273,29 @@ COURSE_UNKNOWN = register(
     title_en="course code not of that project",
     documents=DOC,
 )
+
+
+@check(COURSE_UNKNOWN, kinds=KINDS, scope="catalog")
+def catalog_courses(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
+    """The course must be a course of the row's project (judged once per distinct course)."""
+    if not sheet.has("课程编码"):
+        return
+    project, course = sheet.projects, sheet.courses
+    owner = cols.per_distinct_text(course, catalog.owner_of_course)  # as written in the catalog
+    same = pc.fill_null(pc.equal(cols.code_keys(owner), project), False).to_numpy(zero_copy_only=False)
+    both = project.is_valid().to_numpy(zero_copy_only=False) & course.is_valid().to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(both & ~same)
+    owners = owner.take(pa.array(at)).to_pylist()
+    projects = project.take(pa.array(at)).to_pylist()
+
+    def params(k: int) -> dict[str, Any]:
+        if owners[k] is None:
+            return {"project_code": projects[k], "hint": "（目录中没有这个课程编码）", "hint_en": " (no such course code in the catalog)"}
+        return {"project_code": projects[k], "hint": f"（它属于项目 {owners[k]}）", "hint_en": f" (it belongs to project {owners[k]})"}
+
+    yield Hits(COURSE_UNKNOWN, "课程编码", at, per_row=params)
+
+
 ORG_MISMATCH = register(
     "org-mismatch",
     "error",
@@ -114,15 +305,21 @@ ORG_MISMATCH = register(
     title_en="institution code does not match the project",
     documents=DOC,
 )
-HOURS_INVALID = register(
-    "hours-invalid",
-    "error",
-    "学时数“{value}”不是正数。",
-    "Study hours '{value}' is not a positive number.",
-    title_zh="学时数无效",
-    title_en="study hours invalid",
-    documents=DOC,
-)
+
+
+@check(ORG_MISMATCH, kinds=KINDS, scope="catalog")
+def catalog_institutions(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
+    """The 机构代码 must be the one that declared the project in the catalog."""
+    if not sheet.has("机构代码"):
+        return
+    expected = cols.per_distinct_text(sheet.projects, catalog.org_of_project)
+    differs = pc.fill_null(pc.not_equal(sheet.orgs, expected), False).to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(differs)
+    want = expected.take(pa.array(at)).to_pylist()
+    projects = sheet.projects.take(pa.array(at)).to_pylist()
+    yield Hits(ORG_MISMATCH, "机构代码", at, per_row=lambda k: {"expected": want[k], "project_code": projects[k]})
+
+
 HOURS_EXCEED = register(
     "hours-exceed",
     "error",
@@ -132,24 +329,17 @@ HOURS_EXCEED = register(
     title_en="study hours above the course's",
     documents=DOC,
 )
-DATE_INVALID = register(
-    "date-invalid",
-    "error",
-    "完成日期“{value}”无法识别为日期，请填写如 2019-05-05。",
-    "Completion date '{value}' is not a date; write it like 2019-05-05.",
-    title_zh="完成日期无效",
-    title_en="completion date invalid",
-    documents=DOC,
-)
-DATE_FUTURE = register(
-    "date-future",
-    "error",
-    "完成日期 {date} 在今天之后。",
-    "Completion date {date} is in the future.",
-    title_zh="完成日期在未来",
-    title_en="completion date in the future",
-    documents=DOC,
-)
+
+
+@check(HOURS_EXCEED, kinds=KINDS, scope="catalog")
+def catalog_hours(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
+    limit = cols.per_distinct(sheet.courses, catalog.hours_of_course, fill=np.nan, dtype=float)
+    hours = sheet.hours
+    over = np.flatnonzero(~np.isnan(hours) & ~np.isnan(limit) & (hours > limit + 1e-9))
+    courses = sheet.courses.take(pa.array(over)).to_pylist()
+    yield Hits(HOURS_EXCEED, "学时数", over, per_row=lambda k: {"course_code": courses[k], "limit": number_text(limit[over[k]])})
+
+
 DATE_BEFORE_PERIOD = register(
     "date-before-period",
     "error",
@@ -159,86 +349,20 @@ DATE_BEFORE_PERIOD = register(
     title_en="completion date before the catalog period",
     documents=DOC,
 )
-RESULT_INVALID = register(
-    "result-invalid",
-    "error",
-    "考核结果“{value}”无效：应为 合格、不合格、优秀、良好、中等、及格 之一，或 0–100 的分数。",
-    "Assessment result '{value}' is not valid: use 合格, 不合格, 优秀, 良好, 中等, 及格 or a score 0–100.",
-    title_zh="考核结果无效",
-    title_en="assessment result invalid",
-    documents=DOC,
-)
-DUPLICATE_OUTCOME = register(
-    "duplicate-outcome",
-    "error",
-    "同一学员（身份证号 {value}）的课程 {course_code} 已在 {first} 登记过，成果重复。",
-    "The same learner (ID {value}) already has course {course_code} at {first}: a duplicate outcome.",
-    title_zh="成果重复",
-    title_en="duplicate outcome",
-    documents=DOC,
-)
-ID_NAME_CONFLICT = register(
-    "id-name-conflict",
-    "error",
-    "身份证号 {id} 在 {first} 登记的姓名是“{first_name}”，这里却是“{value}”。",
-    "ID {id} is registered as '{first_name}' at {first} but as '{value}' here.",
-    title_zh="同一身份证号姓名不同",
-    title_en="one ID with two names",
-    documents=DOC,
-)
 
-# Audit screens (数据技术排查) ---------------------------------------------------------------------
-SCALE_EXCEEDED = register(
-    "scale-exceeded",
-    "warning",
-    "项目 {value} 的学员已有 {count} 人，超过目录中的培训规模 {scale} 人（从此行起超出）。",
-    "Project {value} has {count} distinct learners, more than its declared scale of {scale} (exceeded from this row on).",
-    title_zh="学员数超过培训规模",
-    title_en="more learners than the declared scale",
-    documents=DOC,
-)
-PHONE_SHARED = register(
-    "phone-shared",
-    "warning",
-    "联系电话 {value} 被{scope} {count} 名学员共用（阈值 {limit}），请核实是否为学员本人的号码。",
-    "Phone {value} is shared by {count} learners {scope_en} (threshold {limit}); check it is each learner's own number.",
-    title_zh="多名学员共用一个电话",
-    title_en="one phone number on many learners",
-    documents=DOC,
-)
-AGE_IMPLAUSIBLE = register(
-    "age-implausible",
-    "warning",
-    "按身份证号，学员在完成日期时 {age} 岁，{reason}。",
-    "By the ID, the learner was {age} on the completion date, {reason_en}.",
-    title_zh="学员年龄不合常理",
-    title_en="implausible learner age",
-    documents=DOC,
-)
-ID_SEQUENCE = register(
-    "id-sequence",
-    "warning",
-    "身份证号 {value} 与另外 {others} 个号码首尾相连成一串连续号码（{first} 至 {last}），像是下拉填充或编造的号码。",
-    "ID {value} belongs to a run of {count} consecutive numbers ({first} to {last}), as made by drag-filling or invention.",
-    title_zh="连续的身份证号",
-    title_en="run of consecutive IDs",
-    documents=DOC,
-)
-BIRTHDATE_SHARED = register(
-    "birthdate-shared",
-    "warning",
-    "项目 {project_code} 中有 {count} 名学员（占 {share}）的出生日期都是 {birth}，请核实身份证号。",
-    "In project {project_code}, {count} learners ({share}) share the birth date {birth}; check their IDs.",
-    title_zh="大量学员同一出生日期",
-    title_en="many learners with one birth date",
-    documents=DOC,
-)
-HOURS_PER_LEARNER = register(
-    "hours-per-learner",
-    "warning",
-    "学员 {id} 在 {period} 期次共计 {total} 学时，超过上限 {limit} 学时。",
-    "Learner {id} is credited {total} hours in period {period}, above the limit of {limit}.",
-    title_zh="单个学员学时过多",
-    title_en="too many hours for one learner",
-    documents=DOC,
-)
+
+@check(DATE_BEFORE_PERIOD, kinds=KINDS, scope="catalog")
+def catalog_periods(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
+    """A completion date before the start of the project's catalog period."""
+    nat = np.datetime64("NaT")
+    start = cols.per_distinct(sheet.projects, catalog.period_start, fill=nat, dtype="datetime64[D]")
+    date = sheet.dates
+    early = np.flatnonzero(~np.isnat(date) & ~np.isnat(start) & (date < start))
+    projects = sheet.projects.take(pa.array(early)).to_pylist()
+    yield Hits(
+        DATE_BEFORE_PERIOD, "完成日期", early,
+        per_row=lambda k: {
+            "date": date_text(date[early[k]]), "start": date_text(start[early[k]]),
+            "project_code": projects[k], "period": catalog.projects[projects[k]].period,
+        },
+    )

@@ -1,0 +1,84 @@
+"""The document kinds zjcredit recognises, and what checks each one (``zjcredit validate``).
+
+A kind's checker is given the source, the grid already read (None for kinds that read the file
+themselves, column-wise) and the validate options. The imports inside the checkers keep ``zjcredit
+--help`` light. A new kind is one :class:`Kind` here (and its recognition in :mod:`.detect`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zjcredit.io.grid import WorkbookGrid
+    from zjcredit.io.sources import Source
+    from zjcredit.report.findings import FileResult
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    """``zjcredit validate``'s options for the checks: the 机构代码 pattern of declarations, and the
+    day and screen thresholds of outcome sheets."""
+
+    org_code_pattern: str | None = None
+    outcomes: Any = None  # OutcomeOptions; None: the defaults
+
+    @property
+    def declarations(self) -> Any:
+        from zjcredit.documents.declarations.options import DeclarationOptions
+
+        return DeclarationOptions(self.org_code_pattern)
+
+
+Checker = Callable[["Source", "WorkbookGrid | None", ValidateOptions], "FileResult"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title_zh: str
+    title_en: str
+    check: Checker | None = None  # None: recognised, but not checked by this version
+    streamed: bool = False  # the checker reads the file itself
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _annex1(source: Source, grid: WorkbookGrid | None, options: ValidateOptions) -> FileResult:
+    from zjcredit.documents.declarations.check import check_annex1
+
+    assert grid is not None
+    return check_annex1(grid, options.declarations)
+
+
+def _annex2(source: Source, grid: WorkbookGrid | None, options: ValidateOptions) -> FileResult:
+    from zjcredit.documents.declarations.check import check_annex2
+
+    assert grid is not None
+    return check_annex2(grid, options.declarations)
+
+
+def _catalog(source: Source, grid: WorkbookGrid | None, options: ValidateOptions) -> FileResult:
+    from zjcredit.documents.catalog.rules import check_catalog
+
+    assert grid is not None
+    return check_catalog(grid)
+
+
+def _outcomes(source: Source, grid: WorkbookGrid | None, options: ValidateOptions) -> FileResult:
+    from zjcredit.documents.outcomes.check import check_outcome_file
+
+    return check_outcome_file(source, options.outcomes)
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("annex1", "申报汇总表（附件1）", "a summary (Annex 1)", _annex1),
+        Kind("annex2", "项目申报表（附件2）", "a declaration (Annex 2)", _annex2),
+        Kind("catalog", "项目目录", "a catalog", _catalog),
+        Kind("outcomes", "学习成果表", "an outcome sheet", _outcomes, streamed=True),
+        Kind("ledger", "过程性台账", "a process ledger"),
+    )
+}

@@ -1,0 +1,215 @@
+"""One outcome sheet's records, normalised once for the rules and the screens.
+
+Every normalised column is computed on first use, column-wise (:mod:`zjcredit.domain.columns`), and kept:
+the rules in :mod:`zjcredit.documents.outcomes.rules` read them, and :meth:`OutcomeSheet.relation` hands
+them to the DuckDB screens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from zjcredit.domain import columns as cols
+from zjcredit.domain import idcard
+from zjcredit.domain.normalize import EXCEL_ERRORS
+from zjcredit.domain.schema import OUTCOMES
+from zjcredit.io.columns import ColumnTable
+from zjcredit.report.findings import Rule
+
+REQUIRED_FIELDS = ("姓名", "身份证号", "项目编码", "课程编码", "机构代码", "学时数", "考核结果", "完成日期", "联系电话")
+DUAL_MARK = "双证制"
+_RULE_INDEX = {rule: i for i, rule in enumerate(idcard.ID_RULES)}
+
+
+@dataclass
+class Hits:
+    """Records (0-based positions in the sheet) that break ``rule`` in ``field``; ``per_row(k)`` gives the
+    message parameters of the k-th one, ``values`` the values shown (default: the cells' text)."""
+
+    rule: Rule
+    field: str | None
+    positions: np.ndarray
+    per_row: Callable[[int], dict[str, Any]] | None = None
+    values: list[Any] | None = None
+
+
+@dataclass
+class IdVerdicts:
+    """The ID column judged: the rule each value breaks (index into ``idcard.ID_RULES``, -1 empty,
+    0 valid), and what the screens need of the digits."""
+
+    code: np.ndarray
+    normalized: pa.Array
+    lowercase_x: np.ndarray
+    birth: np.ndarray  # datetime64[D], NaT unless valid
+    prefix17: np.ndarray  # int64, -1 when not digits
+    last_digit: np.ndarray  # int8: 0–9, 10 for X, -1 when none
+    all_digits: np.ndarray
+
+    def positions(self, rule: str) -> np.ndarray:
+        return np.flatnonzero(self.code == _RULE_INDEX[rule])
+
+    @property
+    def ok(self) -> np.ndarray:
+        return self.code == 0
+
+    @property
+    def body(self) -> np.ndarray:
+        """17 digits and a check character: valid, or only the check character wrong."""
+        return (self.code == 0) | (self.code == _RULE_INDEX["id-checksum"])
+
+
+class OutcomeSheet:
+    """The records of one sheet under its outcome header."""
+
+    def __init__(self, table: ColumnTable, today: dt.date) -> None:
+        self.table = table
+        self.today = today
+        self.n = table.n
+
+    def has(self, name: str) -> bool:
+        return name in self.table.data
+
+    def raw(self, name: str) -> pa.Array:
+        """The field's text as read (all null when the sheet has no such column)."""
+        return self.table.data[name] if name in self.table.data else pa.nulls(self.n, pa.string())
+
+    @cached_property
+    def excel_errors(self) -> dict[str, np.ndarray]:
+        """Per field, where the cell holds an Excel error value (#N/A …); such cells count as empty."""
+        out = {}
+        errors = pa.array(sorted(EXCEL_ERRORS))
+        for name, arr in self.table.data.items():
+            if not _may_hold(arr, ord("#")):  # every error value holds a '#': most columns are ruled out at once
+                continue
+            is_err = pc.fill_null(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors), False).to_numpy(zero_copy_only=False)
+            if is_err.any():
+                out[name] = is_err
+        return out
+
+    def column(self, name: str) -> pa.Array:
+        """The field's text with Excel error values taken out (they are reported apart)."""
+        arr = self.raw(name)
+        errors = self.excel_errors.get(name)
+        return arr if errors is None else pc.if_else(pa.array(errors), pa.scalar(None, pa.string()), arr)
+
+    def present(self, name: str) -> np.ndarray:
+        return self.raw(name).is_valid().to_numpy(zero_copy_only=False)
+
+    # Normalised columns ---------------------------------------------------------------------------
+
+    @cached_property
+    def ids(self) -> IdVerdicts:
+        checked = idcard.check_id_column(self.column("身份证号"), self.today)
+        code = checked.code.copy()
+        excel = _RULE_INDEX["id-excel-number"]
+        suspects = np.flatnonzero(checked.excel_candidate)
+        # A text ID has the exact form of an Excel number about once in a thousand, so cell types are only
+        # looked up when some such ID is also broken (Excel-mangled IDs almost all are); then every one is.
+        if len(suspects) and (code[suspects] != 0).any():
+            flags = self.table.numeric_cells("身份证号", suspects)
+            if flags is None and self.table.format == "csv":
+                flags = np.zeros(len(suspects), dtype=bool)
+            if flags is not None:
+                code[suspects[flags]] = excel
+        if self.table.format == "csv":
+            # Excel wrote a number cell it showed with 15 digits: the last three read 000.
+            broken = np.isin(code, [_RULE_INDEX["id-checksum"], _RULE_INDEX["id-birthdate"]])
+            zeros = pc.fill_null(pc.match_substring_regex(checked.normalized, r"^\d{15}000$"), False).to_numpy(zero_copy_only=False)
+            code[broken & zeros] = excel
+        birth = np.where(code == 0, checked.birth, np.datetime64("NaT"))
+        return IdVerdicts(code, checked.normalized, checked.lowercase_x, birth, checked.prefix17, checked.last_digit, checked.all_digits)
+
+    @cached_property
+    def phones(self) -> tuple[np.ndarray, pa.Array]:
+        """(valid, key) of the phone column."""
+        return cols.phone_keys(self.column("联系电话"))
+
+    @cached_property
+    def names(self) -> pa.Array:
+        return cols.name_keys(self.column("姓名"))
+
+    @cached_property
+    def projects(self) -> pa.Array:
+        return cols.code_keys(self.column("项目编码"))
+
+    @cached_property
+    def courses(self) -> pa.Array:
+        return cols.code_keys(self.column("课程编码"))
+
+    @cached_property
+    def orgs(self) -> pa.Array:
+        return cols.code_keys(self.column("机构代码"))
+
+    @cached_property
+    def completion_dates(self) -> np.ndarray:
+        """Completion dates as read (datetime64[D]; NaT when not a date)."""
+        return cols.dates(self.column("完成日期"))
+
+    @property
+    def dates(self) -> np.ndarray:
+        """Completion dates the checks may use: not in the future."""
+        d = self.completion_dates
+        return np.where(d > np.datetime64(self.today), np.datetime64("NaT"), d)
+
+    @cached_property
+    def hours(self) -> np.ndarray:
+        """学时数 as positive numbers, NaN otherwise."""
+        return cols.positive_numbers(self.column("学时数"))
+
+    @cached_property
+    def dual(self) -> np.ndarray:
+        """双证制 rows (备注 names it)."""
+        if not self.has("备注"):
+            return np.zeros(self.n, dtype=bool)
+        return pc.fill_null(pc.match_substring(self.raw("备注"), DUAL_MARK), False).to_numpy(zero_copy_only=False)
+
+    def relation(self, first_rid: int) -> pa.Table:
+        """The sheet's rows as the screens' ``outcomes`` relation (see :mod:`zjcredit.screens`)."""
+        ids = self.ids
+        body = ids.body
+        prefix = np.where(ids.prefix17 >= 0, ids.prefix17, 0)
+        return pa.table(
+            {
+                "rid": pa.array(np.arange(first_rid, first_rid + self.n, dtype=np.int64)),
+                "id_key": ids.normalized,
+                "id_ok": pa.array(ids.ok),
+                "id_body": pa.array(body),
+                "id_digits": pa.array(body & ids.all_digits),
+                "id_prefix": pa.array(prefix, mask=ids.prefix17 < 0),
+                "id_last": pa.array(ids.last_digit, mask=ids.last_digit < 0),
+                "birth": pa.array(ids.birth, type=pa.date32()),
+                "name_key": self.names,
+                "phone_key": self.phones[1],
+                "project": self.projects,
+                "course": self.courses,
+                "org": self.orgs,
+                "hours": pa.array(self.hours, from_pandas=True),
+                "date": pa.array(self.dates, type=pa.date32()),
+                "dual": pa.array(self.dual),
+            }
+        )
+
+
+def _may_hold(arr: pa.Array, byte: int) -> bool:
+    """False when no value of the string array ``arr`` contains ``byte`` (its data buffer, which may
+    also hold bytes outside the array, does not); True when some may."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if len(chunk) == 0 or chunk.null_count == len(chunk):
+            continue
+        data = chunk.buffers()[2]
+        if data is not None and (np.frombuffer(data, dtype=np.uint8) == byte).any():
+            return True
+    return False
+
+
+OUTCOME_FIELDS = OUTCOMES.names

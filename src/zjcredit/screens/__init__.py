@@ -1,0 +1,172 @@
+"""Cross-row screens (数据技术排查): each one SQL query run by DuckDB over the outcome rows.
+
+A screen module holds everything about one screen: its rule (id, severity, zh/en message), its
+thresholds (a frozen dataclass whose fields carry their command-line flag and help), the query, and how a
+result row becomes the message's parameters. Adding a screen is one new module listed in
+:data:`SCREEN_MODULES`, its test and its README line: the command-line options of ``outcomes check`` and
+``audit`` come from the thresholds.
+
+The queries read two relations, the same whether they come from one run's sheets (Arrow tables, read in
+place) or from the verification store:
+
+``outcomes`` — one row per outcome record:
+    rid BIGINT (the row's number in the run), id_key VARCHAR (the normalised ID, also when invalid),
+    id_ok BOOLEAN (valid ID), id_body BOOLEAN (17 digits and a check character: valid, or only the check
+    character wrong), id_digits BOOLEAN (… and all 18 are digits), id_prefix BIGINT (the first 17 digits),
+    id_last TINYINT (the 18th character: 0–9, 10 for X), birth DATE, name_key VARCHAR, phone_key VARCHAR
+    (valid numbers only), project, course, org VARCHAR (codes as compared: no spaces, upper-case),
+    hours DOUBLE (positive numbers only), date DATE (the completion date, not in the future), dual BOOLEAN
+    (双证制).
+``projects`` — the catalogs' projects: code, org_code, org_name, scale INTEGER, period VARCHAR
+    (canonical, e.g. 2019H1), category VARCHAR, targets VARCHAR[].
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+from zjcredit.report.findings import Rule
+
+KIND = "outcomes"
+SCREEN_MODULES = (
+    "zjcredit.screens.duplicate_outcome",
+    "zjcredit.screens.id_name_conflict",
+    "zjcredit.screens.phone_shared",
+    "zjcredit.screens.age_implausible",
+    "zjcredit.screens.id_sequence",
+    "zjcredit.screens.birthdate_shared",
+    "zjcredit.screens.hours_per_learner",
+    "zjcredit.screens.scale_exceeded",
+)
+
+
+def threshold(default: float, flag: str | None, *, minimum: float | None = None, zh: str = "", en: str = "") -> Any:
+    """A threshold field of a screen's options: its default, command-line flag (None: not an option)
+    and help texts."""
+    return field(default=default, metadata={"flag": flag, "minimum": minimum, "help_zh": zh, "help_en": en})
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option of a screen: ``--flag`` sets ``screen``'s threshold ``name``."""
+
+    screen: str
+    name: str
+    flag: str
+    default: float
+    minimum: float | None
+    help_zh: str
+    help_en: str
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One screen: the rule it reports, the field its findings sit on, its options, its query (DuckDB SQL
+    with ``$name`` parameters from the options) and the message parameters of a result row (a dict of
+    the query's columns; ``rid`` says which row is flagged)."""
+
+    rule: Rule
+    field: str
+    options: type
+    sql: str
+    params: Callable[[dict[str, Any]], dict[str, Any]]
+
+    def defaults(self) -> Any:
+        return self.options()
+
+    def cli_options(self) -> list[Option]:
+        out = []
+        for f in fields(self.options):
+            meta = f.metadata
+            if meta.get("flag"):
+                default = f.default if f.default is not MISSING else None
+                out.append(Option(self.rule.id, f.name, meta["flag"], default, meta["minimum"], meta["help_zh"], meta["help_en"]))  # type: ignore[arg-type]
+        return out
+
+
+SCREENS: dict[str, Screen] = {}
+
+
+def screen(s: Screen) -> Screen:
+    """Register a screen (at import of its module)."""
+    if s.rule.id in SCREENS:
+        raise ValueError(f"screen {s.rule.id!r} registered twice")
+    SCREENS[s.rule.id] = s
+    return s
+
+
+def load_screens() -> dict[str, Screen]:
+    """Every screen, in the order of :data:`SCREEN_MODULES` (importing them is cheap: no DuckDB)."""
+    for name in SCREEN_MODULES:
+        importlib.import_module(name)
+    return SCREENS
+
+
+def cli_options() -> list[Option]:
+    """The command-line options of every screen's thresholds."""
+    return [opt for s in load_screens().values() for opt in s.cli_options()]
+
+
+@dataclass(frozen=True)
+class ScreenOptions:
+    """The thresholds of every screen, by rule id; defaults where not given."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, rule_id: str) -> Any:
+        return self.values.get(rule_id) or load_screens()[rule_id].defaults()
+
+    @classmethod
+    def from_flags(cls, **given: Any) -> ScreenOptions:
+        """From command-line values by option dest (``phone_shared_project=3``); None means the default."""
+        by_screen: dict[str, dict[str, Any]] = {}
+        known = {opt.dest: opt for opt in cli_options()}
+        for dest, value in given.items():
+            if dest not in known:
+                raise TypeError(f"unknown screen option: {dest}")
+            if value is not None:
+                opt = known[dest]
+                by_screen.setdefault(opt.screen, {})[opt.name] = value
+        return cls({rule_id: load_screens()[rule_id].options(**values) for rule_id, values in by_screen.items()})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A row flagged by a screen: the run's row number and the message's parameters."""
+
+    rule: Rule
+    field: str
+    rid: int
+    params: dict[str, Any]
+
+
+def run_screens(con: Any, options: ScreenOptions, where: Callable[[int], str]) -> list[Hit]:
+    """Run every screen over the ``outcomes`` and ``projects`` relations of the DuckDB connection ``con``;
+    ``where(rid)`` names a row's place for messages that point at another row."""
+    from dataclasses import asdict
+
+    hits: list[Hit] = []
+    for rule_id, s in load_screens().items():
+        values = asdict(options.of(rule_id))
+        names = {n for n in values if f"${n}" in s.sql}
+        result = con.execute(s.sql, {n: values[n] for n in names})
+        columns = [d[0] for d in result.description]
+        at = columns.index("rid")
+        # DuckDB's row order is not fixed (parallel scans): hits come in the order of the rows they flag.
+        for row in sorted(result.fetchall(), key=lambda r: r[at]):
+            record = dict(zip(columns, row))
+            record["_options"] = options.of(rule_id)
+            record["_where"] = where
+            hits.append(Hit(s.rule, s.field, int(record["rid"]), s.params(record)))
+    return hits

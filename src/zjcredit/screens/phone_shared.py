@@ -1,0 +1,65 @@
+"""phone-shared: one phone number on many learners, within a project or across everything checked; every
+row of such a number is flagged (once: the project scope first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from zjcredit.report.findings import register
+from zjcredit.screens import KIND, Screen, screen, threshold
+
+RULE = register(
+    "phone-shared",
+    "warning",
+    "联系电话 {value} 被{scope} {count} 名学员共用（阈值 {limit}），请核实是否为学员本人的号码。",
+    "Phone {value} is shared by {count} learners {scope_en} (threshold {limit}); check it is each learner's own number.",
+    title_zh="多名学员共用一个电话",
+    title_en="one phone number on many learners",
+    documents=(KIND,),
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    per_project: int = threshold(
+        5, "--phone-shared-project", minimum=2,
+        zh="同一项目中共用一个电话的学员达到此数即警告（phone-shared）。",
+        en="Warn when this many learners of one project share a phone (phone-shared).",
+    )
+    total: int = threshold(
+        8, "--phone-shared-total", minimum=2,
+        zh="全部成果中共用一个电话的学员达到此数即警告。",
+        en="Warn when this many learners overall share a phone.",
+    )
+
+
+SQL = """
+WITH base AS (
+    SELECT rid, project, phone_key, id_key FROM outcomes WHERE phone_key IS NOT NULL AND id_key IS NOT NULL
+),
+in_project AS (
+    SELECT project, phone_key, count(DISTINCT id_key) AS n
+    FROM base WHERE project IS NOT NULL GROUP BY project, phone_key HAVING n >= $per_project
+),
+overall AS (
+    SELECT phone_key, count(DISTINCT id_key) AS n FROM base GROUP BY phone_key HAVING n >= $total
+),
+project_hits AS (
+    SELECT b.rid, b.project, p.n FROM base b JOIN in_project p USING (project, phone_key)
+)
+SELECT rid, project, n, true AS in_project FROM project_hits
+UNION ALL
+SELECT b.rid, NULL, o.n, false FROM base b JOIN overall o USING (phone_key)
+WHERE b.rid NOT IN (SELECT rid FROM project_hits)
+"""
+
+
+def params(row: dict[str, Any]) -> dict[str, Any]:
+    o: Options = row["_options"]
+    if row["in_project"]:
+        return {"count": row["n"], "limit": o.per_project, "scope": f"项目 {row['project']} 中", "scope_en": f"in project {row['project']}"}
+    return {"count": row["n"], "limit": o.total, "scope": "全部成果中", "scope_en": "across all outcomes checked"}
+
+
+SCREEN = screen(Screen(RULE, "联系电话", Options, SQL, params))
