@@ -1,0 +1,90 @@
+"""Options shared by the commands, defined once; and the screens' thresholds as options.
+
+Every command that reports findings takes the same reporting options (:data:`FormatOpt` …). The outcome
+screens' thresholds are not written here: :func:`with_screen_options` adds one option per threshold that
+the screens declare (:mod:`zjcredit.screens`), so a new screen brings its options with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from zjcredit.cli.i18n import T
+
+
+class Kind(str, Enum):
+    auto = "auto"
+    annex1 = "annex1"
+    annex2 = "annex2"
+    catalog = "catalog"
+    outcomes = "outcomes"
+    ledger = "ledger"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+# Options shared by every reporting command ---------------------------------------------------------
+FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help=T("输出格式：table（表格）、json 或 csv；终端中默认 table，重定向时默认 json。", "Output format: table, json or csv; table on a terminal, json when redirected."))]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", help=T("把结果写入此文件（而不是屏幕）。", "Write the report to this file instead of standard output."))]
+AnnotateOpt = Annotated[Optional[Path], typer.Option("--annotate", help=T("在此文件夹中为每个输入写一份标出问题单元格的副本（*.checked.xlsx）。", "Write a copy of each input with its problem cells marked (*.checked.xlsx) into this folder."))]
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help=T("达到此级别的问题时退出状态为 1：error 或 warning。", "Exit with status 1 when findings reach this level: error or warning."))]
+LangOpt = Annotated[Lang, typer.Option("--lang", help=T("信息语言：zh（中文）或 en（英文）。", "Language of messages: zh or en."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T("表格输出只显示每个文件的汇总行；不显示进度。", "Table output shows only the summary lines; no progress."))]
+OrgCodeOpt = Annotated[Optional[str], typer.Option("--org-code-pattern", help=T("机构代码应符合的正则表达式，默认 ^[A-Za-z0-9-]{4,30}$（字母、数字和连字符）。", "Regular expression 机构代码 must match; default ^[A-Za-z0-9-]{4,30}$ (letters, digits, hyphens)."))]
+ForceOpt = Annotated[bool, typer.Option("--force", help=T("允许覆盖已存在的输出文件。", "Allow overwriting an existing output file."))]
+PathsArg = Annotated[list[Path], typer.Argument(help=T("要检查的文件或文件夹（文件夹会递归读取）。", "Files or folders to read (folders recursively)."), show_default=False)]
+OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help=T("输出文件名（默认在当前文件夹）。", "Output file (default: in the current folder)."))]
+ReportOpt = Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件。", "Write the findings report to this file."))]
+CatalogsOpt = Annotated[list[Path], typer.Option("--catalog", help=T("项目目录文件（可多次给出，对应多个期次）。", "Catalog workbook (repeatable, one per period)."))]
+
+
+def with_screen_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add an option for every screen threshold to ``command``; it receives them as one ``screens``
+    argument (a :class:`~zjcredit.screens.ScreenOptions`)."""
+    from zjcredit.cli.i18n import HELP_LANG
+    from zjcredit.screens import ScreenOptions, cli_options
+
+    import typing
+
+    specs = cli_options()
+    signature = inspect.signature(command)
+    hints = typing.get_type_hints(command, include_extras=True)  # the command's own annotations, resolved
+    params = [p.replace(annotation=hints[p.name]) for p in signature.parameters.values() if p.name != "screens"]
+    annotations = {k: v for k, v in hints.items() if k not in ("screens", "return")}
+    for opt in specs:
+        help_text = opt.help_en if HELP_LANG == "en" else opt.help_zh
+        info = typer.Option(opt.flag, min=opt.minimum, help=help_text)
+        annotation = Annotated[opt.type, info]  # type: ignore[valid-type]
+        params.append(inspect.Parameter(opt.dest, inspect.Parameter.KEYWORD_ONLY, default=opt.default, annotation=annotation))
+        annotations[opt.dest] = annotation
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = {opt.dest: kwargs.pop(opt.dest) for opt in specs if opt.dest in kwargs}
+        return command(*args, screens=ScreenOptions.from_flags(**given), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = annotations
+    del wrapper.__wrapped__  # Typer reads the signature above, not the command's own
+    return wrapper

@@ -1,0 +1,48 @@
+"""`zjcredit outcomes check`: outcome sheets against the catalogs, with the audit screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zjcredit.cli.app import outcomes_app
+from zjcredit.cli.i18n import T
+from zjcredit.cli.options import (
+    AnnotateOpt,
+    CatalogsOpt,
+    FailOn,
+    FailOnOpt,
+    ForceOpt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    PathsArg,
+    QuietOpt,
+    with_screen_options,
+)
+from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
+
+
+@outcomes_app.command("check", help=T("对照项目目录检查学习成果表：编码匹配、身份证号、电话、学时、日期和数据失真筛查。", "Check outcome sheets against the catalog: codes, IDs, phones, hours, dates and audit screens."))
+@with_screen_options
+def outcomes_check(
+    paths: PathsArg,
+    catalog: CatalogsOpt,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    annotate: AnnotateOpt = None,
+    fail_on: FailOnOpt = FailOn.error,
+    lang: LangOpt = Lang.zh,
+    quiet: QuietOpt = False,
+    force: ForceOpt = False,
+    *,
+    screens: Any = None,
+) -> None:
+    from zjcredit.documents.outcomes.check import OutcomeOptions, check_outcomes
+
+    progress = progress_for(quiet, lang.value)
+    try:
+        report = guarded(lang.value, check_outcomes, paths, catalog, OutcomeOptions(screens=screens), progress)
+    finally:
+        stop_progress(progress)
+    emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)

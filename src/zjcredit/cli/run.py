@@ -1,0 +1,132 @@
+"""Running a command: library errors as one sentence (exit 2), Ctrl-C as exit 130, a progress spinner
+on terminals, and the report rendered once, written where asked, and turned into the exit status."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from zjcredit.cli.options import FailOn, Format
+from zjcredit.errors import ZjcreditError
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def fail(exc: ZjcreditError, lang: str) -> None:
+    _stderr_console().print(f"[bold red]{'Error' if lang == 'en' else '错误'}：[/]{exc.text(lang)}", highlight=False, markup=True)
+    raise typer.Exit(2)
+
+
+def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a library call: user mistakes become a sentence and exit 2; Ctrl-C exits 130."""
+    try:
+        return func(*args, **kwargs)
+    except ZjcreditError as exc:
+        fail(exc, lang)
+    except KeyboardInterrupt:
+        _stderr_console().print("已中断，未写入任何输出。" if lang != "en" else "Interrupted; nothing was written.")
+        raise typer.Exit(130) from None
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:  # a bug: one sentence, the traceback only on request
+        if os.environ.get("ZJCREDIT_DEBUG"):
+            raise
+        msg = (
+            f"内部错误（{type(exc).__name__}: {exc}）。这是 zjcredit 的缺陷，请设置 ZJCREDIT_DEBUG=1 重新运行并报告。"
+            if lang != "en"
+            else f"Internal error ({type(exc).__name__}: {exc}). This is a zjcredit bug; rerun with ZJCREDIT_DEBUG=1 and report it."
+        )
+        _stderr_console().print(msg, markup=False)
+        raise typer.Exit(2) from None
+
+
+class _Progress:
+    """A spinner on stderr naming the file being read and the time spent on it (terminals only)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.console = _stderr_console()
+        self.status: Any = None
+
+    def __call__(self, name: str) -> None:
+        import time
+
+        done = getattr(self, "_current", None)
+        if done is not None:
+            seconds = time.monotonic() - done[1]
+            self.console.print(f"[dim]{'read' if self.lang == 'en' else '已读取'} {done[0]}（{seconds:.1f} s）[/]", highlight=False)
+        self._current = (name, time.monotonic())
+        text = f"{'reading' if self.lang == 'en' else '正在读取'} {name} …"
+        if self.status is None:
+            self.status = self.console.status(text, spinner="dots")
+            self.status.start()
+        else:
+            self.status.update(text)
+
+    def stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+
+def progress_for(quiet: bool, lang: str) -> _Progress | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+    return _Progress(lang)
+
+
+def stop_progress(progress: _Progress | None) -> None:
+    if progress is not None:
+        progress.stop()
+
+
+def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet: bool, fail_on: FailOn, annotate: Path | None, force: bool) -> None:
+    """Render the report once, write it where asked, optionally annotate, then exit with its status."""
+    from zjcredit.report import render
+    from zjcredit.report.findings import Severity
+
+    if fmt is None:
+        if output is not None and output.suffix.lower() in (".json", ".csv"):
+            fmt = Format(output.suffix.lower()[1:])
+        elif output is None and sys.stdout.isatty():
+            fmt = Format.table
+        else:
+            fmt = Format.json if output is None else Format.table
+    if annotate is not None:
+        from zjcredit.report.annotate import annotate as write_annotations
+
+        guarded(lang, lambda: write_annotations(report, annotate, lang=lang, force=force))
+    if fmt is Format.table:
+        from rich.console import Console
+
+        if output is not None:
+            import io
+
+            buf = io.StringIO()
+            render.render_table(report, lang, Console(file=buf, width=140, no_color=True, highlight=False), quiet)
+            _write_report(output, buf.getvalue(), force, lang, report)
+        else:
+            guarded(lang, render.render_table, report, lang, Console(highlight=False), quiet)  # Ctrl-C → 130
+    else:
+        text = render.to_json(report, lang) if fmt is Format.json else render.to_csv(report, lang)
+        if output is not None:
+            _write_report(output, text, force, lang, report)
+        else:
+            guarded(lang, sys.stdout.write, text)  # Ctrl-C → 130
+    raise typer.Exit(report.exit_status(Severity.ERROR if fail_on is FailOn.error else Severity.WARNING))
+
+
+def _write_report(output: Path, text: str, force: bool, lang: str, report: Any) -> None:
+    from zjcredit.report.output import write_text_atomic
+
+    inputs = [Path(fr.path) for fr in report.files]
+    encoding = "utf-8-sig" if output.suffix.lower() == ".csv" else "utf-8"
+    guarded(lang, write_text_atomic, output, text, force=force, inputs=inputs, encoding=encoding)
