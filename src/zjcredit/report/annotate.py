@@ -17,7 +17,8 @@ from typing import Any
 
 from zjcredit.report import output
 from zjcredit.report.findings import FileResult, Finding, Report, Severity
-from zjcredit.io.workbook import SheetGrid, read_grid
+from zjcredit.io.grid import SheetGrid
+from zjcredit.io.readers import read_grid
 from zjcredit.errors import Unreadable
 
 # A sheet with more rows than this is not copied cell by cell: the copy holds only the findings list.

@@ -23,7 +23,7 @@ def escape_formula(value: Any) -> Any:
     Rule for every CSV zjcredit writes (the findings report): a cell whose text begins with ``=``, ``+``,
     ``-``, ``@``, a tab or a carriage return gets one leading ``'`` (the OWASP CSV-injection advice); any
     other text is written exactly. So a value read back is either identical or ``"'" + original``.
-    Our own CSV reader (:func:`zjcredit.io.workbook.parse_csv`) strips nothing.
+    Our own CSV reader (:func:`zjcredit.io.csvfile.parse_csv`) strips nothing.
     In xlsx no apostrophe is needed: :func:`set_text` stores the text as a string cell.
     """
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):

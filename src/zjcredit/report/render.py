@@ -12,7 +12,7 @@ from typing import Any
 from zjcredit import __version__
 from zjcredit.report.findings import FINDING_KEYS, Finding, Report, Severity
 from zjcredit.report.output import escape_formula
-from zjcredit.io.workbook import column_letter  # noqa: F401  (re-exported for callers)
+
 
 # In the table, the same rule with the same field and value is folded once it repeats this often.
 GROUP_AT = 4
