@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         ours.append(measure([str(BIN / "zjcredit"), "outcomes", "check", str(folder), "--catalog", str(catalog), "--format", "json"], "zjcredit outcomes check"))
     b = statistics.median(float(m["wall"]) for m in bare)
     z = statistics.median(float(m["wall"]) for m in ours)
-    print(f"\n| files × rows | bare reads (median) | zjcredit (median) | ratio | peak RSS (zjcredit) |\n|---:|---:|---:|---:|---:|")
+    print("\n| files × rows | bare reads (median) | zjcredit (median) | ratio | peak RSS (zjcredit) |\n|---:|---:|---:|---:|---:|")
     print(f"| {args.files} × {args.rows:,} | {b:.1f} s | {z:.1f} s | {z / b:.2f} | {max(float(m['rss']) for m in ours):,.0f} MiB |")
     return 0
 

@@ -91,7 +91,7 @@ def frictionless_schema(catalog: Path, target: Path) -> Path:
 
 
 BARE = "import sys, fastexcel; fastexcel.read_excel(sys.argv[1]).load_sheet(0, header_row=1).to_pandas()"
-PREFLIGHT = "import sys; from pathlib import Path; from zjcredit import safety; safety.preflight(Path(sys.argv[1]), sys.argv[1])"
+PREFLIGHT = "import sys; from pathlib import Path; from zjcredit.io import guard; guard.preflight(Path(sys.argv[1]), sys.argv[1])"
 
 
 def main(argv: list[str] | None = None) -> int:

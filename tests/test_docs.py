@@ -60,3 +60,15 @@ def test_quick_start_has_two_commands_and_ci_runs_them():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[test]'" in commands[1] and "pip install -e '.[test]'" in ci
     assert "pytest" in commands[1] and "pytest" in ci
+
+
+def test_readme_rule_list_is_generated_from_the_registry():
+    from zjcredit.documents import registry as rulesdoc
+
+    assert rulesdoc.block(README) == rulesdoc.rules_table(), "run: python -m zjcredit.documents.registry README.md"
+
+
+def test_architecture_map_names_every_package():
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for package in sorted(p.name for p in (ROOT / "src" / "zjcredit").iterdir() if p.is_dir() and not p.name.startswith("_") and p.name != "data"):
+        assert f"`{package}/`" in text, package

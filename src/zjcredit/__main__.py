@@ -1,3 +1,3 @@
-from zjcredit.cli import main
+from zjcredit.entry import main
 
 main()

@@ -7,6 +7,7 @@ codes (330103 下城区) and new ones (330113 临平区) are both valid, and eve
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -129,46 +130,15 @@ def excel_double(digits: str) -> bool:
         return False
 
 
-_MONTH_DAYS_LIST = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-_YEAR_DAYS: list[Any] = []
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _year_days() -> Any:
-    """Days since 1970-01-01 of 1 January of each year 0–9999 (numpy int64), computed once."""
-    if not _YEAR_DAYS:
-        import numpy as np
-
-        _YEAR_DAYS.append(days_from_civil(np.arange(10000), np.ones(10000, dtype=np.int64), np.ones(10000, dtype=np.int64)))
-    return _YEAR_DAYS[0]
-
-
-def days_from_civil(year: object, month: object, day: object) -> object:
-    """Days since 1970-01-01 of proleptic Gregorian dates, element-wise on integer arrays."""
+@functools.cache
+def _year_starts() -> Any:
+    """Days since 1970-01-01 of 1 January of each year 0–9999 (numpy int64), numpy's calendar."""
     import numpy as np
 
-    y = np.asarray(year, dtype=np.int64) - (np.asarray(month) <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    mp = (np.asarray(month, dtype=np.int64) + 9) % 12
-    doy = (153 * mp + 2) // 5 + np.asarray(day, dtype=np.int64) - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def civil_from_days(days: object) -> tuple[object, object, object]:
-    """(year, month, day) integer arrays of days since 1970-01-01."""
-    import numpy as np
-
-    z = np.asarray(days, dtype=np.int64) + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = np.where(mp < 10, mp + 3, mp - 9)
-    year = yoe + era * 400 + (month <= 2)
-    return year, month, day
+    return (np.arange(10000) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
 
 
 def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
@@ -181,119 +151,150 @@ def check_id_column(values: object, today: dt.date | None = None) -> IdColumn:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from zjcredit.domain.columns import bools
+
     arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, type=pa.string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.cast(pa.string())
     n = len(arr)
     trimmed = pc.utf8_trim_whitespace(arr)
-    present = trimmed.is_valid().to_numpy(zero_copy_only=False)
+    present = bools(trimmed.is_valid())
     blen = pc.fill_null(pc.binary_length(trimmed), 0).to_numpy()
     valid = present & (blen > 0)
-    ascii_ = pc.fill_null(pc.string_is_ascii(trimmed), False).to_numpy(zero_copy_only=False)
-    code = np.full(n, -1, dtype=np.int8)
-    lowercase = np.zeros(n, dtype=bool)
-    birth = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    candidate = np.zeros(n, dtype=bool)
-    prefix17 = np.full(n, -1, dtype=np.int64)
-    last_digit = np.full(n, -1, dtype=np.int8)
+    out = IdColumn(
+        normalized=trimmed,
+        code=np.full(n, -1, dtype=np.int8),
+        lowercase_x=np.zeros(n, dtype=bool),
+        birth=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+        excel_candidate=np.zeros(n, dtype=bool),
+        all_digits=np.zeros(n, dtype=bool),
+        prefix17=np.full(n, -1, dtype=np.int64),
+        last_digit=np.full(n, -1, dtype=np.int8),
+    )
     today = today or dt.date.today()
+    plain = np.flatnonzero(valid & bools(pc.string_is_ascii(trimmed)) & (blen == 18))
+    checked = _check_plain(trimmed, plain, n, today, out) if len(plain) else np.zeros(0, dtype=np.int64)
+    others = valid.copy()
+    others[checked] = False
+    out.normalized = _normalised(trimmed, present, valid)
+    if others.any():
+        _check_others(arr, np.flatnonzero(others), today, out)
+    return out
 
-    fast = np.flatnonzero(valid & ascii_ & (blen == 18))
-    slow_mask = valid.copy()
-    all_digits = np.zeros(n, dtype=bool)
-    if len(fast):
-        offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[trimmed.offset : trimmed.offset + n + 1]
-        data = np.frombuffer(trimmed.buffers()[2], dtype=np.uint8)
-        starts = offsets[:-1][fast]
-        if len(fast) == n and int(offsets[-1] - offsets[0]) == 18 * n:
-            mat = data[offsets[0] : offsets[-1]].reshape(n, 18)  # every value 18 bytes: no gather needed
-        else:
-            mat = data[starts[:, None] + np.arange(18, dtype=np.int32)]
-        # One digit row per position (contiguous): every step below is a pass over plain vectors.
-        dT = np.ascontiguousarray((mat - np.uint8(48)).T)  # wraps around for anything below '0'
-        lastb = dT[17] + np.uint8(48)  # the raw last byte
-        ok = (np.maximum.reduce(dT[:17], axis=0) <= 9) & ((dT[17] <= 9) | (lastb == 88) | (lastb == 120))
-        if ok.all():
-            rows = fast
-        else:
-            rows, dT, lastb = fast[ok], dT[:, ok], lastb[ok]
-        slow_mask[rows] = False
-        lowercase[rows] = lastb == 120
-        # uint8 digits times an int32 scalar give int32: no n×18 wide matrix.
-        ten = [np.int32(10**k) for k in range(10)]
 
-        def number(first: int, last: int) -> Any:
-            acc = dT[first] * ten[last - first]
-            for k in range(first + 1, last + 1):
-                acc += dT[k] * ten[last - k]
-            return acc
+def _normalised(trimmed: Any, present: Any, valid: Any) -> Any:
+    """Trimmed, upper-case (only when some value has a lower-case letter), null when empty."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-        province = number(0, 1)
-        province_ok = np.isin(province, np.array([int(p) for p in divisions.PROVINCES]))
-        region6 = number(0, 5)
-        zj_known = np.array(sorted(int(c) for c in (*divisions.counties(), *divisions.cities(), "330000")))
-        region_ok = province_ok & ((province != 33) | np.isin(region6, zj_known))
-        year, month, day = number(6, 9), number(10, 11), number(12, 13)
-        leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-        month_at = np.clip(month, 0, 12)
-        month_days = np.array(_MONTH_DAYS_LIST, dtype=np.int32)[month_at] + ((month == 2) & leap)
-        date_ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days) & (year >= 1)
-        # Days since 1970 from tables: the first day of each year 0–9999 and of each month.
-        month_start = np.concatenate([[0], np.cumsum(_MONTH_DAYS_LIST[:-1])])  # 1 January … 1 December (index 1–12)
-        days = _year_days()[year] + month_start[month_at] + ((month > 2) & leap) + (day - 1)
-        born = np.where(date_ok, days, np.iinfo(np.int64).min).view("datetime64[D]")
-        birth_ok = date_ok & (year >= 1900) & (born <= np.datetime64(today))
-        total = dT[0] * np.int32(WEIGHTS[0])
-        for k in range(1, 17):
-            total += dT[k] * np.int32(WEIGHTS[k])
-        expected = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)[total % 11]
-        check_ok = expected == np.where(lastb == 120, np.uint8(88), lastb)
-        c = np.where(~region_ok, _CODE["id-region"], np.where(~birth_ok, _CODE["id-birthdate"], np.where(~check_ok, _CODE["id-checksum"], 0)))
-        code[rows] = c
-        # As check_id: the birth date is known once the region passed and the date is real.
-        birth[rows] = np.where(region_ok & date_ok, born, np.datetime64("NaT"))
-        numeric = (lastb != 88) & (lastb != 120)
-        all_digits[rows] = numeric
-        # Cells that may have been numbers (see excel_double), for all 18 digits at once: the value is
-        # exactly a float64, and that float64 is the nearest to its own 15-significant-digit rounding (a
-        # multiple of 1,000 here; a tie cannot occur, as such floats are multiples of 16).
-        first17 = number(0, 8).astype(np.int64) * 100_000_000 + number(9, 16)
-        prefix17[rows] = first17
-        last_digit[rows] = np.where(numeric, dT[17], 10)
-        form = np.flatnonzero(numeric & (c != _CODE["id-region"]))
-        if len(form):
-            value = first17[form] * 10 + dT[17][form]
-            as_float = value.astype(np.float64)
-            rounded = ((value + 500) // 1000) * 1000
-            candidate[rows[form]] = (as_float.astype(np.int64) == value) & (rounded.astype(np.float64) == as_float)
-
-    slow = np.flatnonzero(slow_mask)
     normalized = trimmed
     data_bytes = trimmed.buffers()[2]
     if data_bytes is not None:
         raw = np.frombuffer(data_bytes, dtype=np.uint8)
-        if ((raw >= 0x61) & (raw <= 0x7A)).any():  # some lower-case letter somewhere
+        if ((raw >= 0x61) & (raw <= 0x7A)).any():
             normalized = pc.utf8_upper(trimmed)
     if (present & ~valid).any():  # empty after trimming: null
         normalized = pc.if_else(pa.array(valid), normalized, pa.scalar(None, pa.string()))
-    if len(slow):
-        texts = arr.take(pa.array(slow)).to_pylist()
-        numbers: list[str | None] = []
-        for i, raw in zip(slow, texts):
-            result = check_id(raw, today)
-            code[i] = -1 if result.rule == "required" else _CODE[result.rule]
-            lowercase[i] = result.lowercase_x
-            if result.birth is not None:
-                birth[i] = np.datetime64(result.birth)
-            numbers.append(result.number if result.number is not None else (raw.strip() if isinstance(raw, str) else None))
-            if result.number and len(result.number) in (18, 19) and result.number.isdigit():
-                candidate[i] = excel_double(result.number)
-                all_digits[i] = len(result.number) == 18
-            if result.number and len(result.number) == 18 and result.number[:17].isdigit() and result.number[:17].isascii():
-                prefix17[i] = int(result.number[:17])
-                last_digit[i] = int(result.number[17]) if result.number[17].isdigit() else 10
-        mask = np.zeros(n, dtype=bool)
-        mask[slow] = True
-        normalized = pc.replace_with_mask(normalized, pa.array(mask), pa.array(numbers, type=pa.string()))
-    return IdColumn(normalized, code, lowercase, birth, candidate, all_digits, prefix17, last_digit)
+    return normalized
+
+
+def _check_plain(trimmed: Any, fast: Any, n: int, today: dt.date, out: IdColumn) -> Any:
+    """The 18-character ASCII values at ``fast``: digits read straight from the string buffer, one digit
+    row per position, every rule a few vector operations. Returns the positions judged (the others —
+    letters where digits belong — take the per-value path)."""
+    import numpy as np
+
+    offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[trimmed.offset : trimmed.offset + n + 1]
+    data = np.frombuffer(trimmed.buffers()[2], dtype=np.uint8)
+    if len(fast) == n and int(offsets[-1] - offsets[0]) == 18 * n:
+        mat = data[offsets[0] : offsets[-1]].reshape(n, 18)  # every value 18 bytes: no gather needed
+    else:
+        mat = data[offsets[:-1][fast][:, None] + np.arange(18, dtype=np.int32)]
+    # One digit row per position (contiguous): every step below is a pass over plain vectors.
+    digits = np.ascontiguousarray((mat - np.uint8(48)).T)  # wraps around for anything below '0'
+    last = digits[17] + np.uint8(48)  # the raw last byte
+    ok = (np.maximum.reduce(digits[:17], axis=0) <= 9) & ((digits[17] <= 9) | (last == 88) | (last == 120))
+    rows = fast if ok.all() else fast[ok]
+    if not ok.all():
+        digits, last = digits[:, ok], last[ok]
+    out.lowercase_x[rows] = last == 120
+    ten = [np.int32(10**k) for k in range(10)]  # uint8 digits times int32 scalars stay int32: no wide matrix
+
+    def number(first: int, end: int) -> Any:
+        acc = digits[first] * ten[end - first]
+        for k in range(first + 1, end + 1):
+            acc += digits[k] * ten[end - k]
+        return acc
+
+    province = number(0, 1)
+    province_ok = np.isin(province, np.array([int(p) for p in divisions.PROVINCES]))
+    zj_known = np.array(sorted(int(c) for c in (*divisions.counties(), *divisions.cities(), "330000")))
+    region_ok = province_ok & ((province != 33) | np.isin(number(0, 5), zj_known))
+    born, date_ok = _birth_days(number(6, 9), number(10, 11), number(12, 13))
+    birth_ok = date_ok & (born >= np.datetime64("1900-01-01")) & (born <= np.datetime64(today))
+    total = digits[0] * np.int32(WEIGHTS[0])
+    for k in range(1, 17):
+        total += digits[k] * np.int32(WEIGHTS[k])
+    expected = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)[total % 11]
+    check_ok = expected == np.where(last == 120, np.uint8(88), last)
+    code = np.where(~region_ok, _CODE["id-region"], np.where(~birth_ok, _CODE["id-birthdate"], np.where(~check_ok, _CODE["id-checksum"], 0)))
+    out.code[rows] = code
+    # As check_id: the birth date is known once the region passed and the date is real.
+    out.birth[rows] = np.where(region_ok & date_ok, born, np.datetime64("NaT"))
+    numeric = (last != 88) & (last != 120)
+    out.all_digits[rows] = numeric
+    first17 = number(0, 8).astype(np.int64) * 100_000_000 + number(9, 16)
+    out.prefix17[rows] = first17
+    out.last_digit[rows] = np.where(numeric, digits[17], 10)
+    # Cells that may have been numbers (see excel_double), for all 18 digits at once: the value is exactly
+    # a float64, and that float64 is the nearest to its own 15-significant-digit rounding (a multiple of
+    # 1,000 here; a tie cannot occur, as such floats are multiples of 16).
+    form = np.flatnonzero(numeric & (code != _CODE["id-region"]))
+    if len(form):
+        value = first17[form] * 10 + digits[17][form]
+        as_float = value.astype(np.float64)
+        rounded = ((value + 500) // 1000) * 1000
+        out.excel_candidate[rows[form]] = (as_float.astype(np.int64) == value) & (rounded.astype(np.float64) == as_float)
+    return rows
+
+
+def _birth_days(year: Any, month: Any, day: Any) -> tuple[Any, Any]:
+    """(datetime64[D] of each date, whether it is a real date); NaT where it is not."""
+    import numpy as np
+
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    month_at = np.clip(month, 0, 12)
+    month_days = np.array(_MONTH_DAYS, dtype=np.int32)[month_at] + ((month == 2) & leap)
+    ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days) & (year >= 1)
+    month_start = np.concatenate([[0], np.cumsum(_MONTH_DAYS[:-1])])  # day of the year of 1 January … 1 December
+    days = _year_starts()[year] + month_start[month_at] + ((month > 2) & leap) + (day - 1)
+    return np.where(ok, days, np.iinfo(np.int64).min).view("datetime64[D]"), ok
+
+
+def _check_others(arr: Any, slow: Any, today: dt.date, out: IdColumn) -> None:
+    """The values that are not 18 plain characters, one by one with :func:`check_id`."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = arr.take(pa.array(slow)).to_pylist()
+    numbers: list[str | None] = []
+    for i, raw in zip(slow, texts):
+        result = check_id(raw, today)
+        out.code[i] = -1 if result.rule == "required" else _CODE[result.rule]
+        out.lowercase_x[i] = result.lowercase_x
+        if result.birth is not None:
+            out.birth[i] = np.datetime64(result.birth)
+        numbers.append(result.number if result.number is not None else (raw.strip() if isinstance(raw, str) else None))
+        number = result.number
+        if number and len(number) in (18, 19) and number.isdigit():
+            out.excel_candidate[i] = excel_double(number)
+            out.all_digits[i] = len(number) == 18
+        if number and len(number) == 18 and number[:17].isdigit() and number[:17].isascii():
+            out.prefix17[i] = int(number[:17])
+            out.last_digit[i] = int(number[17]) if number[17].isdigit() else 10
+    mask = np.zeros(len(out.code), dtype=bool)
+    mask[slow] = True
+    out.normalized = pc.replace_with_mask(out.normalized, pa.array(mask), pa.array(numbers, type=pa.string()))

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from zjcredit.domain.normalize import clean_text
+from zjcredit.domain.columns import bools
 from zjcredit.domain.schema import TableSchema
 from zjcredit.io import guard, sheetxml
 from zjcredit.io.cells import column_letter
@@ -187,7 +188,7 @@ def find_table(display: str, fmt: str, sheet: RawSheet, schema: TableSchema, cor
         return ColumnTable(display, fmt, sheet.name, header + 1, columns, empty, np.zeros(0, dtype=np.int64), sheet.probe, extras)
     filled = np.zeros(n, dtype=bool)
     for arr in sheet.columns.values():
-        filled |= arr.slice(start).is_valid().to_numpy(zero_copy_only=False)
+        filled |= bools(arr.slice(start).is_valid())
     stop = _table_end(sheet, start, filled, body, core)
     keep = np.flatnonzero(filled[:stop])
     rows = keep.astype(np.int64) + start + 1
@@ -211,7 +212,7 @@ def _table_end(sheet: RawSheet, start: int, filled: np.ndarray, body: dict[str, 
     has_core = np.zeros(len(filled), dtype=bool)
     for name in core:
         if name in body:
-            has_core |= body[name].is_valid().to_numpy(zero_copy_only=False)
+            has_core |= bools(body[name].is_valid())
     for pos in np.flatnonzero(filled & ~has_core)[:5000].tolist():
         first = None
         for c in sorted(sheet.columns):

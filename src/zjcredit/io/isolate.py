@@ -60,23 +60,29 @@ def scratch_dir(size: int) -> str:
     return tempfile.mkdtemp(prefix="zjcredit-")
 
 
-def load_while_guarding(path: Path, display: str, guard: Callable[[], None], memory_limit: int = CHILD_MEMORY_LIMIT) -> Loaded:
-    """The sheets of ``path`` loaded by :func:`zjcredit.io.xlsxload.load_xlsx` in a child, while ``guard()``
-    runs here; the guard's refusal (an exception) stops the child and is raised."""
-    folder = scratch_dir(path.stat().st_size)
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        job = json.dumps({"path": str(path), "display": display, "dir": folder, "memory": memory_limit})
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from zjcredit.io.isolate import child_main; child_main()", job],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # the child points its stderr at a file in the folder
-            start_new_session=True,
-        )
-        guard()
-        return _result(proc, folder, display, memory_limit)
-    finally:
+class _Load:
+    """A child loading one file into a private folder; :meth:`stop` ends it and removes the folder."""
+
+    def __init__(self, path: Path, display: str, memory_limit: int) -> None:
+        self.display = display
+        self.memory_limit = memory_limit
+        self.folder = scratch_dir(path.stat().st_size)
+        self.proc: subprocess.Popen[bytes] | None = None
+        try:
+            job = json.dumps({"path": str(path), "display": display, "dir": self.folder, "memory": memory_limit})
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", "from zjcredit.io.isolate import child_main; child_main()", job],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # the child points its stderr at a file in the folder
+                start_new_session=True,
+            )
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
         if proc is not None:
             if proc.poll() is None:
                 proc.kill()
@@ -84,7 +90,62 @@ def load_while_guarding(path: Path, display: str, guard: Callable[[], None], mem
             if proc.stdout is not None:
                 with contextlib.suppress(OSError):
                     proc.stdout.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# Loads started before the command line was parsed (:func:`head_start`), by file version.
+_HEAD_STARTS: dict[tuple[str, int, int], _Load] = {}
+
+
+def head_start(path: Path, display: str) -> None:
+    """Start loading ``path`` now, ahead of need (before the command is parsed, or while the file before
+    it is checked); :func:`load_while_guarding` takes the load over. Only after the guard's cheap checks; a
+    file they refuse, or anything unexpected, is left for the reader to report. A load never taken over
+    is stopped at exit."""
+    from zjcredit.io import guard
+
+    try:
+        guard.precheck(path, display)
+        key = guard.file_key(path)
+        if key in _HEAD_STARTS:
+            return
+        if not _HEAD_STARTS:
+            import atexit
+
+            atexit.register(_stop_head_starts)
+        _HEAD_STARTS[key] = _Load(path, display, CHILD_MEMORY_LIMIT)
+    except Exception:  # noqa: BLE001 - the command reads the file itself and says what is wrong
+        return
+
+
+def _stop_head_starts() -> None:
+    while _HEAD_STARTS:
+        _HEAD_STARTS.popitem()[1].stop()
+
+
+def _taken(path: Path) -> _Load | None:
+    from zjcredit.io import guard
+
+    try:
+        return _HEAD_STARTS.pop(guard.file_key(path), None)
+    except OSError:
+        return None
+
+
+def load_while_guarding(path: Path, display: str, guard: Callable[[], None], memory_limit: int = CHILD_MEMORY_LIMIT) -> Loaded:
+    """The sheets of ``path`` loaded by :func:`zjcredit.io.xlsxload.load_xlsx` in a child, while ``guard()``
+    runs here; the guard's refusal (an exception) stops the child and is raised."""
+    load = _taken(path)
+    if load is None or load.memory_limit != memory_limit:
+        if load is not None:
+            load.stop()
+        load = _Load(path, display, memory_limit)
+    try:
+        guard()
+        assert load.proc is not None
+        return _result(load.proc, load.folder, display, memory_limit)
+    finally:
+        load.stop()
 
 
 def _result(proc: subprocess.Popen[bytes], folder: str, display: str, memory_limit: int) -> Loaded:

@@ -23,6 +23,9 @@ from zjcredit.io.grid import SheetGrid, WorkbookGrid
 # runs here (:mod:`zjcredit.io.isolate`); smaller ones are guarded first and read in this process. The
 # measurements behind it are in the README (Performance).
 ISOLATE_MIN_BYTES = 1024**2
+# A file is read ahead (:func:`read_ahead`) when at most this large: its child's memory (about 12 × the
+# file) must fit beside the checks of the file before it.
+READ_AHEAD_MAX_BYTES = 24 * 1024**2
 # A worksheet part larger than this (uncompressed) makes :func:`peek_grid` stream the XML.
 PEEK_MIN_PART_BYTES = 16 * 1024 * 1024
 
@@ -31,7 +34,7 @@ PEEK_MIN_PART_BYTES = 16 * 1024 * 1024
 class Reader:
     format: FileFormat
     grid: Callable[[Path, str, int | None], WorkbookGrid]
-    sheets: Callable[[Path, str], list]  # -> list[RawSheet]
+    sheets: Callable[[Path, str, Callable[[], None]], list]  # -> list[RawSheet]
     peek: Callable[[Path, str, int], WorkbookGrid] | None = None
 
 
@@ -50,9 +53,10 @@ def _csv_grid(path: Path, display: str, nrows: int | None) -> WorkbookGrid:
     return WorkbookGrid(display, "csv", [SheetGrid(None, csv_rows(parsed))], parsed.encoding, complete=parsed.complete)
 
 
-def _xlsx_sheets(path: Path, display: str) -> list:
-    """Columns of an .xlsx; a large one is loaded in a child while the deep check runs here, and the
-    long number cells (Excel-mangled IDs) are noted in that same pass."""
+def _xlsx_sheets(path: Path, display: str, meanwhile: Callable[[], None]) -> list:
+    """Columns of an .xlsx, the long number cells (Excel-mangled IDs) noted in the guard's pass over the
+    sheet XML. A large one is loaded in a child under a memory cap while that pass (and ``meanwhile``)
+    runs here; the cap stands in for the scan of cell references, which runs only if the child fails."""
     from zjcredit.io import isolate, sheetxml
     from zjcredit.io.columns import xlsx_sheets
     from zjcredit.io.xlsxload import load_xlsx
@@ -60,24 +64,36 @@ def _xlsx_sheets(path: Path, display: str) -> list:
     numbers = sheetxml.BigNumberCells()
     if path.stat().st_size >= ISOLATE_MIN_BYTES and not guard.deep_checked(path):
         guard.precheck(path, display)
-        loaded = isolate.load_while_guarding(path, display, lambda: guard.deep_check(path, display, visit=numbers))
+
+        def guard_then_prepare() -> None:
+            guard.stream_check(path, display, visit=numbers)
+            meanwhile()
+
+        try:
+            loaded = isolate.load_while_guarding(path, display, guard_then_prepare)
+        except Unreadable:
+            guard.deep_check(path, display)  # a crafted file gets the guard's own sentence
+            raise
     else:
         guard.deep_check(path, display, visit=numbers)
+        meanwhile()
         loaded = load_xlsx(path, display)
     return xlsx_sheets(path, display, loaded, numbers)
 
 
-def _xls_sheets(path: Path, display: str) -> list:
+def _xls_sheets(path: Path, display: str, meanwhile: Callable[[], None]) -> list:
     from zjcredit.io.columns import xls_sheets
 
     guard.preflight(path, display)
+    meanwhile()
     return xls_sheets(path, display)
 
 
-def _csv_sheets(path: Path, display: str) -> list:
+def _csv_sheets(path: Path, display: str, meanwhile: Callable[[], None]) -> list:
     from zjcredit.io.columns import csv_sheets
 
     guard.preflight(path, display)
+    meanwhile()
     return csv_sheets(path, display)
 
 
@@ -130,7 +146,27 @@ def peek_grid(path: Path, display: str, nrows: int) -> WorkbookGrid:
     return read_grid(path, display, nrows=nrows)
 
 
-def read_sheets(path: Path, display: str) -> tuple[str, list]:
-    """(format name, every sheet as :class:`~zjcredit.io.columns.RawSheet`), after the guard."""
+def read_sheets(path: Path, display: str, meanwhile: Callable[[], None] | None = None) -> tuple[str, list]:
+    """(format name, every sheet as :class:`~zjcredit.io.columns.RawSheet`), after the guard.
+
+    ``meanwhile()`` is work of the caller's that does not need this file; it is done once the file passed
+    the guard, while a child still loads a large one (the time would otherwise be spent waiting)."""
     reader = reader_for(path, display)
-    return reader.format.name, reader.sheets(path, display)
+    return reader.format.name, reader.sheets(path, display, meanwhile or _nothing)
+
+
+def _nothing() -> None:
+    pass
+
+
+def read_ahead(path: Path, display: str) -> None:
+    """Start loading ``path`` in a child now, if it is an .xlsx that would be loaded in one, so that it is
+    read while the caller still checks the file before it (:func:`read_sheets` takes the load over)."""
+    from zjcredit.io import isolate
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the reader says why when its turn comes
+    if format_of(path) is XLSX and ISOLATE_MIN_BYTES <= size <= READ_AHEAD_MAX_BYTES and not guard.deep_checked(path):
+        isolate.head_start(path, display)

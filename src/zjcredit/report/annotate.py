@@ -281,7 +281,7 @@ def _fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str |
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    from zjcredit.templates import LINE_HEIGHT, ROW_PADDING, lines_needed
+    from zjcredit.report.layout import LINE_HEIGHT, ROW_PADDING, lines_needed
 
     headers = LIST_HEADERS[lang]
     header_row = 1
@@ -333,7 +333,7 @@ def _fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str |
     ws.auto_filter.ref = f"A{header_row}:{last}{max(r, header_row)}"
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    from zjcredit.templates import print_setup
+    from zjcredit.report.layout import print_setup
 
     print_setup(ws, landscape=True)
 

@@ -32,19 +32,23 @@ class Options:
     age_max_student: int = threshold(30, "--age-max-student", zh="培训对象只有“在校学生”的项目，学员的最大年龄。", en="Oldest plausible age in a project for 在校学生 only.")
 
 
+# The kind of each catalog project is judged once; an age is whole years between two yyyymmdd numbers.
 SQL = f"""
-WITH aged AS (
-    SELECT o.rid,
-           year(o.date) - year(o.birth)
-             - CASE WHEN month(o.date) < month(o.birth) OR (month(o.date) = month(o.birth) AND day(o.date) < day(o.birth)) THEN 1 ELSE 0 END AS age,
+WITH kinds AS (
+    SELECT code,
            CASE
-             WHEN p.code IS NULL THEN 'unknown'
-             WHEN list_sort(list_distinct(p.targets)) = ['老年群体'] THEN 'elderly'
-             WHEN list_sort(list_distinct(p.targets)) = ['在校学生'] THEN 'students'
-             WHEN list_contains(p.targets, '在校学生') OR p.category IN {YOUNG_CATEGORIES} THEN 'young'
+             WHEN list_sort(list_distinct(targets)) = ['老年群体'] THEN 'elderly'
+             WHEN list_sort(list_distinct(targets)) = ['在校学生'] THEN 'students'
+             WHEN list_contains(targets, '在校学生') OR category IN {YOUNG_CATEGORIES} THEN 'young'
              ELSE 'adult'
            END AS kind
-    FROM outcomes o LEFT JOIN projects p ON p.code = o.project
+    FROM projects
+),
+aged AS (
+    SELECT o.rid,
+           (year(o.date) * 10000 + month(o.date) * 100 + day(o.date) - year(o.birth) * 10000 - month(o.birth) * 100 - day(o.birth)) // 10000 AS age,
+           coalesce(k.kind, 'unknown') AS kind
+    FROM outcomes o LEFT JOIN kinds k ON k.code = o.project
     WHERE o.id_ok AND o.birth IS NOT NULL AND o.date IS NOT NULL
 ),
 bounded AS (
@@ -55,7 +59,6 @@ bounded AS (
 )
 SELECT rid, age, kind, age < lo AS too_young FROM bounded WHERE age < lo OR age > hi
 """
-
 
 def params(row: dict[str, Any]) -> dict[str, Any]:
     o: Options = row["_options"]

@@ -30,10 +30,16 @@ class Options:
     share: float = threshold(0.1, None)
 
 
+# Only (project, day) pairs on enough rows can have enough learners: the distinct counts run on those.
 SQL = """
 WITH g AS (SELECT rid, project, id_key, birth FROM outcomes WHERE id_ok AND project IS NOT NULL AND birth IS NOT NULL),
-per_project AS (SELECT project, count(DISTINCT id_key) AS learners FROM g GROUP BY project),
-per_day AS (SELECT project, birth, count(DISTINCT id_key) AS n FROM g GROUP BY project, birth),
+busy AS (SELECT project, birth FROM g GROUP BY project, birth HAVING count(*) >= $count),
+per_project AS (
+    SELECT project, count(DISTINCT id_key) AS learners FROM g WHERE project IN (SELECT project FROM busy) GROUP BY project
+),
+per_day AS (
+    SELECT project, birth, count(DISTINCT id_key) AS n FROM g JOIN busy USING (project, birth) GROUP BY project, birth
+),
 heavy AS (
     SELECT d.project, d.birth, d.n, d.n / p.learners AS share
     FROM per_day d JOIN per_project p USING (project)
@@ -41,7 +47,6 @@ heavy AS (
 )
 SELECT g.rid, h.n, h.share, g.birth, g.project FROM g JOIN heavy h USING (project, birth)
 """
-
 
 def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"count": int(row["n"]), "share": f"{row['share']:.0%}", "birth": row["birth"].isoformat(), "project_code": row["project"]}

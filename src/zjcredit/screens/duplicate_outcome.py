@@ -25,17 +25,20 @@ class Options:
     pass
 
 
+# Groups are found by a hash of the key (cheap), then told apart exactly among the few candidates.
 SQL = """
-SELECT rid, course, first_rid
-FROM (
-    SELECT rid, course, first_value(rid) OVER w AS first_rid, row_number() OVER w AS k
-    FROM outcomes
-    WHERE id_key IS NOT NULL AND course IS NOT NULL
-    WINDOW w AS (PARTITION BY id_key, course ORDER BY rid)
+WITH candidates AS (
+    SELECT hash(id_key, course) AS h FROM outcomes
+    WHERE id_key IS NOT NULL AND course IS NOT NULL GROUP BY h HAVING count(*) > 1
+),
+repeated AS (
+    SELECT rid, id_key, course FROM outcomes
+    WHERE id_key IS NOT NULL AND course IS NOT NULL AND hash(id_key, course) IN (SELECT h FROM candidates)
 )
-WHERE k > 1
+SELECT rid, course, first_rid
+FROM (SELECT rid, course, min(rid) OVER (PARTITION BY id_key, course) AS first_rid FROM repeated)
+WHERE rid > first_rid
 """
-
 
 def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"course_code": row["course"], "first": row["_where"](row["first_rid"])}

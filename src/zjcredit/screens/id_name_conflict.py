@@ -25,17 +25,21 @@ class Options:
     pass
 
 
+# IDs with two names are found by hashes (cheap), then the names compared exactly among those few.
 SQL = """
-SELECT rid, id_key, first_rid, first_name
-FROM (
-    SELECT rid, id_key, name_key, first_value(rid) OVER w AS first_rid, first_value(name_key) OVER w AS first_name
-    FROM outcomes
-    WHERE id_key IS NOT NULL AND name_key IS NOT NULL
-    WINDOW w AS (PARTITION BY id_key ORDER BY rid)
+WITH named AS (SELECT rid, id_key, name_key FROM outcomes WHERE id_key IS NOT NULL AND name_key IS NOT NULL),
+candidates AS (
+    SELECT hash(id_key) AS h FROM named GROUP BY h HAVING min(hash(name_key)) <> max(hash(name_key))
+),
+conflicting AS (
+    SELECT id_key, arg_min(name_key, rid) AS first_name, min(rid) AS first_rid
+    FROM named WHERE hash(id_key) IN (SELECT h FROM candidates)
+    GROUP BY id_key HAVING min(name_key) <> max(name_key)
 )
-WHERE name_key <> first_name
+SELECT n.rid, n.id_key, c.first_rid, c.first_name
+FROM named n JOIN conflicting c USING (id_key)
+WHERE n.name_key <> c.first_name
 """
-
 
 def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id_key"], "first": row["_where"](row["first_rid"]), "first_name": row["first_name"]}

@@ -26,24 +26,31 @@ class Options:
     run: int = threshold(5, "--id-run", minimum=2, zh="连续身份证号达到此数即警告（id-sequence）。", en="Warn on runs of this many consecutive ID numbers (id-sequence).")
 
 
-# Gaps and islands: consecutive distinct values share value - rank.
+# Gaps and islands: consecutive distinct values share value - rank. Runs are few, so the rows in them are
+# found by a range join on each run's bounds.
 SQL = """
 WITH body AS (
     SELECT rid, id_prefix AS prefix, CASE WHEN id_digits THEN id_prefix * 10 + id_last END AS whole FROM outcomes WHERE id_body
 ),
-prefixes AS (SELECT x, x - row_number() OVER (ORDER BY x) AS island FROM (SELECT DISTINCT prefix AS x FROM body)),
-prefix_runs AS (SELECT island, min(x) AS lo, max(x) AS hi, count(*) AS n FROM prefixes GROUP BY island HAVING count(*) >= $run),
-prefix_hits AS (
-    SELECT b.rid, r.n, r.lo, r.hi, false AS whole FROM body b JOIN prefixes p ON b.prefix = p.x JOIN prefix_runs r USING (island)
+prefix_runs AS (
+    SELECT min(x) AS lo, max(x) AS hi, count(*) AS n
+    FROM (SELECT x, x - row_number() OVER (ORDER BY x) AS island FROM (SELECT DISTINCT prefix AS x FROM body))
+    GROUP BY island HAVING count(*) >= $run
 ),
-wholes AS (SELECT x, x - row_number() OVER (ORDER BY x) AS island FROM (SELECT DISTINCT whole AS x FROM body WHERE whole IS NOT NULL)),
-whole_runs AS (SELECT island, min(x) AS lo, max(x) AS hi, count(*) AS n FROM wholes GROUP BY island HAVING count(*) >= $run)
+prefix_hits AS (
+    SELECT b.rid, r.n, r.lo, r.hi, false AS whole FROM body b JOIN prefix_runs r ON b.prefix BETWEEN r.lo AND r.hi
+),
+whole_runs AS (
+    SELECT min(x) AS lo, max(x) AS hi, count(*) AS n
+    FROM (SELECT x, x - row_number() OVER (ORDER BY x) AS island FROM (SELECT DISTINCT whole AS x FROM body WHERE whole IS NOT NULL))
+    GROUP BY island HAVING count(*) >= $run
+)
 SELECT * FROM prefix_hits
 UNION ALL
-SELECT b.rid, r.n, r.lo, r.hi, true FROM body b JOIN wholes w ON b.whole = w.x JOIN whole_runs r USING (island)
+SELECT b.rid, r.n, r.lo, r.hi, true
+FROM body b JOIN whole_runs r ON b.whole BETWEEN r.lo AND r.hi
 WHERE b.rid NOT IN (SELECT rid FROM prefix_hits)
 """
-
 
 def _shown(value: int, whole: bool) -> str:
     return f"{value:018d}" if whole else f"{value:017d}*"

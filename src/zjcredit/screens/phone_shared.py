@@ -34,26 +34,30 @@ class Options:
     )
 
 
+# Only numbers on enough rows can be on enough learners: the distinct counts run on those alone.
 SQL = """
 WITH base AS (
     SELECT rid, project, phone_key, id_key FROM outcomes WHERE phone_key IS NOT NULL AND id_key IS NOT NULL
 ),
+busy AS (
+    SELECT phone_key FROM base GROUP BY phone_key HAVING count(*) >= least($per_project, $total)
+),
+candidates AS (SELECT * FROM base WHERE phone_key IN (SELECT phone_key FROM busy)),
 in_project AS (
     SELECT project, phone_key, count(DISTINCT id_key) AS n
-    FROM base WHERE project IS NOT NULL GROUP BY project, phone_key HAVING n >= $per_project
+    FROM candidates WHERE project IS NOT NULL GROUP BY project, phone_key HAVING n >= $per_project
 ),
 overall AS (
-    SELECT phone_key, count(DISTINCT id_key) AS n FROM base GROUP BY phone_key HAVING n >= $total
+    SELECT phone_key, count(DISTINCT id_key) AS n FROM candidates GROUP BY phone_key HAVING n >= $total
 ),
 project_hits AS (
-    SELECT b.rid, b.project, p.n FROM base b JOIN in_project p USING (project, phone_key)
+    SELECT c.rid, c.project, p.n FROM candidates c JOIN in_project p USING (project, phone_key)
 )
 SELECT rid, project, n, true AS in_project FROM project_hits
 UNION ALL
-SELECT b.rid, NULL, o.n, false FROM base b JOIN overall o USING (phone_key)
-WHERE b.rid NOT IN (SELECT rid FROM project_hits)
+SELECT c.rid, NULL, o.n, false FROM candidates c JOIN overall o USING (phone_key)
+WHERE c.rid NOT IN (SELECT rid FROM project_hits)
 """
-
 
 def params(row: dict[str, Any]) -> dict[str, Any]:
     o: Options = row["_options"]

@@ -1,0 +1,1 @@
+"""The quarterly catalog: reading one, its rules (`validate --kind catalog`), and `zjcredit catalog build`."""

@@ -11,7 +11,7 @@ the findings land on each file's result, and the summary tables are counted last
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,11 @@ from zjcredit.documents.common import HEADER_MISSING, NO_RECORDS, unreadable_res
 from zjcredit.documents.outcomes import rules
 from zjcredit.documents.outcomes.catalog import CatalogIndex
 from zjcredit.documents.outcomes.sheet import Hits, OutcomeSheet
+from zjcredit.documents.outcomes.summary import summarise
 from zjcredit.domain.schema import OUTCOMES
 from zjcredit.errors import Unreadable
 from zjcredit.io.columns import ColumnTable, find_table
-from zjcredit.io.readers import read_sheets
+from zjcredit.io.readers import read_ahead, read_sheets
 from zjcredit.io.sources import Source, discover
 from zjcredit.report.findings import FileResult, Finding, Report, Rule, Severity, checks_for, make
 from zjcredit.screens import ScreenOptions, run_screens
@@ -54,32 +55,37 @@ class _Part:
     sheet: OutcomeSheet
     result: FileResult
     first_rid: int
+    file_no: int  # the file's place among the run's results
     flags: list[tuple[np.ndarray, Severity]] = field(default_factory=list)
 
 
-def read_outcome_tables(path: Path, display: str) -> list[ColumnTable]:
+def read_outcome_tables(path: Path, display: str, meanwhile: Callable[[], None] | None = None) -> list[ColumnTable]:
     """Every sheet of the file with an outcome header, as its records' text columns; [] when none has
-    one. Raises Unreadable."""
-    fmt, raw = read_sheets(path, display)
+    one. Raises Unreadable. ``meanwhile``: see :func:`zjcredit.io.readers.read_sheets`."""
+    fmt, raw = read_sheets(path, display, meanwhile)
     return [t for t in (find_table(display, fmt, sheet, OUTCOMES, CORE_FIELDS) for sheet in raw) if t is not None]
 
 
 class OutcomeRun:
     """The sheets of one run, checked one by one and then screened together."""
 
-    def __init__(self, catalog: CatalogIndex | None, options: OutcomeOptions) -> None:
-        self.catalog = catalog
+    def __init__(self, catalogs: list[Path], options: OutcomeOptions) -> None:
+        self.catalogs = list(catalogs)
+        self.catalog: CatalogIndex | None = None
+        self._prepared = False
         self.options = options
         self.today = options.today or dt.date.today()
         self.parts: list[_Part] = []
         self.results: list[FileResult] = []
         self.rows = 0
+        self._relation: pa.Table | None = None
 
     def add(self, source: Source) -> FileResult:
         """Read and check one file; an unreadable file becomes a finding."""
         try:
-            tables = read_outcome_tables(source.path, source.display)
+            tables = read_outcome_tables(source.path, source.display, self.prepare)
         except Unreadable as exc:
+            self.prepare()
             result = unreadable_result(source.display, exc, KIND)
             self.results.append(result)
             return result
@@ -90,12 +96,24 @@ class OutcomeRun:
             return result
         for table in tables:
             result.records += table.n
-            part = _Part(OutcomeSheet(table, self.today), result, self.rows)
+            part = _Part(OutcomeSheet(table, self.today), result, self.rows, len(self.results) - 1)
             self.rows += table.n
             self._check(part)
         if result.records == 0:
             result.findings.append(make(NO_RECORDS, source.display, sheet=tables[0].sheet))
         return result
+
+    def prepare(self) -> None:
+        """What the checks need besides the sheets: the catalogs, and DuckDB for the screens. Done while
+        the first large sheet is still being read, once (a missing catalog is a usage error then)."""
+        if self._prepared:
+            return
+        self._prepared = True
+        self.catalog = load_catalog_index(self.catalogs)
+        # Imported here, where the time is free: DuckDB for the screens, and pandas, which pyarrow imports
+        # on its first conversion of Python values (half a second).
+        import duckdb  # noqa: F401
+        import pandas  # noqa: F401
 
     def _check(self, part: _Part) -> None:
         for unit in checks_for(KIND, "sheet"):
@@ -141,10 +159,8 @@ class OutcomeRun:
 
         con = duckdb.connect()
         try:
-            outcomes = pa.concat_tables([p.sheet.relation(p.first_rid) for p in self.parts])  # noqa: F841 - read by name
-            projects = self.catalog.relation() if self.catalog is not None else _no_projects()  # noqa: F841
-            con.register("outcomes", outcomes)
-            con.register("projects", projects)
+            con.register("outcomes", self.relation())
+            con.register("projects", self.catalog.relation() if self.catalog is not None else _no_projects())
             hits = run_screens(con, self.options.screens, self.where)
         finally:
             con.close()
@@ -174,16 +190,26 @@ class OutcomeRun:
         return f"{prefix}{sheet}{ref}"
 
     def relation(self) -> pa.Table | None:
-        """Every record of the run as the screens see it, with the severities found on each."""
+        """Every record of the run as the screens see it (see :mod:`zjcredit.screens`); built once."""
         if not self.parts:
             return None
-        return pa.concat_tables([p.sheet.relation(p.first_rid) for p in self.parts])
+        if self._relation is None or self._relation.num_rows != self.rows:
+            self._relation = pa.concat_tables([p.sheet.relation(p.first_rid, p.file_no) for p in self.parts])
+        return self._relation
 
-    def flags(self) -> Iterator[tuple[int, np.ndarray, Severity]]:
-        """(part index, positions, severity) of every batch of findings on records."""
-        for k, part in enumerate(self.parts):
+    def flags(self) -> pa.Table:
+        """The severity of every finding on a record: (rid, severity) for the summary's counts."""
+        rids, severities = [], []
+        for part in self.parts:
             for positions, severity in part.flags:
-                yield k, positions, severity
+                rids.append(positions + part.first_rid)
+                severities.append(np.full(len(positions), int(severity), dtype=np.int8))
+        return pa.table(
+            {
+                "rid": pa.array(np.concatenate(rids) if rids else np.zeros(0, np.int64)),
+                "severity": pa.array(np.concatenate(severities) if severities else np.zeros(0, np.int8)),
+            }
+        )
 
 
 def _no_projects() -> pa.Table:
@@ -211,26 +237,30 @@ def check_outcomes(
     paths: Iterable[str | Path], catalogs: list[Path], options: OutcomeOptions | None = None, progress: Callable[[str], None] | None = None
 ) -> Report:
     """Check outcome sheets against the catalogs; the screens run over all of them together."""
-    from zjcredit.documents.outcomes.summary import summarise
-
     options = options or OutcomeOptions()
     # A catalog lying in the folder of outcome sheets (or named twice) is the reference, not an input.
     catalog_files = {_resolved(c) for c in catalogs}
     sources = [s for s in discover(list(paths)) if _resolved(s.path) not in catalog_files]
-    run = OutcomeRun(load_catalog_index(catalogs), options)
+    for catalog in catalogs:
+        if not Path(catalog).exists():  # said before any sheet is read
+            load_catalog_index([catalog])
+    run = OutcomeRun(catalogs, options)
     report = Report("outcomes check")
-    for source in sources:
+    for k, source in enumerate(sources):
+        if k + 1 < len(sources):  # the next file is read while this one is checked
+            read_ahead(sources[k + 1].path, sources[k + 1].display)
         if progress:
             progress(source.display)
         report.files.append(run.add(source))
+    run.prepare()
     run.screen()
-    summarise(run, report)
+    summarise(report, run.results, run.relation(), run.flags(), run.catalog.org_names() if run.catalog is not None else {})
     return report
 
 
 def check_outcome_file(source: Source, options: OutcomeOptions | None = None) -> FileResult:
     """One outcome sheet without a catalog (``zjcredit validate --kind outcomes``)."""
-    run = OutcomeRun(None, options or OutcomeOptions())
+    run = OutcomeRun([], options or OutcomeOptions())
     result = run.add(source)
     run.screen()
     return result

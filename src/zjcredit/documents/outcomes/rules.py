@@ -21,7 +21,8 @@ from zjcredit.documents.outcomes.catalog import CatalogIndex
 from zjcredit.documents.outcomes.sheet import OUTCOME_FIELDS, REQUIRED_FIELDS, Hits, OutcomeSheet
 from zjcredit.domain import columns as cols
 from zjcredit.domain import idcard
-from zjcredit.domain.normalize import clean_text, compact, number_text, parse_number
+from zjcredit.domain.columns import bools
+from zjcredit.domain.normalize import clean_text, code_key, compact, number_text, parse_number
 from zjcredit.domain.vocab import RESULT_GRADES
 from zjcredit.report.findings import Finding, check, make, register
 
@@ -56,7 +57,7 @@ def required_values(sheet: OutcomeSheet) -> Iterator[Hits]:
 def phones(sheet: OutcomeSheet) -> Iterator[Hits]:
     if sheet.has("联系电话"):
         ok, _ = sheet.phones
-        present = sheet.column("联系电话").is_valid().to_numpy(zero_copy_only=False)
+        present = bools(sheet.column("联系电话").is_valid())
         yield Hits(PHONE_INVALID, "联系电话", np.flatnonzero(present & ~ok))
 
 
@@ -89,7 +90,7 @@ def completion_dates(sheet: OutcomeSheet) -> Iterator[Hits]:
     if not sheet.has("完成日期"):
         return
     d = sheet.completion_dates
-    present = sheet.column("完成日期").is_valid().to_numpy(zero_copy_only=False)
+    present = bools(sheet.column("完成日期").is_valid())
     yield Hits(DATE_INVALID, "完成日期", np.flatnonzero(present & np.isnat(d)))
     future = np.flatnonzero(~np.isnat(d) & (d > np.datetime64(sheet.today)))
     yield Hits(DATE_FUTURE, "完成日期", future, per_row=lambda k: {"date": date_text(d[future[k]])})
@@ -109,7 +110,7 @@ HOURS_INVALID = register(
 @check(HOURS_INVALID, kinds=KINDS, scope="sheet")
 def study_hours(sheet: OutcomeSheet) -> Iterator[Hits]:
     if sheet.has("学时数"):
-        present = sheet.column("学时数").is_valid().to_numpy(zero_copy_only=False)
+        present = bools(sheet.column("学时数").is_valid())
         yield Hits(HOURS_INVALID, "学时数", np.flatnonzero(present & np.isnan(sheet.hours)))
 
 
@@ -259,8 +260,8 @@ PROJECT_UNKNOWN = register(
 @check(PROJECT_UNKNOWN, kinds=KINDS, scope="catalog")
 def catalog_projects(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
     if sheet.has("项目编码"):
-        known = pc.is_in(sheet.projects, value_set=catalog.project_codes).to_numpy(zero_copy_only=False)
-        present = sheet.projects.is_valid().to_numpy(zero_copy_only=False)
+        known = bools(pc.is_in(sheet.projects, value_set=catalog.project_codes))
+        present = bools(sheet.projects.is_valid())
         yield Hits(PROJECT_UNKNOWN, "项目编码", np.flatnonzero(present & ~known))
 
 
@@ -281,11 +282,11 @@ def catalog_courses(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits
     if not sheet.has("课程编码"):
         return
     project, course = sheet.projects, sheet.courses
-    owner = cols.per_distinct_text(course, catalog.owner_of_course)  # as written in the catalog
-    same = pc.fill_null(pc.equal(cols.code_keys(owner), project), False).to_numpy(zero_copy_only=False)
-    both = project.is_valid().to_numpy(zero_copy_only=False) & course.is_valid().to_numpy(zero_copy_only=False)
+    owner_key = cols.per_distinct_text(course, lambda c: code_key(catalog.owner_of_course(c)))
+    same = bools(pc.equal(owner_key, project))
+    both = bools(project.is_valid()) & bools(course.is_valid())
     at = np.flatnonzero(both & ~same)
-    owners = owner.take(pa.array(at)).to_pylist()
+    owners = [catalog.owner_of_course(c) for c in course.take(pa.array(at)).to_pylist()]  # as written in the catalog
     projects = project.take(pa.array(at)).to_pylist()
 
     def params(k: int) -> dict[str, Any]:
@@ -313,7 +314,7 @@ def catalog_institutions(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator
     if not sheet.has("机构代码"):
         return
     expected = cols.per_distinct_text(sheet.projects, catalog.org_of_project)
-    differs = pc.fill_null(pc.not_equal(sheet.orgs, expected), False).to_numpy(zero_copy_only=False)
+    differs = bools(pc.not_equal(sheet.orgs, expected))
     at = np.flatnonzero(differs)
     want = expected.take(pa.array(at)).to_pylist()
     projects = sheet.projects.take(pa.array(at)).to_pylist()

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from zjcredit.domain import columns as cols
 from zjcredit.domain import idcard
+from zjcredit.domain.columns import bools
 from zjcredit.domain.normalize import EXCEL_ERRORS
 from zjcredit.domain.schema import OUTCOMES
 from zjcredit.io.columns import ColumnTable
@@ -90,7 +91,7 @@ class OutcomeSheet:
         for name, arr in self.table.data.items():
             if not _may_hold(arr, ord("#")):  # every error value holds a '#': most columns are ruled out at once
                 continue
-            is_err = pc.fill_null(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors), False).to_numpy(zero_copy_only=False)
+            is_err = bools(pc.is_in(pc.utf8_upper(pc.utf8_trim_whitespace(arr)), value_set=errors))
             if is_err.any():
                 out[name] = is_err
         return out
@@ -102,7 +103,7 @@ class OutcomeSheet:
         return arr if errors is None else pc.if_else(pa.array(errors), pa.scalar(None, pa.string()), arr)
 
     def present(self, name: str) -> np.ndarray:
-        return self.raw(name).is_valid().to_numpy(zero_copy_only=False)
+        return bools(self.raw(name).is_valid())
 
     # Normalised columns ---------------------------------------------------------------------------
 
@@ -123,7 +124,7 @@ class OutcomeSheet:
         if self.table.format == "csv":
             # Excel wrote a number cell it showed with 15 digits: the last three read 000.
             broken = np.isin(code, [_RULE_INDEX["id-checksum"], _RULE_INDEX["id-birthdate"]])
-            zeros = pc.fill_null(pc.match_substring_regex(checked.normalized, r"^\d{15}000$"), False).to_numpy(zero_copy_only=False)
+            zeros = bools(pc.match_substring_regex(checked.normalized, r"^\d{15}000$"))
             code[broken & zeros] = excel
         birth = np.where(code == 0, checked.birth, np.datetime64("NaT"))
         return IdVerdicts(code, checked.normalized, checked.lowercase_x, birth, checked.prefix17, checked.last_digit, checked.all_digits)
@@ -170,16 +171,18 @@ class OutcomeSheet:
         """双证制 rows (备注 names it)."""
         if not self.has("备注"):
             return np.zeros(self.n, dtype=bool)
-        return pc.fill_null(pc.match_substring(self.raw("备注"), DUAL_MARK), False).to_numpy(zero_copy_only=False)
+        return bools(pc.match_substring(self.raw("备注"), DUAL_MARK))
 
-    def relation(self, first_rid: int) -> pa.Table:
-        """The sheet's rows as the screens' ``outcomes`` relation (see :mod:`zjcredit.screens`)."""
+    def relation(self, first_rid: int, file_no: int) -> pa.Table:
+        """The sheet's rows as the screens' ``outcomes`` relation (see :mod:`zjcredit.screens`); ``file_no``
+        numbers the file they come from."""
         ids = self.ids
         body = ids.body
         prefix = np.where(ids.prefix17 >= 0, ids.prefix17, 0)
         return pa.table(
             {
                 "rid": pa.array(np.arange(first_rid, first_rid + self.n, dtype=np.int64)),
+                "file": pa.array(np.full(self.n, file_no, dtype=np.int32)),
                 "id_key": ids.normalized,
                 "id_ok": pa.array(ids.ok),
                 "id_body": pa.array(body),

@@ -4,15 +4,11 @@ the run's ``outcomes`` relation and the flags of the findings."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
-from zjcredit.report.findings import Report, Severity, SummaryTable
-
-if TYPE_CHECKING:
-    from zjcredit.documents.outcomes.check import OutcomeRun
+from zjcredit.report.findings import FileResult, Report, SummaryTable
 
 INSTITUTION_SQL = """
 WITH f AS (
@@ -28,31 +24,30 @@ ORDER BY coalesce(o.org, '')
 """
 
 FILE_SQL = """
-SELECT part, count(*) FILTER (WHERE dual) AS dual, count(DISTINCT id_key) FILTER (WHERE NOT dual) AS learners
-FROM outcomes JOIN parts USING (rid) GROUP BY part
+SELECT file, count(*) FILTER (WHERE dual) AS dual, count(DISTINCT id_key) FILTER (WHERE NOT dual) AS learners
+FROM outcomes GROUP BY file
 """
 
 
-def summarise(run: OutcomeRun, report: Report) -> None:
-    """Put the per-file and per-institution tables on ``report`` (tables and JSON keys)."""
+def summarise(report: Report, results: list[FileResult], relation: pa.Table | None, flags: pa.Table, org_names: dict[str | None, str | None]) -> None:
+    """Put the per-file and per-institution tables on ``report`` (tables and JSON keys): ``results`` are
+    the files in the order the relation's ``file`` column numbers them, ``flags`` the severity of every
+    finding on a record (rid, severity), ``org_names`` 申报单位 by 机构代码."""
     files: dict[str, dict[str, Any]] = {}
-    for result in run.results:
+    for result in results:
         files[result.path] = {"path": result.path, "rows": result.records, "dual": 0, "learners": 0, "errors": result.errors, "warnings": result.warnings}
     institutions: list[dict[str, Any]] = []
-    relation = run.relation()
     if relation is not None:
         import duckdb
 
-        org_names = run.catalog.org_names() if run.catalog is not None else {}
         con = duckdb.connect()
         try:
             con.register("outcomes", relation)
-            con.register("flags", _flags(run))
-            con.register("parts", _parts(run))
-            for part, dual, learners in con.execute(FILE_SQL).fetchall():
-                path = run.parts[part].result.path
-                files[path]["dual"] += int(dual)
-                files[path]["learners"] = int(learners)  # a file's sheets: see _parts
+            con.register("flags", flags)
+            for file_no, dual, learners in con.execute(FILE_SQL).fetchall():
+                path = results[file_no].path
+                files[path]["dual"] = int(dual)
+                files[path]["learners"] = int(learners)
             for org, rows, dual, learners, errors, warnings in con.execute(INSTITUTION_SQL).fetchall():
                 institutions.append(
                     {
@@ -83,31 +78,3 @@ def summarise(run: OutcomeRun, report: Report) -> None:
     report.extra["institutions"] = institutions
     report.extra["outcome_files"] = list(files.values())
     report.extra["dual_certificate_rows"] = sum(f["dual"] for f in files.values())
-
-
-def _flags(run: OutcomeRun) -> pa.Table:
-    rids, severities = [], []
-    for k, positions, severity in run.flags():
-        rids.append(positions + run.parts[k].first_rid)
-        severities.append(np.full(len(positions), int(severity), dtype=np.int8))
-    return pa.table(
-        {
-            "rid": pa.array(np.concatenate(rids) if rids else np.zeros(0, np.int64)),
-            "severity": pa.array(np.concatenate(severities) if severities else np.zeros(0, np.int8)),
-        }
-    )
-
-
-def _parts(run: OutcomeRun) -> pa.Table:
-    """Each record's file (the index of the file's first part), so that a file of several sheets
-    counts its learners once."""
-    first_of_path: dict[str, int] = {}
-    rids, owners = [], []
-    for k, part in enumerate(run.parts):
-        owner = first_of_path.setdefault(part.result.path, k)
-        rids.append(np.arange(part.first_rid, part.first_rid + part.sheet.n, dtype=np.int64))
-        owners.append(np.full(part.sheet.n, owner, dtype=np.int64))
-    return pa.table({"rid": pa.array(np.concatenate(rids)), "part": pa.array(np.concatenate(owners))})
-
-
-_ = Severity  # the flags hold Severity values (0 info, 1 warning, 2 error)

@@ -78,6 +78,22 @@ def deep_check(path: Path, display: str, visit: Visitor | None = None) -> None:
     _verdict(path, display, _CACHE, deep=True, visit=visit)
 
 
+def stream_check(path: Path, display: str, visit: Visitor) -> None:
+    """:func:`deep_check` without the scan of cell references, and remembering nothing: every part
+    inflated as a bounded stream (it must yield exactly what it declares), ``visit`` shown every sheet
+    chunk. For a file a child process loads under a memory cap, which stands in for the rectangle scan
+    (should the child fail, :func:`deep_check` then names the cause)."""
+    precheck(path, display)
+    if (fmt := format_of(path)) is not None and fmt.container == "zip":
+        try:
+            check_zip(path, display, deep=True, visit=visit, rectangle=False)
+        except OSError as exc:
+            raise refused(
+                f"{display}：读取文件时出错（{type(exc).__name__}）。请确认文件完整、未被其他程序占用。",
+                f"{display}: the file could not be read ({type(exc).__name__}); check that it is complete and not locked by another program.",
+            ) from None
+
+
 def deep_checked(path: Path) -> bool:
     """True when :func:`deep_check` already passed this version of the file (nothing left to guard)."""
     try:

@@ -33,9 +33,10 @@ _OUT_CHUNK = 4 * MIB
 _CARRY = 4096
 
 
-def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | None = None) -> None:
+def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | None = None, rectangle: bool = True) -> None:
     """Inspect an .xlsx/.xlsm container: central directory first, then each part as a bounded stream
-    (``deep``), or only each part's XML prolog (not ``deep``: a few KiB per part)."""
+    (``deep``), or only each part's XML prolog (not ``deep``: a few KiB per part). ``rectangle``: scan
+    each sheet's cell references for the area the readers would allocate."""
     import zipfile
 
     try:
@@ -91,7 +92,7 @@ def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | N
     with path.open("rb") as fh:
         for info in infos:
             if deep:
-                _check_part(fh, size, info, display, visit if "worksheets/" in info.filename.lower() else None)
+                _check_part(fh, size, info, display, visit if "worksheets/" in info.filename.lower() else None, rectangle)
             else:
                 _check_prolog(fh, size, info, display)
     if deep:
@@ -133,23 +134,17 @@ def _check_prolog(fh: Any, file_size: int, info: Any, display: str) -> None:
     scan.finish()
 
 
-def _check_part(fh: Any, file_size: int, info: Any, display: str, visit: Visitor | None = None) -> None:
+def _check_part(fh: Any, file_size: int, info: Any, display: str, visit: Visitor | None = None, rectangle: bool = True) -> None:
     """Inflate one part as a stream: it must yield exactly what it declares, its XML prolog must be
-    harmless, and the cells of a sheet must span a rectangle the reader can hold."""
+    harmless, and (``rectangle``) the cells of a sheet must span a rectangle the reader can hold."""
     _part_start(fh, file_size, info, display)
     name = info.filename
-    scan = _PartScan(name, display)
-    chunks = _inflate(fh, info, display)
-    # zlib releases the GIL: a large part's next chunk is inflated in a thread while this one is scanned.
-    for block in chunks if info.compress_size < _THREAD_MIN_BYTES else _prefetch(chunks):
+    scan = _PartScan(name, display, grid=rectangle)
+    for block in _inflate(fh, info, display):
         scan.feed(block)
         if visit is not None:
             visit(name, block)
     scan.finish()
-
-
-# Parts smaller than this are inflated inline; larger ones overlap inflating and scanning.
-_THREAD_MIN_BYTES = 4 * MIB
 
 
 def _inflate(fh: Any, info: Any, display: str, limit: int | None = None) -> Iterator[bytes]:
@@ -197,45 +192,6 @@ def _inflate(fh: Any, info: Any, display: str, limit: int | None = None) -> Iter
         raise damaged(display, f"部件 {name} 的压缩数据无效：{exc}", f"the compressed data of part {name} is invalid: {exc}") from None
     if not inflater.eof or produced != info.file_size:
         raise damaged(display, f"部件 {name} 的数据不完整", f"part {name} is incomplete")
-
-
-def _prefetch(chunks: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
-    """Run ``chunks`` in a worker thread, ``depth`` items ahead; its exceptions re-raise here."""
-    import queue
-    import threading
-
-    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def work() -> None:
-        try:
-            for item in chunks:
-                while not stop.is_set():
-                    try:
-                        q.put(("item", item), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(("end", None))
-        except BaseException as exc:  # handed to the consumer
-            q.put(("error", exc))
-
-    worker = threading.Thread(target=work, name="zjcredit-inflate", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = q.get()
-            if kind == "item":
-                yield value
-            elif kind == "error":
-                raise value
-            else:
-                return
-    finally:
-        stop.set()
-        worker.join()
 
 
 class _PartScan:

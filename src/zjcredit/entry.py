@@ -1,0 +1,59 @@
+"""The console entry point (``zjcredit``): a head start for large outcome sheets, then the command line.
+
+``zjcredit outcomes check`` spends about half a second importing Typer and its checks before it reads
+anything; the first large .xlsx input starts loading in a child process (:func:`zjcredit.io.isolate.head_start`)
+before that, from the raw arguments. Every option of the command takes a value except :data:`FLAGS` (a
+test keeps the two in step), so an option's value is never taken for an input; anything unexpected just
+means no head start. What it saves is measured in the README (Performance).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# (group, command) whose arguments are outcome sheets, and their options that take no value.
+COMMANDS = (("outcomes", "check"),)
+FLAGS = frozenset({"-q", "--quiet", "--force", "-h", "--help"})
+
+
+def input_paths(argv: list[str]) -> list[Path]:
+    """The PATH arguments of an outcome-reading command line; [] for any other command or for --help."""
+    command = next((c for c in COMMANDS if argv[: len(c)] == list(c)), None)
+    if command is None or any(a in ("-h", "--help") for a in argv):
+        return []
+    paths: list[Path] = []
+    args = iter(argv[len(command) :])
+    for token in args:
+        if token == "--":
+            paths.extend(Path(t) for t in args)
+        elif token.startswith("-"):
+            if token not in FLAGS and "=" not in token:
+                next(args, None)  # the option's value
+        else:
+            paths.append(Path(token))
+    return paths
+
+
+def head_start(argv: list[str]) -> None:
+    paths = input_paths(argv)
+    if not paths:
+        return
+    try:
+        from zjcredit.io import readers
+        from zjcredit.io.isolate import head_start as start
+        from zjcredit.io.sources import discover
+
+        for source in discover(paths):
+            if source.path.suffix.lower() in (".xlsx", ".xlsm") and source.path.stat().st_size >= readers.ISOLATE_MIN_BYTES:
+                start(source.path, source.display)
+            return  # only the first input: the others wait for their turn
+    except Exception:  # noqa: BLE001 - the command says what is wrong
+        return
+
+
+def main() -> None:
+    head_start(sys.argv[1:])
+    from zjcredit.cli import main as cli_main
+
+    cli_main()
