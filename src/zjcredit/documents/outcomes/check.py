@@ -72,6 +72,7 @@ class OutcomeRun:
     def __init__(self, catalogs: list[Path], options: OutcomeOptions) -> None:
         self.catalogs = list(catalogs)
         self.catalog: CatalogIndex | None = None
+        self.db: Any = None  # DuckDB, in memory: made by prepare()
         self._prepared = False
         self.options = options
         self.today = options.today or dt.date.today()
@@ -110,10 +111,12 @@ class OutcomeRun:
             return
         self._prepared = True
         self.catalog = load_catalog_index(self.catalogs)
-        # Imported here, where the time is free: DuckDB for the screens, and pandas, which pyarrow imports
-        # on its first conversion of Python values (half a second).
-        import duckdb  # noqa: F401
+        # Here, where the time is free: DuckDB's connection for the screens and the summary, and pandas,
+        # which pyarrow imports on its first conversion of Python values (half a second).
+        import duckdb
         import pandas  # noqa: F401
+
+        self.db = duckdb.connect()
 
     def _check(self, part: _Part) -> None:
         for unit in checks_for(KIND, "sheet"):
@@ -155,15 +158,10 @@ class OutcomeRun:
         """Run the screens over every record of the run (DuckDB reads the Arrow tables in place)."""
         if not self.parts:
             return
-        import duckdb
-
-        con = duckdb.connect()
-        try:
-            con.register("outcomes", self.relation())
-            con.register("projects", self.catalog.relation() if self.catalog is not None else _no_projects())
-            hits = run_screens(con, self.options.screens, self.where)
-        finally:
-            con.close()
+        self.prepare()
+        self.db.register("outcomes", self.relation())
+        self.db.register("projects", self.catalog.relation() if self.catalog is not None else _no_projects())
+        hits = run_screens(self.db, self.options.screens, self.where)
         # One batch per sheet, rule and field.
         batches: dict[tuple[int, str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
         for hit in hits:
@@ -254,7 +252,8 @@ def check_outcomes(
         report.files.append(run.add(source))
     run.prepare()
     run.screen()
-    summarise(report, run.results, run.relation(), run.flags(), run.catalog.org_names() if run.catalog is not None else {})
+    summarise(run.db, report, run.results, run.relation(), run.flags(), run.catalog.org_names() if run.catalog is not None else {})
+    run.db.close()
     return report
 
 
@@ -263,6 +262,8 @@ def check_outcome_file(source: Source, options: OutcomeOptions | None = None) ->
     run = OutcomeRun([], options or OutcomeOptions())
     result = run.add(source)
     run.screen()
+    if run.db is not None:
+        run.db.close()
     return result
 
 

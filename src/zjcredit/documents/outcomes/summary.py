@@ -29,34 +29,29 @@ FROM outcomes GROUP BY file
 """
 
 
-def summarise(report: Report, results: list[FileResult], relation: pa.Table | None, flags: pa.Table, org_names: dict[str | None, str | None]) -> None:
-    """Put the per-file and per-institution tables on ``report`` (tables and JSON keys): ``results`` are
-    the files in the order the relation's ``file`` column numbers them, ``flags`` the severity of every
-    finding on a record (rid, severity), ``org_names`` 申报单位 by 机构代码."""
+def summarise(con: Any, report: Report, results: list[FileResult], relation: pa.Table | None, flags: pa.Table, org_names: dict[str | None, str | None]) -> None:
+    """Put the per-file and per-institution tables on ``report`` (tables and JSON keys), counted with the
+    DuckDB connection ``con``: ``results`` are the files in the order the relation's ``file`` column
+    numbers them, ``flags`` the severity of every finding on a record (rid, severity), ``org_names``
+    申报单位 by 机构代码."""
     files: dict[str, dict[str, Any]] = {}
     for result in results:
         files[result.path] = {"path": result.path, "rows": result.records, "dual": 0, "learners": 0, "errors": result.errors, "warnings": result.warnings}
     institutions: list[dict[str, Any]] = []
     if relation is not None:
-        import duckdb
-
-        con = duckdb.connect()
-        try:
-            con.register("outcomes", relation)
-            con.register("flags", flags)
-            for file_no, dual, learners in con.execute(FILE_SQL).fetchall():
-                path = results[file_no].path
-                files[path]["dual"] = int(dual)
-                files[path]["learners"] = int(learners)
-            for org, rows, dual, learners, errors, warnings in con.execute(INSTITUTION_SQL).fetchall():
-                institutions.append(
-                    {
-                        "org_code": org, "org_name": org_names.get(org), "rows": int(rows), "dual": int(dual),
-                        "learners": int(learners), "errors": int(errors), "warnings": int(warnings),
-                    }
-                )
-        finally:
-            con.close()
+        con.register("outcomes", relation)
+        con.register("flags", flags)
+        for file_no, dual, learners in con.execute(FILE_SQL).fetchall():
+            path = results[file_no].path
+            files[path]["dual"] = int(dual)
+            files[path]["learners"] = int(learners)
+        for org, rows, dual, learners, errors, warnings in con.execute(INSTITUTION_SQL).fetchall():
+            institutions.append(
+                {
+                    "org_code": org, "org_name": org_names.get(org), "rows": int(rows), "dual": int(dual),
+                    "learners": int(learners), "errors": int(errors), "warnings": int(warnings),
+                }
+            )
     file_rows = [[f["path"], f["rows"], f["dual"], f["learners"], f["errors"], f["warnings"]] for f in files.values()]
     report.tables.append(
         SummaryTable(
