@@ -1,4 +1,6 @@
-"""Cross-row screens (数据技术排查): each one SQL query run by DuckDB over the outcome rows.
+"""The checks of outcome records that are queries, each one SQL query run by DuckDB: the screens across
+records and files (数据技术排查: duplicates, shared phones, implausible ages …) and the look-ups against the
+catalogs (project, course, institution, hours, period).
 
 A screen module holds everything about one screen: its rule (id, severity, zh/en message), its
 thresholds (a frozen dataclass whose fields carry their command-line flag and help), the query, and how a
@@ -17,8 +19,14 @@ place) or from the verification store:
     (valid numbers only), project, course, org VARCHAR (codes as compared: no spaces, upper-case),
     hours DOUBLE (positive numbers only), date DATE (the completion date, not in the future), dual BOOLEAN
     (双证制).
-``projects`` — the catalogs' projects: code, org_code, org_name, scale INTEGER, period VARCHAR
-    (canonical, e.g. 2019H1), category VARCHAR, targets VARCHAR[].
+``projects`` — the catalogs' projects: code (as compared), org_code (as compared), org_name, scale
+    INTEGER, period VARCHAR (canonical, e.g. 2019H1), period_text (as written), period_start DATE,
+    category VARCHAR, targets VARCHAR[].
+``courses`` — the catalogs' courses: key (the code as compared), code and project_code (as written),
+    project_key (as compared), hours DOUBLE.
+
+A finding's value is the text of its field's cell; a query gives the flagged row (``rid``) and the columns
+its message needs.
 """
 
 from __future__ import annotations
@@ -32,6 +40,11 @@ from zjcredit.report.findings import Rule
 
 KIND = "outcomes"
 SCREEN_MODULES = (
+    "zjcredit.screens.project_unknown",
+    "zjcredit.screens.course_unknown",
+    "zjcredit.screens.org_mismatch",
+    "zjcredit.screens.hours_exceed",
+    "zjcredit.screens.date_before_period",
     "zjcredit.screens.duplicate_outcome",
     "zjcredit.screens.id_name_conflict",
     "zjcredit.screens.phone_shared",
@@ -81,6 +94,7 @@ class Screen:
     options: type
     sql: str
     params: Callable[[dict[str, Any]], dict[str, Any]]
+    needs_catalog: bool = False  # runs only when catalogs are given
 
     def defaults(self) -> Any:
         return self.options()
@@ -151,13 +165,16 @@ class Hit:
     params: dict[str, Any]
 
 
-def run_screens(con: Any, options: ScreenOptions, where: Callable[[int], str]) -> list[Hit]:
-    """Run every screen over the ``outcomes`` and ``projects`` relations of the DuckDB connection ``con``;
-    ``where(rid)`` names a row's place for messages that point at another row."""
+def run_screens(con: Any, options: ScreenOptions, where: Callable[[int], str], *, catalog: bool) -> list[Hit]:
+    """Run every screen over the ``outcomes``, ``projects`` and ``courses`` relations of the DuckDB
+    connection ``con`` (the look-ups against the catalogs only when ``catalog``); ``where(rid)`` names a
+    row's place for messages that point at another row."""
     from dataclasses import asdict
 
     hits: list[Hit] = []
     for rule_id, s in load_screens().items():
+        if s.needs_catalog and not catalog:
+            continue
         values = asdict(options.of(rule_id))
         names = {n for n in values if f"${n}" in s.sql}
         result = con.execute(s.sql, {n: values[n] for n in names})

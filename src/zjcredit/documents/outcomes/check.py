@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from zjcredit.documents.common import HEADER_MISSING, NO_RECORDS, unreadable_result
 from zjcredit.documents.outcomes import rules
+from zjcredit.documents.catalog.model import Catalog
 from zjcredit.documents.outcomes.catalog import CatalogIndex
 from zjcredit.documents.outcomes.sheet import Hits, OutcomeSheet
 from zjcredit.documents.outcomes.summary import summarise
@@ -121,9 +122,6 @@ class OutcomeRun:
     def _check(self, part: _Part) -> None:
         for unit in checks_for(KIND, "sheet"):
             self._take(part, unit.func(part.sheet))
-        if self.catalog is not None and part.sheet.n:
-            for unit in checks_for(KIND, "catalog"):
-                self._take(part, unit.func(part.sheet, self.catalog))
         if part.sheet.n:
             self.parts.append(part)
 
@@ -160,8 +158,10 @@ class OutcomeRun:
             return
         self.prepare()
         self.db.register("outcomes", self.relation())
-        self.db.register("projects", self.catalog.relation() if self.catalog is not None else _no_projects())
-        hits = run_screens(self.db, self.options.screens, self.where)
+        projects, courses = (self.catalog or CatalogIndex(Catalog())).relations()
+        self.db.register("projects", projects)
+        self.db.register("courses", courses)
+        hits = run_screens(self.db, self.options.screens, self.where, catalog=self.catalog is not None)
         # One batch per sheet, rule and field.
         batches: dict[tuple[int, str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
         for hit in hits:
@@ -208,16 +208,6 @@ class OutcomeRun:
                 "severity": pa.array(np.concatenate(severities) if severities else np.zeros(0, np.int8)),
             }
         )
-
-
-def _no_projects() -> pa.Table:
-    return pa.table(
-        {
-            "code": pa.array([], pa.string()), "org_code": pa.array([], pa.string()), "org_name": pa.array([], pa.string()),
-            "scale": pa.array([], pa.int64()), "period": pa.array([], pa.string()), "category": pa.array([], pa.string()),
-            "targets": pa.array([], pa.list_(pa.string())),
-        }
-    )
 
 
 def load_catalog_index(catalogs: list[Path]) -> CatalogIndex | None:

@@ -1,28 +1,25 @@
 """The rules of a learner-outcome sheet (学习成果表) that look at one record at a time, each registered
 beside the check that reports it.
 
-A check gets an :class:`~zjcredit.documents.outcomes.sheet.OutcomeSheet` (scope "sheet"), or the sheet
-and the catalogs' index (scope "catalog", only when catalogs are given), and yields :class:`Hits` or
-findings. The rules across records (duplicates, shared phones …) are the screens of :mod:`zjcredit.screens`.
+A check gets an :class:`~zjcredit.documents.outcomes.sheet.OutcomeSheet` (scope "sheet") and yields
+:class:`Hits` or findings. The rules that are queries — across records (duplicates, shared phones …) and
+against the catalogs (project, course, institution, hours, period) — are in :mod:`zjcredit.screens`.
 Column-wise throughout: a check is a few array operations, whatever the number of rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from zjcredit.documents.common import COLUMN_MISSING, EXCEL_ERROR, PHONE_INVALID, REQUIRED
-from zjcredit.documents.outcomes.catalog import CatalogIndex
 from zjcredit.documents.outcomes.sheet import OUTCOME_FIELDS, REQUIRED_FIELDS, Hits, OutcomeSheet
 from zjcredit.domain import columns as cols
 from zjcredit.domain import idcard
 from zjcredit.domain.columns import bools
-from zjcredit.domain.normalize import clean_text, code_key, compact, number_text, parse_number
+from zjcredit.domain.normalize import clean_text, compact, parse_number
 from zjcredit.domain.vocab import RESULT_GRADES
 from zjcredit.report.findings import Finding, check, make, register
 
@@ -243,127 +240,3 @@ def resident_ids(sheet: OutcomeSheet) -> Iterator[Hits]:
         else:
             yield Hits(rule, "身份证号", at)
     yield Hits(ID_LOWERCASE_X, "身份证号", np.flatnonzero(ids.lowercase_x & ids.ok))
-
-
-# Against the catalog ------------------------------------------------------------------------------
-PROJECT_UNKNOWN = register(
-    "project-unknown",
-    "error",
-    "项目编码 {value} 不在所给的项目目录中。学习成果必须对应目录中的项目编码（浙学银〔2019〕2号 三（二））。",
-    "Project code {value} is not in the catalog(s) given; every outcome must match a catalog project code.",
-    title_zh="项目编码不在目录中",
-    title_en="project code not in the catalog",
-    documents=DOC,
-)
-
-
-@check(PROJECT_UNKNOWN, kinds=KINDS, scope="catalog")
-def catalog_projects(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
-    if sheet.has("项目编码"):
-        known = bools(pc.is_in(sheet.projects, value_set=catalog.project_codes))
-        present = bools(sheet.projects.is_valid())
-        yield Hits(PROJECT_UNKNOWN, "项目编码", np.flatnonzero(present & ~known))
-
-
-COURSE_UNKNOWN = register(
-    "course-unknown",
-    "error",
-    "课程编码 {value} 不是项目 {project_code} 的课程{hint}。",
-    "Course code {value} is not a course of project {project_code}{hint_en}.",
-    title_zh="课程编码不属于该项目",
-    title_en="course code not of that project",
-    documents=DOC,
-)
-
-
-@check(COURSE_UNKNOWN, kinds=KINDS, scope="catalog")
-def catalog_courses(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
-    """The course must be a course of the row's project (judged once per distinct course)."""
-    if not sheet.has("课程编码"):
-        return
-    project, course = sheet.projects, sheet.courses
-    owner_key = cols.per_distinct_text(course, lambda c: code_key(catalog.owner_of_course(c)))
-    same = bools(pc.equal(owner_key, project))
-    both = bools(project.is_valid()) & bools(course.is_valid())
-    at = np.flatnonzero(both & ~same)
-    owners = [catalog.owner_of_course(c) for c in course.take(pa.array(at)).to_pylist()]  # as written in the catalog
-    projects = project.take(pa.array(at)).to_pylist()
-
-    def params(k: int) -> dict[str, Any]:
-        if owners[k] is None:
-            return {"project_code": projects[k], "hint": "（目录中没有这个课程编码）", "hint_en": " (no such course code in the catalog)"}
-        return {"project_code": projects[k], "hint": f"（它属于项目 {owners[k]}）", "hint_en": f" (it belongs to project {owners[k]})"}
-
-    yield Hits(COURSE_UNKNOWN, "课程编码", at, per_row=params)
-
-
-ORG_MISMATCH = register(
-    "org-mismatch",
-    "error",
-    "机构代码 {value} 与目录中项目 {project_code} 的申报机构（{expected}）不一致。",
-    "Institution code {value} differs from the one that declared project {project_code} in the catalog ({expected}).",
-    title_zh="机构代码与项目不符",
-    title_en="institution code does not match the project",
-    documents=DOC,
-)
-
-
-@check(ORG_MISMATCH, kinds=KINDS, scope="catalog")
-def catalog_institutions(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
-    """The 机构代码 must be the one that declared the project in the catalog."""
-    if not sheet.has("机构代码"):
-        return
-    expected = cols.per_distinct_text(sheet.projects, catalog.org_of_project)
-    differs = bools(pc.not_equal(sheet.orgs, expected))
-    at = np.flatnonzero(differs)
-    want = expected.take(pa.array(at)).to_pylist()
-    projects = sheet.projects.take(pa.array(at)).to_pylist()
-    yield Hits(ORG_MISMATCH, "机构代码", at, per_row=lambda k: {"expected": want[k], "project_code": projects[k]})
-
-
-HOURS_EXCEED = register(
-    "hours-exceed",
-    "error",
-    "学时数 {value} 超过目录中课程 {course_code} 的课程学时 {limit}。",
-    "Study hours {value} exceed the {limit} hours of course {course_code} in the catalog.",
-    title_zh="学时数超过课程学时",
-    title_en="study hours above the course's",
-    documents=DOC,
-)
-
-
-@check(HOURS_EXCEED, kinds=KINDS, scope="catalog")
-def catalog_hours(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
-    limit = cols.per_distinct(sheet.courses, catalog.hours_of_course, fill=np.nan, dtype=float)
-    hours = sheet.hours
-    over = np.flatnonzero(~np.isnan(hours) & ~np.isnan(limit) & (hours > limit + 1e-9))
-    courses = sheet.courses.take(pa.array(over)).to_pylist()
-    yield Hits(HOURS_EXCEED, "学时数", over, per_row=lambda k: {"course_code": courses[k], "limit": number_text(limit[over[k]])})
-
-
-DATE_BEFORE_PERIOD = register(
-    "date-before-period",
-    "error",
-    "完成日期 {date} 早于项目 {project_code} 所在目录期次 {period} 的开始日期 {start}。",
-    "Completion date {date} is before the start ({start}) of period {period} of project {project_code}.",
-    title_zh="完成日期早于目录期次",
-    title_en="completion date before the catalog period",
-    documents=DOC,
-)
-
-
-@check(DATE_BEFORE_PERIOD, kinds=KINDS, scope="catalog")
-def catalog_periods(sheet: OutcomeSheet, catalog: CatalogIndex) -> Iterator[Hits]:
-    """A completion date before the start of the project's catalog period."""
-    nat = np.datetime64("NaT")
-    start = cols.per_distinct(sheet.projects, catalog.period_start, fill=nat, dtype="datetime64[D]")
-    date = sheet.dates
-    early = np.flatnonzero(~np.isnat(date) & ~np.isnat(start) & (date < start))
-    projects = sheet.projects.take(pa.array(early)).to_pylist()
-    yield Hits(
-        DATE_BEFORE_PERIOD, "完成日期", early,
-        per_row=lambda k: {
-            "date": date_text(date[early[k]]), "start": date_text(start[early[k]]),
-            "project_code": projects[k], "period": catalog.projects[projects[k]].period,
-        },
-    )
