@@ -12,7 +12,7 @@ The queries read two relations, the same whether they come from one run's sheets
 place) or from the verification store:
 
 ``outcomes`` — one row per outcome record:
-    rid BIGINT (the row's number in the run), file INTEGER (the file it comes from), id_key VARCHAR (the normalised ID, also when invalid),
+    rid BIGINT (the record's number: its file's in the high 32 bits, its place in the file in the low ones), file_id INTEGER (the file it comes from), id_key VARCHAR (the normalised ID, also when invalid),
     id_ok BOOLEAN (valid ID), id_body BOOLEAN (17 digits and a check character: valid, or only the check
     character wrong), id_digits BOOLEAN (… and all 18 are digits), id_prefix BIGINT (the first 17 digits),
     id_last TINYINT (the 18th character: 0–9, 10 for X), birth DATE, name_key VARCHAR, phone_key VARCHAR

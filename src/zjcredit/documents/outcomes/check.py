@@ -49,14 +49,23 @@ class OutcomeOptions:
     screens: ScreenOptions = field(default_factory=ScreenOptions)
 
 
+# A record's number in a run (and in a store): its file's number in the high bits, its place in the file
+# (counted over the file's outcome sheets) in the low ones.
+FILE_BITS = 32
+
+
+def record_id(file_id: int, position: int) -> int:
+    return (file_id << FILE_BITS) + position
+
+
 @dataclass
-class _Part:
-    """One outcome sheet of the run: where its findings go, and the run's row numbers it holds."""
+class Part:
+    """One outcome sheet of the run: where its findings go, and the record numbers it holds."""
 
     sheet: OutcomeSheet
     result: FileResult
-    first_rid: int
-    file_no: int  # the file's place among the run's results
+    file_id: int
+    first_rid: int  # record_id(file_id, the sheet's first record's place in the file)
     flags: list[tuple[np.ndarray, Severity]] = field(default_factory=list)
 
 
@@ -77,28 +86,30 @@ class OutcomeRun:
         self._prepared = False
         self.options = options
         self.today = options.today or dt.date.today()
-        self.parts: list[_Part] = []
-        self.results: list[FileResult] = []
+        self.parts: list[Part] = []
+        self.results: dict[int, FileResult] = {}  # by file number
         self.rows = 0
         self._relation: pa.Table | None = None
 
-    def add(self, source: Source) -> FileResult:
-        """Read and check one file; an unreadable file becomes a finding."""
+    def add(self, source: Source, file_id: int | None = None) -> FileResult:
+        """Read and check one file, numbered ``file_id`` (by default, its place in the run); an unreadable
+        file becomes a finding."""
+        file_id = len(self.results) if file_id is None else file_id
         try:
             tables = read_outcome_tables(source.path, source.display, self.prepare)
         except Unreadable as exc:
             self.prepare()
             result = unreadable_result(source.display, exc, KIND)
-            self.results.append(result)
+            self.results[file_id] = result
             return result
         result = FileResult(source.display, KIND, 0, [])
-        self.results.append(result)
+        self.results[file_id] = result
         if not tables:
             result.findings.append(make(HEADER_MISSING, source.display, expected="姓名、身份证号、项目编码、课程编码"))
             return result
         for table in tables:
+            part = Part(OutcomeSheet(table, self.today), result, file_id, record_id(file_id, result.records))
             result.records += table.n
-            part = _Part(OutcomeSheet(table, self.today), result, self.rows, len(self.results) - 1)
             self.rows += table.n
             self._check(part)
         if result.records == 0:
@@ -119,13 +130,13 @@ class OutcomeRun:
 
         self.db = duckdb.connect()
 
-    def _check(self, part: _Part) -> None:
+    def _check(self, part: Part) -> None:
         for unit in checks_for(KIND, "sheet"):
             self._take(part, unit.func(part.sheet))
         if part.sheet.n:
             self.parts.append(part)
 
-    def _take(self, part: _Part, found: Iterable[Hits | Finding]) -> None:
+    def _take(self, part: Part, found: Iterable[Hits | Finding]) -> None:
         for item in found:
             if isinstance(item, Finding):
                 part.result.findings.append(item)
@@ -133,7 +144,7 @@ class OutcomeRun:
                 self._emit(part, item.rule, item.field, item.positions, item.per_row, item.values)
 
     def _emit(
-        self, part: _Part, rule: Rule, name: str | None, positions: np.ndarray,
+        self, part: Part, rule: Rule, name: str | None, positions: np.ndarray,
         per_row: Callable[[int], dict[str, Any]] | None = None, values: list[Any] | None = None,
     ) -> None:
         """One finding per record at ``positions`` (0-based in the sheet), at the field's cell."""
@@ -192,7 +203,7 @@ class OutcomeRun:
         if not self.parts:
             return None
         if self._relation is None or self._relation.num_rows != self.rows:
-            self._relation = pa.concat_tables([p.sheet.relation(p.first_rid, p.file_no) for p in self.parts])
+            self._relation = pa.concat_tables([p.sheet.relation(p.first_rid, p.file_id) for p in self.parts])
         return self._relation
 
     def flags(self) -> pa.Table:

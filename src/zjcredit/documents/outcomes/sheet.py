@@ -173,16 +173,16 @@ class OutcomeSheet:
             return np.zeros(self.n, dtype=bool)
         return bools(pc.match_substring(self.raw("备注"), DUAL_MARK))
 
-    def relation(self, first_rid: int, file_no: int) -> pa.Table:
-        """The sheet's rows as the screens' ``outcomes`` relation (see :mod:`zjcredit.screens`); ``file_no``
-        numbers the file they come from."""
+    def relation(self, first_rid: int, file_id: int) -> pa.Table:
+        """The sheet's rows as the screens' ``outcomes`` relation (see :mod:`zjcredit.screens`), numbered
+        from ``first_rid``; ``file_id`` numbers the file they come from."""
         ids = self.ids
         body = ids.body
         prefix = np.where(ids.prefix17 >= 0, ids.prefix17, 0)
         return pa.table(
             {
                 "rid": pa.array(np.arange(first_rid, first_rid + self.n, dtype=np.int64)),
-                "file": pa.array(np.full(self.n, file_no, dtype=np.int32)),
+                "file_id": pa.array(np.full(self.n, file_id, dtype=np.int32)),
                 "id_key": ids.normalized,
                 "id_ok": pa.array(ids.ok),
                 "id_body": pa.array(body),

@@ -24,25 +24,25 @@ ORDER BY coalesce(o.org, '')
 """
 
 FILE_SQL = """
-SELECT file, count(*) FILTER (WHERE dual) AS dual, count(DISTINCT id_key) FILTER (WHERE NOT dual) AS learners
-FROM outcomes GROUP BY file
+SELECT file_id, count(*) FILTER (WHERE dual) AS dual, count(DISTINCT id_key) FILTER (WHERE NOT dual) AS learners
+FROM outcomes GROUP BY file_id
 """
 
 
-def summarise(con: Any, report: Report, results: list[FileResult], relation: pa.Table | None, flags: pa.Table, org_names: dict[str | None, str | None]) -> None:
+def summarise(con: Any, report: Report, results: dict[int, FileResult], relation: pa.Table | None, flags: pa.Table, org_names: dict[str | None, str | None]) -> None:
     """Put the per-file and per-institution tables on ``report`` (tables and JSON keys), counted with the
-    DuckDB connection ``con``: ``results`` are the files in the order the relation's ``file`` column
-    numbers them, ``flags`` the severity of every finding on a record (rid, severity), ``org_names``
+    DuckDB connection ``con``: ``results`` are the files by the number the relation's ``file_id`` column
+    gives them, ``flags`` the severity of every finding on a record (rid, severity), ``org_names``
     申报单位 by 机构代码."""
     files: dict[str, dict[str, Any]] = {}
-    for result in results:
+    for result in results.values():
         files[result.path] = {"path": result.path, "rows": result.records, "dual": 0, "learners": 0, "errors": result.errors, "warnings": result.warnings}
     institutions: list[dict[str, Any]] = []
     if relation is not None:
         con.register("outcomes", relation)
         con.register("flags", flags)
-        for file_no, dual, learners in con.execute(FILE_SQL).fetchall():
-            path = results[file_no].path
+        for file_id, dual, learners in con.execute(FILE_SQL).fetchall():
+            path = results[file_id].path
             files[path]["dual"] = int(dual)
             files[path]["learners"] = int(learners)
         for org, rows, dual, learners, errors, warnings in con.execute(INSTITUTION_SQL).fetchall():
