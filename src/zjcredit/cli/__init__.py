@@ -8,7 +8,7 @@ fast.
 
 from __future__ import annotations
 
-from zjcredit.cli import build, outcomes, rules, template, validate  # noqa: F401  (register the commands)
+from zjcredit.cli import audit, build, outcomes, rules, template, validate  # noqa: F401  (register the commands)
 from zjcredit.cli.app import app
 from zjcredit.cli.run import fail
 from zjcredit.errors import UsageError

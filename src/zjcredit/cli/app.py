@@ -27,7 +27,9 @@ outcomes_app = typer.Typer(no_args_is_help=True, help=T("对照项目目录检�
 app.add_typer(template_app, name="template")
 app.add_typer(summary_app, name="summary")
 app.add_typer(catalog_app, name="catalog")
+store_app = typer.Typer(no_args_is_help=True, help=T("核查数据库（DuckDB 文件）。", "The verification store (a DuckDB file)."))
 app.add_typer(outcomes_app, name="outcomes")
+app.add_typer(store_app, name="store")
 
 
 def _version(value: bool) -> None:

@@ -188,3 +188,52 @@ def _total_summary(report: Report, lang: str) -> str:
     if lang == "en":
         return f"{n} file(s): {e} errors, {w} warnings, {i} infos"
     return f"共 {n} 个文件：错误 {e}，警告 {w}，提示 {i}"
+
+
+# The yearly figures (`zjcredit stats`) ------------------------------------------------------------
+
+FIGURE_COUNTS = ("outcomes", "learners", "hours", "dual_outcomes", "excluded_rows")
+FIGURE_GROUPS = {
+    "by_county": (("county_code", "county"), "按县（市、区）", "by county"),
+    "by_institution": (("org_code", "name"), "按机构", "by institution"),
+    "by_category": (("category",), "按项目类别", "by category"),
+    "by_target": (("target",), "按培训对象", "by target group"),
+}
+FIGURE_HEADS = {
+    "zh": ("成果数（不含双证制）", "学员数", "学时合计", "双证制成果", "未计入（有错误）"),
+    "en": ("outcomes (no 双证制)", "learners", "hours", "双证制 outcomes", "excluded (errors)"),
+}
+
+
+def figures_json(figures: dict[str, Any]) -> str:
+    return json.dumps({"zjcredit": __version__, "command": "stats", "figures": figures}, ensure_ascii=False, indent=2) + "\n"
+
+
+def figures_csv(figures: dict[str, Any], lang: str) -> str:
+    """One line per group: dimension, key, label, then the five counts (UTF-8 with BOM for Excel/WPS)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["dimension", "key", "label", *FIGURE_COUNTS])
+    for dim, rows in figures.items():
+        keys = FIGURE_GROUPS[dim][0]
+        for row in rows:
+            key = row.get(keys[0])
+            label = row.get(keys[-1]) if len(keys) > 1 else key
+            writer.writerow([escape_formula(str(v)) if v is not None else "" for v in (dim, key, label, *(row[c] for c in FIGURE_COUNTS))])
+    return buf.getvalue()
+
+
+def render_figures(figures: dict[str, Any], lang: str, console: Any) -> None:
+    from rich.table import Table
+
+    en = lang == "en"
+    for dim, rows in figures.items():
+        keys, zh, en_title = FIGURE_GROUPS[dim]
+        table = Table(title=en_title if en else zh, title_justify="left")
+        table.add_column(en_title if en else zh)
+        for head in FIGURE_HEADS["en" if en else "zh"]:
+            table.add_column(head, justify="right")
+        for row in rows:
+            label = " ".join(str(row[k]) for k in reversed(keys) if row.get(k)) or ("(unknown)" if en else "（未知）")
+            table.add_row(label, *(f"{row[c]:,}" if isinstance(row[c], int) else str(row[c]) for c in FIGURE_COUNTS))
+        console.print(table)

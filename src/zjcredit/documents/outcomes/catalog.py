@@ -41,6 +41,12 @@ def project_relation(rows: list[tuple[str, CatalogProject]]) -> Any:
     return pa.table(
         {
             "code": pa.array([c for c, _ in rows], type=pa.string()),
+            "code_text": pa.array([p.code for _, p in rows], type=pa.string()),
+            "name": pa.array([p.name for _, p in rows], type=pa.string()),
+            "hours": pa.array([float(p.hours) if p.hours else None for _, p in rows], type=pa.float64()),
+            "city": pa.array([p.city for _, p in rows], type=pa.string()),
+            "county": pa.array([p.county for _, p in rows], type=pa.string()),
+            "county_code": pa.array([c[:6] for c, _ in rows], type=pa.string()),
             "org_code": pa.array([code_key(p.org_code) for _, p in rows], type=pa.string()),
             "org_name": pa.array([p.org_name for _, p in rows], type=pa.string()),
             "scale": pa.array([p.scale or 0 for _, p in rows], type=pa.int64()),

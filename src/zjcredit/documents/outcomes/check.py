@@ -31,7 +31,7 @@ from zjcredit.io.columns import ColumnTable, find_table
 from zjcredit.io.readers import read_ahead, read_sheets
 from zjcredit.io.sources import Source, discover
 from zjcredit.report.findings import FileResult, Finding, Report, Rule, Severity, checks_for, make
-from zjcredit.screens import ScreenOptions, run_screens
+from zjcredit.screens import Hit, ScreenOptions, run_screens
 
 KIND = rules.KINDS[0]
 # A sheet is an outcome table when its header names one of these.
@@ -172,7 +172,10 @@ class OutcomeRun:
         projects, courses = (self.catalog or CatalogIndex(Catalog())).relations()
         self.db.register("projects", projects)
         self.db.register("courses", courses)
-        hits = run_screens(self.db, self.options.screens, self.where, catalog=self.catalog is not None)
+        self.take_hits(run_screens(self.db, self.options.screens, self.where, catalog=self.catalog is not None))
+
+    def take_hits(self, hits: list[Hit]) -> None:
+        """The screens' findings on this run's records, at their cells."""
         # One batch per sheet, rule and field.
         batches: dict[tuple[int, str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
         for hit in hits:

@@ -1,0 +1,101 @@
+"""The province's verification at scale: `zjcredit audit` of 3,000,000 outcome rows in 30 CSV files into a
+new store, against a bare DuckDB `read_csv(..., all_varchar=true)` of the same files into a table of a
+database file; then one more file of 100,000 rows audited into that store; then a store grown to
+20,000,000 rows (several years of a province) audited and counted.
+
+    python benchmarks/province.py                         # all three
+    python benchmarks/province.py --files 10 --rows 100000 --skip-large
+
+Data goes to benchmarks/data/province_<files>x<rows>/ (generated when missing; git-ignored). Each
+measurement runs in a fresh process; wall time and the process's peak RSS (``os.wait4``) are reported.
+Nothing here runs under pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate_outcomes as G  # noqa: E402
+from run import DATA, PY, measure  # noqa: E402
+
+BIN = Path(PY).parent
+BARE = (
+    "import sys, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "con.execute('CREATE TABLE t AS SELECT * FROM read_csv($files, all_varchar=true, header=false, null_padding=true)', {'files': sys.argv[2:]})\n"
+    "con.close()"
+)
+
+
+def ensure_corpus(files: int, rows: int) -> tuple[Path, Path, Path]:
+    """``files`` CSV files of ``rows`` rows cut from one generated table, one more file for the
+    incremental run, and the catalog of all of them."""
+    folder = DATA / f"province_{files}x{rows}"
+    extra = DATA / f"province_{files}x{rows}_extra"
+    catalog = DATA / f"province_{files}x{rows}_catalog.xlsx"
+    if folder.is_dir() and extra.is_dir() and catalog.exists() and len(list(folder.glob("*.csv"))) == files:
+        return folder, extra, catalog
+    print(f"generating {folder} …", file=sys.stderr)
+    folder.mkdir(parents=True, exist_ok=True)
+    extra.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(20190505)
+    total = (files + 1) * rows
+    projects = G.make_catalog(rng, total)
+    data = G.generate_rows(rng, total, projects, 0.0005)
+    rng.shuffle(data)  # each file holds rows of many institutions, as a county's upload does
+    G.write_catalog(catalog, projects)
+    for k in range(files + 1):
+        part = data[k * rows : (k + 1) * rows]
+        for i, row in enumerate(part):
+            row[0] = i + 1
+        target = (folder / f"成果_{k:03d}.csv") if k < files else (extra / "成果_补报.csv")
+        G.write_csv(target, "学习成果", part, "utf-8")
+    return folder, extra, catalog
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=30)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--large", type=int, default=20_000_000, help="rows of the grown store")
+    ap.add_argument("--skip-large", action="store_true")
+    args = ap.parse_args()
+    folder, extra, catalog = ensure_corpus(args.files, args.rows)
+    csvs = [str(p) for p in sorted(folder.glob("*.csv"))]
+    work = DATA / "province_work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    zj = str(BIN / "zjcredit")
+    print(f"{args.files} files × {args.rows:,} rows", file=sys.stderr)
+    bare = measure([PY, "-c", BARE, str(work / "bare.duckdb"), *csvs], "bare DuckDB read_csv into a database file")
+    store = work / "store.duckdb"
+    first = measure([zj, "audit", str(folder), "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告.xlsx"), "--format", "json", "--quiet"], "zjcredit audit into a new store")
+    again = measure([zj, "audit", str(extra), "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告2.xlsx"), "--format", "json", "--quiet"], "zjcredit audit of one more file")
+    print()
+    print("| step | time | peak RSS | target |")
+    print("|---|---:|---:|---|")
+    print(f"| bare DuckDB `read_csv` of {args.files} × {args.rows:,} rows into a database file | {bare['wall']:.1f} s | {bare['rss']:,.0f} MiB | |")
+    print(f"| `zjcredit audit` into a new store | {first['wall']:.1f} s ({float(first['wall']) / float(bare['wall']):.2f} ×) | {first['rss']:,.0f} MiB | ≤ 2.0 ×, ≤ 3 GiB |")
+    print(f"| one more file of {args.rows:,} rows | {again['wall']:.1f} s ({float(again['wall']) / float(first['wall']):.2f} × the first) | {again['rss']:,.0f} MiB | ≤ 0.3 × |")
+    if not args.skip_large:
+        grow = [PY, "-c", "import sys; from zjcredit.store import grow_for_benchmark; grow_for_benchmark(sys.argv[1], int(sys.argv[2]))", str(store), str(args.large)]
+        t = time.perf_counter()
+        os.system(" ".join(grow))  # noqa: S605 - a benchmark helper, our own arguments
+        print(f"(grew the store to {args.large:,} rows in {time.perf_counter() - t:.0f} s)", file=sys.stderr)
+        audit = measure([zj, "audit", "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告3.xlsx"), "--format", "json", "--quiet"], "zjcredit audit of the grown store")
+        stats = measure([zj, "stats", "--catalog", str(catalog), "--store", str(store), "--format", "json"], "zjcredit stats of the grown store")
+        print(f"| `zjcredit audit` of a store of {args.large:,} rows | {audit['wall']:.1f} s | {audit['rss']:,.0f} MiB | ≤ 60 s, ≤ 4 GiB |")
+        print(f"| `zjcredit stats` of that store | {stats['wall']:.1f} s | {stats['rss']:,.0f} MiB | ≤ 60 s, ≤ 4 GiB |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,120 @@
+"""`zjcredit audit`, `zjcredit stats` and `zjcredit store export`: the province's verification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from zjcredit.cli.app import app, store_app
+from zjcredit.cli.i18n import T
+from zjcredit.cli.options import CatalogsOpt, FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, QuietOpt, ReportOpt, with_screen_options
+from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
+
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=T("核查数据库文件（DuckDB）；不存在时新建。不给时只在本次运行的内存中核查。", "The verification store (a DuckDB file), made when missing; without it, this run's files only."))]
+LedgersOpt = Annotated[Optional[list[Path]], typer.Option("--ledgers", help=T("过程性台账（文件或文件夹，可多次给出）：据此判断“缺乏相关材料”。", "Process ledgers (files or folders, repeatable): judged for missing materials."))]
+YearOpt = Annotated[Optional[int], typer.Option("--year", min=2000, max=2100, help=T("只统计这一年目录期次的成果。", "Count only outcomes of this year's catalog periods."))]
+OptionalPaths = Annotated[Optional[list[Path]], typer.Argument(help=T("成果表文件或文件夹（有 --store 时可不给：核查数据库中已有的全部成果）。", "Outcome sheets or folders (optional with --store: everything stored)."), show_default=False)]
+
+
+@app.command(help=T(
+    "省中心核查：检查全部成果表并对每个机构作出结论（申报备案未落实、缺乏相关材料、数据严重失真），统计年度数据，写出核查报告。"
+    "例：zjcredit audit 成果/ --catalog 目录.xlsx --store 核查.duckdb -o 核查报告.xlsx",
+    "The province's verification: check every outcome sheet, judge each institution (undeclared, materials missing, distorted), count the "
+    "yearly figures and write the report. Example: zjcredit audit 成果/ --catalog 目录.xlsx --store 核查.duckdb -o report.xlsx",
+))
+@with_screen_options
+def audit(
+    paths: OptionalPaths = None,
+    catalog: CatalogsOpt = ...,  # type: ignore[assignment]
+    output: Annotated[Path, typer.Option("-o", "--output", help=T("核查报告（.xlsx）：核查结论、县区汇总、年度数据、问题明细。", "The report workbook (.xlsx)."))] = ...,  # type: ignore[assignment]
+    ledgers: LedgersOpt = None,
+    store: StoreOpt = None,
+    distorted_share: Annotated[float, typer.Option("--distorted-share", min=0.0, max=1.0, help=T("被数据失真筛查标出的记录占机构记录的比例达到此值即判为“数据严重失真”。", "Share of an institution's rows flagged by the distortion screens that makes it 'distorted'."))] = 0.05,
+    report_output: ReportOpt = None,
+    fmt: FormatOpt = None,
+    lang: LangOpt = Lang.zh,
+    quiet: QuietOpt = False,
+    force: ForceOpt = False,
+    *,
+    screens: Any = None,
+) -> None:
+    from zjcredit.documents.audit.options import AuditOptions
+    from zjcredit.documents.audit.run import audit as run
+
+    options = AuditOptions(tuple(catalog), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens)
+    if not paths and store is None:
+        from zjcredit.cli.run import fail
+        from zjcredit.errors import UsageError
+
+        fail(UsageError("请给出成果表文件或文件夹（或用 --store 核查数据库中已有的成果）。", "Give outcome sheets or folders (or --store to audit what is stored)."), lang.value)
+    progress = progress_for(quiet, lang.value)
+    try:
+        report = guarded(lang.value, run, paths or [], options, progress)
+    finally:
+        stop_progress(progress)
+    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
+
+
+@app.command(help=T(
+    "年度数据（浙学银〔2019〕2号 四（五））：按县（市、区）、机构、项目类别和培训对象统计成果数、学员数、学时、双证制成果和未计入的记录。"
+    "例：zjcredit stats --catalog 目录.xlsx --store 核查.duckdb --year 2019",
+    "The yearly figures by county, institution, category and target group. Example: zjcredit stats --catalog 目录.xlsx --store 核查.duckdb --year 2019",
+))
+def stats(
+    paths: OptionalPaths = None,
+    catalog: CatalogsOpt = ...,  # type: ignore[assignment]
+    store: StoreOpt = None,
+    year: YearOpt = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help=T("把年度数据连同图表写入此工作簿（.xlsx）。", "Write the figures with charts to this workbook (.xlsx)."))] = None,
+    fmt: FormatOpt = None,
+    lang: LangOpt = Lang.zh,
+    quiet: QuietOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    from zjcredit.documents.audit.options import AuditOptions
+    from zjcredit.documents.audit.run import stats as run
+
+    options = AuditOptions(tuple(catalog), store, (), output, year=year, force=force, lang=lang.value)
+    progress = progress_for(quiet, lang.value)
+    try:
+        figures = guarded(lang.value, run, paths or [], options, progress)
+    finally:
+        stop_progress(progress)
+    if output is not None:
+        from zjcredit.documents.audit.workbook import write_figures
+
+        guarded(lang.value, write_figures, output, figures, options)
+    _emit_figures(figures, fmt, lang.value)
+
+
+def _emit_figures(figures: dict[str, Any], fmt: Format | None, lang: str) -> None:
+    from zjcredit.report import render
+
+    if fmt is Format.json:
+        typer.echo(render.figures_json(figures), nl=False)
+    elif fmt is Format.csv:
+        typer.echo(render.figures_csv(figures, lang), nl=False)
+    else:
+        from rich.console import Console
+
+        render.render_figures(figures, lang, Console(highlight=False))
+    raise typer.Exit(0)
+
+
+@store_app.command("export", help=T(
+    "把核查数据库导出为 Parquet 文件（成果记录按目录期次和县（市、区）分区）。例：zjcredit store export 导出/ --store 核查.duckdb",
+    "Export the store as Parquet files (outcome records partitioned by period and county). Example: zjcredit store export out/ --store 核查.duckdb",
+))
+def store_export(
+    directory: Annotated[Path, typer.Argument(help=T("导出到这个文件夹。", "The folder to write into."), show_default=False)],
+    store: Annotated[Path, typer.Option("--store", help=T("核查数据库文件。", "The store file."))],
+    lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
+) -> None:
+    from zjcredit.store.export import export
+
+    counts = guarded(lang.value, export, store, directory, force=force)
+    for table, n in counts.items():
+        typer.echo(f"{table}: {n:,}")

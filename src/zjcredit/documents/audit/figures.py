@@ -1,0 +1,78 @@
+"""The yearly figures (浙学银〔2019〕2号 四（五）) by county, institution, project category and target group.
+
+Counted over the store's records with the screens' ``hits``:
+
+- ``outcomes``: records with no error finding and not 双证制 (备注 names 双证制);
+- ``learners``: distinct resident IDs among those records; ``hours``: the sum of their 学时数;
+- ``dual_outcomes``: 双证制 records with no error; ``excluded_rows``: records with at least one error.
+
+Warnings (the screens) never exclude a record. A record's county is its catalog project's (the first six
+digits of its 项目编码), else its institution's; its year is its catalog period's, else its completion
+date's. A project with several 培训对象 counts under each.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zjcredit.domain import divisions
+from zjcredit.domain.normalize import plain_number
+
+# One row per record, with everything the figures and the verdicts group by.
+RECORDS_SQL = """
+CREATE OR REPLACE TEMP TABLE audited AS
+WITH errors AS (SELECT DISTINCT rid FROM hits WHERE severity = 2),
+org_county AS (SELECT org_code, min(substr(code, 1, 6)) AS county_code, min(org_name) AS org_name FROM projects GROUP BY org_code)
+SELECT o.rid, o.org, o.project, o.id_key, o.hours, o.dual,
+       o.has_error OR e.rid IS NOT NULL AS error,
+       p.code IS NOT NULL AS declared,
+       coalesce(substr(p.code, 1, 6), oc.county_code) AS county_code,
+       coalesce(oc.org_name, p.org_name) AS org_name,
+       p.category, p.targets,
+       coalesce(TRY_CAST(substr(p.period, 1, 4) AS INTEGER), year(o.date)) AS year
+FROM outcomes o
+LEFT JOIN errors e USING (rid)
+LEFT JOIN projects p ON p.code = o.project
+LEFT JOIN org_county oc ON oc.org_code = o.org
+"""
+
+COUNTS = """
+count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
+count(DISTINCT id_key) FILTER (WHERE NOT error AND NOT dual) AS learners,
+coalesce(sum(hours) FILTER (WHERE NOT error AND NOT dual), 0) AS hours,
+count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes,
+count(*) FILTER (WHERE error) AS excluded_rows
+"""
+GROUPS = {
+    "by_county": ("county_code", "audited"),
+    "by_institution": ("org", "audited"),
+    "by_category": ("category", "audited"),
+    "by_target": ("target", "(SELECT *, unnest(CASE WHEN len(targets) > 0 THEN targets ELSE [NULL] END) AS target FROM audited)"),
+}
+
+
+def figures(db: Any, year: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The four tables of figures (contract: "Verification and figures"), from the ``audited`` table."""
+    where = "WHERE year = $year" if year is not None else ""
+    params = {"year": year} if year is not None else {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    names = dict(db.execute("SELECT org, any_value(org_name) FROM audited GROUP BY org").fetchall())
+    for key, (column, source) in GROUPS.items():
+        query = f"SELECT {column} AS k, {COUNTS} FROM {source} {where} GROUP BY {column} ORDER BY {column} NULLS LAST"  # noqa: S608 - ours
+        rows = []
+        for k, outcomes, learners, hours, dual, excluded in db.execute(query, params).fetchall():
+            counts = {"outcomes": int(outcomes), "learners": int(learners), "hours": plain_number(round(float(hours), 2)), "dual_outcomes": int(dual), "excluded_rows": int(excluded)}
+            rows.append({**_label(key, k, names), **counts})
+        out[key] = rows
+    return out
+
+
+def _label(key: str, value: Any, names: dict[Any, Any]) -> dict[str, Any]:
+    if key == "by_county":
+        county = divisions.counties().get(value or "")
+        return {"county_code": value, "county": county.name if county else None}
+    if key == "by_institution":
+        return {"org_code": value, "name": names.get(value)}
+    if key == "by_category":
+        return {"category": value}
+    return {"target": value}

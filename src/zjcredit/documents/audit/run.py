@@ -1,0 +1,173 @@
+"""`zjcredit audit` and `zjcredit stats`: read and store the outcome files, screen everything stored, judge
+every institution, count the figures, and say it all in one report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from zjcredit.documents.audit.figures import RECORDS_SQL, figures
+from zjcredit.documents.audit.ingest import ingest
+from zjcredit.documents.audit.options import AuditOptions
+from zjcredit.documents.audit.screening import screen_store
+from zjcredit.documents.audit.stored import StoredFiles
+from zjcredit.documents.audit.verdicts import PROBLEM_ZH, Institution, judge
+from zjcredit.documents.outcomes.check import OutcomeOptions, OutcomeRun, load_catalog_index
+from zjcredit.domain import divisions
+from zjcredit.errors import UsageError
+from zjcredit.io.sources import discover
+from zjcredit.report.findings import FileResult, Report, SummaryTable
+from zjcredit.store import Store
+
+# DuckDB's memory for a store's queries; beyond it, it spills to its temporary directory.
+MEMORY_LIMIT = "3GB"
+
+
+def _inputs(paths: Iterable[str | Path], options: AuditOptions) -> list[Any]:
+    """The outcome files under ``paths``, leaving out the catalogs, ledgers and store named as such."""
+    reference = {_resolved(p) for p in (*options.catalogs, *options.ledgers, *([options.store] if options.store else []))}
+    return [s for s in discover(list(paths)) if _resolved(s.path) not in reference and not _under(s.path, options.ledgers)]
+
+
+def _under(path: Path, folders: Iterable[Path]) -> bool:
+    resolved = _resolved(path)
+    return any(resolved is not None and (f := _resolved(folder)) is not None and f in resolved.parents for folder in folders)
+
+
+def _resolved(path: str | Path) -> Path | None:
+    try:
+        return Path(path).resolve()
+    except OSError:
+        return None
+
+
+def _open(options: AuditOptions) -> Store:
+    store = Store(options.store)
+    store.db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    return store
+
+
+def _read(store: Store, paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult]]:
+    """Catalogs into the store, the new files read, checked and stored, and the screens run over all."""
+    for catalog in options.catalogs:
+        index = load_catalog_index([catalog])
+        if index is not None:
+            projects, courses = index.relations()
+            store.put_catalog(projects, courses, str(catalog))
+    if not store.has_catalog():
+        raise UsageError(
+            "没有可用的项目目录：请用 --catalog 给出目录（核查数据库中也还没有）。",
+            "No catalog: give one with --catalog (the store holds none yet).",
+        )
+    run = OutcomeRun([], OutcomeOptions(today=options.today, screens=options.screens))
+    run.prepare()
+    notes = ingest(store, run, _inputs(paths, options), progress)
+    stored = StoredFiles(store)
+    screen_store(store, run, stored, options.screens)
+    store.db.execute(RECORDS_SQL)
+    return run, stored, notes
+
+
+def _results(run: OutcomeRun, stored: StoredFiles, notes: dict[int, FileResult]) -> list[FileResult]:
+    """Every file: read now, or rebuilt from the store (with the note saying so)."""
+    out = []
+    for file_id in sorted(set(run.results) | set(stored.file_ids)):
+        if file_id in run.results:
+            out.append(run.results[file_id])
+            continue
+        result = stored.result(file_id)
+        if file_id in notes:
+            result.findings[:0] = notes[file_id].findings
+        out.append(result)
+    return out
+
+
+def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
+    """Verify the outcome files under ``paths`` (and everything stored before) and write the report."""
+    from zjcredit.documents.audit.workbook import write_report
+    from zjcredit.report.output import check_target
+
+    if options.output is not None:
+        check_target(options.output, options.force, _protected(paths, options))
+    with _open(options) as store:
+        run, stored, notes = _read(store, paths, options, progress)
+        ledgers, ledger_results = _ledgers(options)
+        institutions = judge(store.db, options.distorted_share, ledgers)
+        figs = figures(store.db, options.year)
+        report = Report("audit")
+        report.files = _results(run, stored, notes) + ledger_results
+        report.extra["institutions"] = [i.to_dict(options.lang, options.distorted_share) for i in institutions]
+        report.extra["figures"] = figs
+        report.tables = [_verdict_table(institutions), _county_table(institutions)]
+        clean = all(i.verdict == "ok" for i in institutions) and not any(fr.errors for fr in report.files)
+        report.status = 2 if report.any_unreadable else (0 if clean else 1)
+        if options.output is not None:
+            write_report(options.output, report, institutions, figs, options)
+            report.extra["output"] = str(options.output)
+    return report
+
+
+def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """The yearly figures of the outcome files under ``paths`` (and, with a store, everything stored)."""
+    with _open(options) as store:
+        _read(store, paths, options, progress)
+        return figures(store.db, options.year)
+
+
+def _protected(paths: Iterable[str | Path], options: AuditOptions) -> list[Path]:
+    """Every file the run reads: the report may not be written over any of them."""
+    files = [s.path for s in discover(list(paths))] if paths else []
+    return [*files, *options.catalogs, *options.ledgers, *([options.store] if options.store else [])]
+
+
+def _ledgers(options: AuditOptions) -> tuple[dict[str, int] | None, list[FileResult]]:
+    """Each project's ledger readiness (parts present, by 项目编码 as compared) and the ledgers' results;
+    (None, []) when no ledgers were given."""
+    if not options.ledgers:
+        return None, []
+    from zjcredit.documents.ledger.check import LedgerOptions, check_ledgers
+
+    report = check_ledgers(list(options.ledgers), list(options.catalogs), LedgerOptions(today=options.today))
+    parts: dict[str, int] = {}
+    for entry in report.extra.get("ledgers", []):
+        code = entry.get("project_code")
+        if code:
+            parts[code] = max(parts.get(code, 0), int(entry.get("parts_present", 0)))
+    return parts, report.files
+
+
+def _verdict_table(institutions: list[Institution]) -> SummaryTable:
+    rows = [
+        [i.county or "", i.name or "", i.org_code or "（未填）", i.projects_declared, len(i.projects_with_outcomes), i.outcome_rows, i.error_rows,
+         i.screened_rows, PROBLEM_ZH[i.verdict]]
+        for i in institutions
+    ]
+    return SummaryTable(
+        "核查结论", "Verdicts",
+        ["县（市、区）", "申报单位", "机构代码", "申报项目", "有成果的项目", "成果记录", "有错误的记录", "筛查标出", "结论"],
+        ["county", "institution", "code", "projects declared", "projects with outcomes", "outcome rows", "rows with errors", "rows screened", "verdict"],
+        rows,
+    )
+
+
+def _county_table(institutions: list[Institution]) -> SummaryTable:
+    counties: dict[str | None, list[Institution]] = {}
+    for i in institutions:
+        counties.setdefault(i.county_code, []).append(i)
+    rows = []
+    for code in sorted(counties, key=lambda c: c or "~"):
+        group = counties[code]
+        county = divisions.counties().get(code or "")
+        rows.append(
+            [county.name if county else "（未知）", len(group), sum(i.verdict == "ok" for i in group)]
+            + [sum(p in i.problems for i in group) for p in ("distorted", "undeclared", "materials-missing")]
+            + [sum(i.outcome_rows for i in group), sum(i.error_rows for i in group), sum(i.screened_rows for i in group)]
+        )
+    return SummaryTable(
+        "县区汇总", "By county",
+        ["县（市、区）", "机构数", "通过", "数据严重失真", "申报备案未落实", "缺乏相关材料", "成果记录", "有错误的记录", "筛查标出"],
+        ["county", "institutions", "ok", "distorted", "undeclared", "materials missing", "outcome rows", "rows with errors", "rows screened"],
+        rows,
+    )
+

@@ -1,0 +1,72 @@
+"""The files of the store that this run did not read: their results rebuilt from the store (records and
+per-record findings as stored), and the screens' findings on their records placed in their cells."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from zjcredit.documents.audit.ingest import WRITTEN
+from zjcredit.report.findings import RULES, FileResult, Finding, Rule, make
+from zjcredit.store import Store
+
+FILE_BITS = 32
+
+
+class StoredFiles:
+    """Results of the stored files by file number, built on first need."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.results: dict[int, FileResult] = {}
+        self._paths: dict[int, str] = {fid: path for fid, path in store.db.execute("SELECT file_id, path FROM files").fetchall()}
+        self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
+        for fid, sheet, columns in store.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
+            self._letters[(fid, sheet)] = json.loads(columns or "{}")
+
+    @property
+    def file_ids(self) -> list[int]:
+        return sorted(self._paths)
+
+    def many_files(self) -> bool:
+        return len(self._paths) > 1
+
+    def result(self, file_id: int) -> FileResult:
+        if file_id not in self.results:
+            records = self.store.db.execute("SELECT records FROM files WHERE file_id = ?", [file_id]).fetchone()
+            result = FileResult(self._paths[file_id], "outcomes", int(records[0]) if records else 0, [])
+            query = 'SELECT sheet, cell, "row", field, rule, value, params FROM findings WHERE file_id = ? ORDER BY "row" NULLS FIRST'
+            for sheet, cell, row, field, rule, value, params in self.store.db.execute(query, [file_id]).fetchall():
+                if rule in RULES:
+                    result.findings.append(make(rule, result.path, sheet=sheet, cell=cell, row=row, field=field, value=value, **json.loads(params or "{}")))
+            self.results[file_id] = result
+        return self.results[file_id]
+
+    def where(self, rid: int) -> str:
+        """A stored record's place for a message about another record (its ID cell)."""
+        file_id = rid >> FILE_BITS
+        row = self.store.db.execute('SELECT sheet, "row" FROM outcomes WHERE rid = ?', [rid]).fetchone()
+        if row is None:
+            return ""
+        sheet, number = row
+        letter = self._letters.get((file_id, sheet), {}).get("身份证号", "")
+        prefix = f"{self._paths[file_id]} " if self.many_files() else ""
+        sheets = {s for (fid, s) in self._letters if fid == file_id}
+        return f"{prefix}{sheet + '!' if sheet and len(sheets) > 1 else ''}{letter}{number}"
+
+    def emit(self, rule: Rule, field: str, rids: list[int], params: list[dict[str, Any]]) -> list[Finding]:
+        """Findings of a screen on stored records, at their cells, with their values as written."""
+        column = WRITTEN.get(field)
+        values: dict[int, tuple[Any, Any, Any]] = {}
+        if rids:
+            query = f'SELECT rid, sheet, "row", {column or "NULL"} FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608 - our own column names
+            values = {r: (sheet, row, value) for r, sheet, row, value in self.store.db.execute(query, [rids]).fetchall()}
+        out = []
+        for rid, extra in zip(rids, params):
+            file_id = rid >> FILE_BITS
+            sheet, row, value = values.get(rid, (None, None, None))
+            letter = self._letters.get((file_id, sheet), {}).get(field)
+            finding = make(rule, self._paths[file_id], sheet=sheet, cell=f"{letter}{row}" if letter and row else None, row=row, field=field, value=value, **extra)
+            self.result(file_id).findings.append(finding)
+            out.append(finding)
+        return out

@@ -1,0 +1,216 @@
+"""The verification report workbook: 核查结论 (one row per institution), 县区汇总 (per county), 年度数据 (the
+yearly figures with native charts by county and by category) and 问题明细 (every finding, up to a limit).
+Print-ready: A4 landscape, one page wide, header rows repeated, frozen and filtered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from zjcredit.documents.audit.options import AuditOptions
+from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution
+from zjcredit.report.findings import RULES, Report, Severity
+from zjcredit.report.layout import fit_row_heights, print_setup
+from zjcredit.report.output import set_text, write_atomic
+
+# The findings sheet is for people; the JSON or CSV report lists every finding.
+DETAIL_LIMIT = 50_000
+VERDICT_FILL = {"ok": "E2EFDA", "distorted": "FFC7CE", "undeclared": "FCE4D6", "materials-missing": "FFF2CC"}
+SEVERITY = {"zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}, "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}}
+TEXT = {
+    "zh": {
+        "verdicts": "核查结论", "counties": "县区汇总", "figures": "年度数据", "details": "问题明细",
+        "title": "学习成果存入核查结论", "made": "生成日期",
+        "verdict_head": ["县（市、区）", "申报单位", "机构代码", "申报项目数", "有成果的项目数", "成果记录数", "有错误的记录", "筛查标出的记录", "缺台账的项目", "台账不完整的项目", "结论", "问题说明"],
+        "county_head": ["县（市、区）", "机构数", "通过", "数据严重失真", "申报备案未落实", "缺乏相关材料", "成果记录数", "有错误的记录", "筛查标出的记录"],
+        "figure_head": ["成果数（不含双证制）", "学员数", "学时合计", "双证制成果", "未计入（有错误）"],
+        "by": {"by_county": "按县（市、区）", "by_institution": "按机构", "by_category": "按项目类别", "by_target": "按培训对象"},
+        "detail_head": ["文件", "工作表", "单元格", "行", "字段", "规则", "规则说明", "级别", "说明", "读到的值"],
+        "more": "……另有 {n:,} 条问题未在此列出；JSON 或 CSV 报告（--format json|csv）列出全部问题。",
+        "unknown": "（未知）", "chart_county": "各县（市、区）成果数", "chart_category": "各项目类别成果数", "count": "成果数",
+    },
+    "en": {
+        "verdicts": "Verdicts", "counties": "By county", "figures": "Figures", "details": "Findings",
+        "title": "Verification of deposited learning outcomes", "made": "made on",
+        "verdict_head": ["County", "Institution", "Code", "Projects declared", "Projects with outcomes", "Outcome rows", "Rows with errors", "Rows screened", "Projects without ledger", "Ledgers incomplete", "Verdict", "Reasons"],
+        "county_head": ["County", "Institutions", "ok", "Distorted", "Undeclared", "Materials missing", "Outcome rows", "Rows with errors", "Rows screened"],
+        "figure_head": ["Outcomes (no 双证制)", "Learners", "Hours", "双证制 outcomes", "Excluded (errors)"],
+        "by": {"by_county": "By county", "by_institution": "By institution", "by_category": "By category", "by_target": "By target group"},
+        "detail_head": ["File", "Sheet", "Cell", "Row", "Field", "Rule", "Rule title", "Severity", "Message", "Value as read"],
+        "more": "… {n:,} more findings are not listed here; the JSON or CSV report (--format json|csv) lists them all.",
+        "unknown": "(unknown)", "chart_county": "Outcomes by county", "chart_category": "Outcomes by category", "count": "outcomes",
+    },
+}
+
+
+def write_report(target: Path, report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions) -> None:
+    lang = "en" if options.lang == "en" else "zh"
+    write_atomic(target, lambda tmp: _workbook(report, institutions, figures, options, lang).save(tmp), force=options.force)
+
+
+def _workbook(report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions, lang: str) -> Any:
+    from openpyxl import Workbook
+
+    t = TEXT[lang]
+    wb = Workbook()
+    _verdicts(wb.active, institutions, options, t, lang)
+    _counties(wb.create_sheet(t["counties"]), report, t)
+    _figures(wb.create_sheet(t["figures"]), figures, t)
+    _details(wb.create_sheet(t["details"]), report, t, lang)
+    return wb
+
+
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    return {
+        "title": Font(size=14, bold=True), "head": Font(bold=True), "fill": PatternFill("solid", fgColor="D9E1F2"),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin), "wrap": Alignment(wrap_text=True, vertical="top"),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    }
+
+
+def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: list[float]) -> int:
+    """A bordered table with a bold header at row ``top``; returns the row after it."""
+    from openpyxl.utils import get_column_letter
+
+    st = _styles()
+    for c, text in enumerate(head, start=1):
+        cell = ws.cell(row=top, column=c)
+        set_text(cell, text)
+        cell.font, cell.fill, cell.border, cell.alignment = st["head"], st["fill"], st["border"], st["center"]
+    for r, row in enumerate(rows, start=top + 1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            set_text(cell, value)
+            cell.border, cell.alignment = st["border"], st["wrap"]
+    for c, width in enumerate(widths, start=1):
+        if ws.column_dimensions[get_column_letter(c)].width in (None, 13.0) or width > (ws.column_dimensions[get_column_letter(c)].width or 0):
+            ws.column_dimensions[get_column_letter(c)].width = width
+    return top + len(rows) + 1
+
+
+def _title(ws: Any, text: str, span: int) -> None:
+    st = _styles()
+    cell = ws.cell(row=1, column=1)
+    set_text(cell, text)
+    cell.font = st["title"]
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
+
+
+def _finish(ws: Any, header_row: int, last_row: int, columns: int, *, landscape: bool = True) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if last_row > header_row:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    print_setup(ws, landscape=landscape)
+    fit_row_heights(ws, header_row, last_row)
+
+
+def _verdicts(ws: Any, institutions: list[Institution], options: AuditOptions, t: dict[str, Any], lang: str) -> None:
+    from openpyxl.styles import PatternFill
+
+    ws.title = t["verdicts"]
+    head = t["verdict_head"]
+    _title(ws, f"{t['title']}（{t['made']} {(options.today or dt.date.today()).isoformat()}）", len(head))
+    names = PROBLEM_EN if lang == "en" else PROBLEM_ZH
+    rows = [
+        [i.county or t["unknown"], i.name or "", i.org_code, i.projects_declared, len(i.projects_with_outcomes), i.outcome_rows, i.error_rows, i.screened_rows,
+         "、".join(i.ledgers_missing), "、".join(i.ledgers_incomplete), names[i.verdict], "\n".join(i.reasons(lang, options.distorted_share))]
+        for i in institutions
+    ]
+    last = _table(ws, 2, head, rows, [12, 28, 16, 9, 9, 10, 10, 10, 18, 18, 12, 60]) - 1
+    for r, inst in enumerate(institutions, start=3):
+        ws.cell(row=r, column=11).fill = PatternFill("solid", fgColor=VERDICT_FILL[inst.verdict])
+    _finish(ws, 2, last, len(head))
+
+
+def _counties(ws: Any, report: Report, t: dict[str, Any]) -> None:
+    table = report.tables[1]
+    _title(ws, t["counties"], len(t["county_head"]))
+    last = _table(ws, 2, t["county_head"], table.rows, [14, 9, 9, 12, 14, 12, 11, 12, 12]) - 1
+    _finish(ws, 2, last, len(t["county_head"]))
+
+
+def _figures(ws: Any, figures: dict[str, list[dict[str, Any]]], t: dict[str, Any]) -> None:
+    _title(ws, t["figures"], 6)
+    top = 3
+    anchors: dict[str, tuple[int, int]] = {}
+    for key, rows in figures.items():
+        ws.cell(row=top, column=1, value=t["by"][key]).font = _styles()["head"]
+        label = _labeller(key, t)
+        body = [[label(r), r["outcomes"], r["learners"], r["hours"], r["dual_outcomes"], r["excluded_rows"]] for r in rows]
+        end = _table(ws, top + 1, [t["by"][key], *t["figure_head"]], body, [30, 12, 10, 11, 11, 13])
+        anchors[key] = (top + 1, end - 1)
+        top = end + 2
+    for key, title, anchor in (("by_county", t["chart_county"], "H3"), ("by_category", t["chart_category"], "H24")):
+        first, last = anchors[key]
+        if last > first:
+            _chart(ws, first, last, title, t["count"], anchor)
+    print_setup(ws, landscape=True)
+
+
+def _labeller(key: str, t: dict[str, Any]) -> Any:
+    if key == "by_county":
+        return lambda r: r["county"] or r["county_code"] or t["unknown"]
+    if key == "by_institution":
+        return lambda r: f"{r['name'] or ''} {r['org_code'] or t['unknown']}".strip()
+    if key == "by_category":
+        return lambda r: r["category"] or t["unknown"]
+    return lambda r: r["target"] or t["unknown"]
+
+
+def _chart(ws: Any, header: int, last: int, title: str, axis: str, anchor: str) -> None:
+    """Native horizontal bars of the outcomes column (Excel/WPS can edit them)."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.y_axis.title = axis
+    chart.legend = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.add_data(Reference(ws, min_col=2, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
+    chart.height = max(7.5, 0.6 * (last - header) + 3)
+    chart.width = 18
+    ws.add_chart(chart, anchor)
+
+
+def _details(ws: Any, report: Report, t: dict[str, Any], lang: str) -> None:
+    from zjcredit.report.render import ordered_findings
+
+    findings = ordered_findings(report)
+    head = t["detail_head"]
+    _title(ws, t["details"], len(head))
+    severity = SEVERITY[lang]
+    rows = []
+    for f in findings[:DETAIL_LIMIT]:
+        rule = RULES.get(f.rule)
+        title = (rule.title_en if lang == "en" else rule.title_zh) if rule else ""
+        rows.append([f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, severity[f.severity], f.message(lang), f.value or ""])
+    last = _table(ws, 2, head, rows, [26, 10, 7, 7, 10, 18, 18, 6, 60, 24]) - 1
+    if len(findings) > DETAIL_LIMIT:
+        set_text(ws.cell(row=last + 1, column=1), t["more"].format(n=len(findings) - DETAIL_LIMIT))
+    _finish(ws, 2, last, len(head))
+
+
+def write_figures(target: Path, figures: dict[str, list[dict[str, Any]]], options: AuditOptions) -> None:
+    """`zjcredit stats -o`: the figures sheet alone, with its charts."""
+    from openpyxl import Workbook
+
+    lang = "en" if options.lang == "en" else "zh"
+
+    def build(tmp: Path) -> None:
+        wb = Workbook()
+        wb.active.title = TEXT[lang]["figures"]
+        _figures(wb.active, figures, TEXT[lang])
+        wb.save(tmp)
+
+    write_atomic(target, build, force=options.force)

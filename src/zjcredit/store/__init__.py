@@ -1,0 +1,188 @@
+"""The verification store: a DuckDB database file (embedded, in-process; nothing to start) holding the
+outcome rows of every file audited, with their source file, sheet and row, the per-record findings, the
+catalogs' projects and courses, and the ledgers' readiness — so that the screens see a learner deposited
+in two counties or in two periods.
+
+- Each file's ingest is one transaction: an interrupted or failed run leaves the store as it was.
+- A file already stored with the same content (SHA-256) is not read again; a file stored before under the
+  same path with other content replaces its earlier rows.
+- A store in use by another run, a store from a newer zjcredit, or a damaged file is one sentence (exit 2).
+- An older store is migrated (:mod:`.schema`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zjcredit import __version__
+from zjcredit.errors import ZjcreditError
+from zjcredit.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+
+FILE_BITS = 32  # rid = file_id << FILE_BITS | the record's place in its file
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file_id: int
+    path: str
+    sha256: str
+    records: int
+
+
+class Store:
+    """An open store (``path`` None: in memory, for a run without ``--store``)."""
+
+    def __init__(self, path: Path | None) -> None:
+        import duckdb
+
+        self.path = path
+        try:
+            self.db = duckdb.connect(str(path) if path is not None else ":memory:")
+        except duckdb.IOException as exc:
+            raise _open_error(path, str(exc)) from None
+        except duckdb.Error as exc:
+            raise _damaged(path, str(exc)) from None
+        try:
+            self._prepare()
+        except ZjcreditError:
+            self.db.close()
+            raise
+        except duckdb.Error as exc:
+            self.db.close()
+            raise _damaged(path, str(exc)) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:  # noqa: PYI034 - not subclassed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Version ----------------------------------------------------------------------------------------
+
+    def _prepare(self) -> None:
+        tables = {r[0] for r in self.db.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if tables and "meta" not in tables:
+            raise _damaged(self.path, "no meta table: not a zjcredit store")
+        version = SCHEMA_VERSION
+        if "meta" in tables:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else SCHEMA_VERSION
+            if version > SCHEMA_VERSION:
+                writer = self.db.execute("SELECT value FROM meta WHERE key = 'zjcredit'").fetchone()
+                raise ZjcreditError(
+                    f"核查数据库 {self.path} 由更新版本的 zjcredit（{writer[0] if writer else '?'}）写入，本版本（{__version__}）无法使用。请升级 zjcredit 后再运行。",
+                    f"The store {self.path} was written by a newer zjcredit ({writer[0] if writer else '?'}); this version ({__version__}) cannot use it. Upgrade zjcredit and run again.",
+                )
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](self.db)
+                version += 1
+            self.db.execute(TABLES)
+            self._set_meta("schema_version", str(SCHEMA_VERSION))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    # Files ------------------------------------------------------------------------------------------
+
+    def stored(self, path: Path, sha256: str) -> tuple[StoredFile | None, StoredFile | None]:
+        """(the file stored with this content, if any; the file stored before under this path with other
+        content, if any)."""
+        same = self.db.execute("SELECT file_id, path, sha256, records FROM files WHERE sha256 = ? ORDER BY file_id LIMIT 1", [sha256]).fetchone()
+        other = self.db.execute("SELECT file_id, path, sha256, records FROM files WHERE path = ? AND sha256 <> ? ORDER BY file_id LIMIT 1", [str(path), sha256]).fetchone()
+        return (StoredFile(*same) if same else None), (StoredFile(*other) if other else None)
+
+    def next_file_id(self) -> int:
+        row = self.db.execute("SELECT coalesce(max(file_id), 0) + 1 FROM files").fetchone()
+        return int(row[0])
+
+    def files(self) -> list[StoredFile]:
+        return [StoredFile(*r) for r in self.db.execute("SELECT file_id, path, sha256, records FROM files ORDER BY file_id").fetchall()]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """One unit of work: committed whole, or not at all (errors and Ctrl-C roll it back)."""
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def put_file(self, file_id: int, path: Path, display: str, sha256: str, records: int, rows: Any, sheets: list[tuple[str | None, int, dict[str, str]]], findings: Any, replaces: int | None) -> None:
+        """Store one file's records (Arrow table with the ``outcomes`` columns) and per-record findings
+        (Arrow table with the ``findings`` columns) in one transaction, replacing ``replaces``."""
+        with self.transaction() as db:
+            if replaces is not None:
+                for table in ("outcomes", "findings", "sheets", "files"):
+                    db.execute(f"DELETE FROM {table} WHERE file_id = ?", [replaces])  # noqa: S608 - our own table names
+            db.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [file_id, display, path.name, sha256, path.stat().st_size, records, dt.datetime.now().replace(microsecond=0), __version__],
+            )
+            for sheet, header_row, columns in sheets:
+                db.execute("INSERT INTO sheets VALUES (?, ?, ?, ?)", [file_id, sheet, header_row, json.dumps(columns, ensure_ascii=False)])
+            if rows is not None and rows.num_rows:
+                db.register("new_rows", rows)
+                db.execute("INSERT INTO outcomes BY NAME SELECT * FROM new_rows")
+                db.unregister("new_rows")
+            if findings is not None and findings.num_rows:
+                db.register("new_findings", findings)
+                db.execute("INSERT INTO findings BY NAME SELECT * FROM new_findings")
+                db.unregister("new_findings")
+            self._set_meta("zjcredit", __version__)
+
+    def put_catalog(self, projects: Any, courses: Any, source: str) -> None:
+        """Projects and courses of a catalog (Arrow tables with the relations' columns); a code given
+        again replaces its earlier row."""
+        with self.transaction() as db:
+            db.register("new_projects", projects)
+            db.execute("INSERT OR REPLACE INTO projects BY NAME SELECT *, ? AS catalog FROM new_projects", [source])
+            db.unregister("new_projects")
+            db.register("new_courses", courses)
+            db.execute("INSERT OR REPLACE INTO courses BY NAME SELECT * FROM new_courses")
+            db.unregister("new_courses")
+
+    def has_catalog(self) -> bool:
+        return bool(self.db.execute("SELECT count(*) FROM projects").fetchone()[0])
+
+
+def _open_error(path: Path | None, text: str) -> ZjcreditError:
+    if "lock" in text.lower():
+        return ZjcreditError(
+            f"核查数据库 {path} 正被另一个 zjcredit 运行使用。请等它结束后再运行。",
+            f"The store {path} is in use by another zjcredit run; wait until it finishes and run again.",
+        )
+    return _damaged(path, text)
+
+
+def _damaged(path: Path | None, text: str) -> ZjcreditError:
+    detail = text.strip().splitlines()[0][:160] if text.strip() else ""
+    return ZjcreditError(
+        f"{path} 不是可用的核查数据库（{detail}）。请检查 --store 给出的文件；要新建数据库，请给一个还不存在的文件名。",
+        f"{path} is not a usable store ({detail}); check the file given to --store, or name a file that does not exist yet to make a new store.",
+    )

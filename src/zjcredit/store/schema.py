@@ -1,0 +1,67 @@
+"""The store's tables (documented for users in the README, section 核查数据库), its version, and the
+migrations that bring an older store up to date.
+
+Every statement is idempotent (``IF NOT EXISTS``), so opening a store of the current version changes
+nothing. A store records in ``meta`` the schema version and the zjcredit version that last wrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS files (
+    file_id INTEGER PRIMARY KEY,   -- the high 32 bits of its rows' rid
+    path VARCHAR NOT NULL,         -- as given when it was stored
+    name VARCHAR,
+    sha256 VARCHAR NOT NULL,       -- content: the same content is not read again
+    size BIGINT,
+    records BIGINT,
+    stored_at TIMESTAMP,
+    zjcredit VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sheets (
+    file_id INTEGER, sheet VARCHAR, header_row INTEGER,
+    columns VARCHAR                -- JSON: field → column letter
+);
+CREATE TABLE IF NOT EXISTS outcomes (
+    rid BIGINT,                    -- file_id << 32 | the record's place in its file
+    file_id INTEGER, sheet VARCHAR, "row" INTEGER,
+    -- as written
+    name VARCHAR, id_number VARCHAR, phone VARCHAR, org_code VARCHAR, project_code VARCHAR,
+    course_code VARCHAR, hours_text VARCHAR, result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
+    -- as compared (what the queries of zjcredit.screens read)
+    id_key VARCHAR, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
+    birth DATE, name_key VARCHAR, phone_key VARCHAR, project VARCHAR, course VARCHAR, org VARCHAR,
+    hours DOUBLE, date DATE, dual BOOLEAN,
+    has_error BOOLEAN              -- a rule of the record alone found an error on it
+);
+CREATE TABLE IF NOT EXISTS findings (
+    rid BIGINT,                    -- NULL for a finding about the file or sheet
+    file_id INTEGER, sheet VARCHAR, cell VARCHAR, "row" INTEGER, field VARCHAR,
+    rule VARCHAR, severity VARCHAR, value VARCHAR,
+    params VARCHAR                 -- JSON: the message's parameters
+);
+CREATE TABLE IF NOT EXISTS projects (
+    code VARCHAR PRIMARY KEY,      -- as compared (no spaces, upper-case)
+    code_text VARCHAR, name VARCHAR, category VARCHAR, targets VARCHAR[], scale INTEGER, hours DOUBLE,
+    org_code VARCHAR, org_name VARCHAR, period VARCHAR, period_text VARCHAR, period_start DATE,
+    city VARCHAR, county VARCHAR, county_code VARCHAR, catalog VARCHAR
+);
+CREATE TABLE IF NOT EXISTS courses (
+    key VARCHAR PRIMARY KEY, code VARCHAR, project_code VARCHAR, project_key VARCHAR, name VARCHAR,
+    hours DOUBLE, teacher VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ledgers (
+    project VARCHAR,               -- 项目编码 as compared
+    org VARCHAR, path VARCHAR, parts INTEGER, missing VARCHAR[], learners INTEGER, sessions INTEGER,
+    attendance DOUBLE, errors INTEGER, warnings INTEGER, checked_at TIMESTAMP
+);
+"""
+
+# version → the statements that bring a store of that version to the next one.
+MIGRATIONS: dict[int, Callable[[Any], None]] = {}
