@@ -68,13 +68,14 @@ def test_rules_lists_registered_rules():
     assert {"unreadable", "required", "kind-unknown", "excel-error"} <= ids
 
 
-def test_ledger_kind_is_reported_as_not_supported_yet(tmp_path):
+def test_ledger_kind_is_checked(tmp_path):
     p = tmp_path / "ledger.csv"
     p.write_text("姓名,身份证号\n张三,330106199001011234\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(p), "--kind", "ledger", "--format", "json"])
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert [f["rule"] for f in doc["findings"]] == ["kind-unsupported"]
+    rules = {f["rule"] for f in doc["findings"]}
+    assert "kind-unsupported" not in rules and {"ledger-part-missing", "ledger-code-missing"} <= rules
     assert "Traceback" not in result.output
 
 

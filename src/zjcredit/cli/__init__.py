@@ -1,14 +1,14 @@
 """The command line: parse, call one library function, render, exit.
 
 One module per command group (:mod:`.template`, :mod:`.validate`, :mod:`.build`, :mod:`.outcomes`,
-:mod:`.rules`), shared options in :mod:`.options`, running and rendering in :mod:`.run`. Heavy
+:mod:`.ledger`, :mod:`.rules`), shared options in :mod:`.options`, running and rendering in :mod:`.run`. Heavy
 libraries (pandas, openpyxl, numpy, DuckDB) are imported inside commands, so `zjcredit --help` stays
 fast.
 """
 
 from __future__ import annotations
 
-from zjcredit.cli import audit, build, outcomes, rules, template, validate  # noqa: F401  (register the commands)
+from zjcredit.cli import audit, build, ledger, outcomes, rules, template, validate  # noqa: F401  (register the commands)
 from zjcredit.cli.app import app
 from zjcredit.cli.run import fail
 from zjcredit.errors import UsageError

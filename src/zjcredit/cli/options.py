@@ -1,8 +1,9 @@
 """Options shared by the commands, defined once; and the screens' thresholds as options.
 
-Every command that reports findings takes the same reporting options (:data:`FormatOpt` …). The outcome
-screens' thresholds are not written here: :func:`with_screen_options` adds one option per threshold that
-the screens declare (:mod:`zjcredit.screens`), so a new screen brings its options with it.
+Every command that reports findings takes the same reporting options (:data:`FormatOpt` …). The screens'
+thresholds are not written here: :func:`with_screen_options` adds one option per threshold that the outcome
+screens declare (:mod:`zjcredit.screens`), :func:`with_ledger_screen_options` the same for the ledger
+screens (:mod:`zjcredit.documents.ledger.screens`), so a new screen brings its options with it.
 """
 
 from __future__ import annotations
@@ -60,14 +61,28 @@ CatalogsOpt = Annotated[list[Path], typer.Option("--catalog", help=T("项目目�
 
 
 def with_screen_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add an option for every screen threshold to ``command``; it receives them as one ``screens``
-    argument (a :class:`~zjcredit.screens.ScreenOptions`)."""
-    from zjcredit.cli.i18n import HELP_LANG
+    """Add an option for every outcome screen's threshold to ``command``; it receives them as one
+    ``screens`` argument (a :class:`~zjcredit.screens.ScreenOptions`)."""
     from zjcredit.screens import ScreenOptions, cli_options
+
+    return with_threshold_options(command, cli_options(), ScreenOptions.from_flags)
+
+
+def with_ledger_screen_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The same for the screens across process ledgers (a
+    :class:`~zjcredit.documents.ledger.screens.LedgerScreenOptions`)."""
+    from zjcredit.documents.ledger.screens import LedgerScreenOptions, cli_options
+
+    return with_threshold_options(command, cli_options(), LedgerScreenOptions.from_flags)
+
+
+def with_threshold_options(command: Callable[..., Any], specs: list[Any], build: Callable[..., Any]) -> Callable[..., Any]:
+    """Add an option for each threshold of ``specs`` (:class:`~zjcredit.screens.Option`) to ``command``;
+    it receives them as one ``screens`` argument, ``build(**values by option dest)``."""
+    from zjcredit.cli.i18n import HELP_LANG
 
     import typing
 
-    specs = cli_options()
     signature = inspect.signature(command)
     hints = typing.get_type_hints(command, include_extras=True)  # the command's own annotations, resolved
     params = [p.replace(annotation=hints[p.name]) for p in signature.parameters.values() if p.name != "screens"]
@@ -82,7 +97,7 @@ def with_screen_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         given = {opt.dest: kwargs.pop(opt.dest) for opt in specs if opt.dest in kwargs}
-        return command(*args, screens=ScreenOptions.from_flags(**given), **kwargs)
+        return command(*args, screens=build(**given), **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
     wrapper.__annotations__ = annotations

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 
+from zjcredit.documents.ledger.parts import looks_like_ledger
 from zjcredit.domain.schema import ANNEX1, CATALOG_PROJECTS, OUTCOMES, header_key
 from zjcredit.io.tables import find_header
 from zjcredit.io.grid import WorkbookGrid
 
 PROJECT_BLOCK_RE = re.compile(r"^培训项目\s*([0-9０-９]+|[一二三四五六七八九十百零〇两]+)\s*([:：].*)?$", re.S)
-LEDGER_SHEETS = ("学员信息", "签到表", "开展情况记录", "项目课程设计表", "学习成果评价表")
 
 
 def detect_kind(grid: WorkbookGrid) -> str | None:
     names = {header_key(s.name or "") for s in grid.sheets}
     if "项目目录" in names:
         return "catalog"
-    if sum(1 for n in LEDGER_SHEETS if n in names) >= 2:
+    # Before the declarations: a ledger's title blocks hold 申报单位 and 项目名称 labels too.
+    if looks_like_ledger(grid):
         return "ledger"
     for sheet in grid.sheets:
         found = find_header(sheet, OUTCOMES)

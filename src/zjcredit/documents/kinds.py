@@ -19,11 +19,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ValidateOptions:
-    """``zjcredit validate``'s options for the checks: the 机构代码 pattern of declarations, and the
-    day and screen thresholds of outcome sheets."""
+    """``zjcredit validate``'s options for the checks: the 机构代码 pattern of declarations, the day and
+    screen thresholds of outcome sheets, and the day and attendance threshold of ledgers."""
 
     org_code_pattern: str | None = None
     outcomes: Any = None  # OutcomeOptions; None: the defaults
+    ledger: Any = None  # LedgerOptions; None: the defaults
 
     @property
     def declarations(self) -> Any:
@@ -72,6 +73,13 @@ def _outcomes(source: Source, grid: WorkbookGrid | None, options: ValidateOption
     return check_outcome_file(source, options.outcomes)
 
 
+def _ledger(source: Source, grid: WorkbookGrid | None, options: ValidateOptions) -> FileResult:
+    from zjcredit.documents.ledger.check import check_ledger_source
+
+    assert grid is not None
+    return check_ledger_source(source, grid, options.ledger)
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -79,6 +87,6 @@ KINDS: dict[str, Kind] = {
         Kind("annex2", "项目申报表（附件2）", "a declaration (Annex 2)", _annex2),
         Kind("catalog", "项目目录", "a catalog", _catalog),
         Kind("outcomes", "学习成果表", "an outcome sheet", _outcomes, streamed=True),
-        Kind("ledger", "过程性台账", "a process ledger"),
+        Kind("ledger", "过程性台账", "a process ledger", _ledger),
     )
 }

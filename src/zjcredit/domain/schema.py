@@ -56,12 +56,26 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "完成日期": ("结业日期", "日期"),
     # Our own catalog and course tables.
     "课程学时": (),
-    "授课教师": ("任课教师", "教师"),
+    "授课教师": ("任课教师", "教师", "授课老师", "主讲教师"),
     "所在市": (),
     "所在县": (),
     "目录期次": ("期次",),
     "审核结果": (),
     "审核意见": (),
+    # Process ledgers (过程性台账): the parts' own columns (CONTRACT.md, "Process ledgers"). A spelling may
+    # name several fields (日期 is a 完成日期 on an outcome sheet, a 授课日期 in a course design); a table's
+    # schema says which of them it means.
+    "日期": ("培训日期", "活动日期", "开展日期", "签到日期", "时间", "培训时间", "活动时间"),
+    "课次": ("节次", "场次", "次序", "第几次"),
+    "签到": ("签到情况", "签到记录", "出勤", "出勤情况", "考勤", "到课情况", "是否签到", "是否出勤"),
+    "签名": ("学员签名", "签字", "本人签名", "学员签字", "签名确认"),
+    "学时": ("课时", "学时数", "课程学时"),
+    "授课日期": ("上课日期", "授课时间", "上课时间", "日期"),
+    "地点": ("培训地点", "活动地点", "上课地点", "授课地点"),
+    "培训内容": ("活动内容", "授课内容", "内容"),
+    "参加人数": ("参训人数", "实到人数", "到课人数", "出勤人数", "人数"),
+    "记录人": ("记录者", "记录员", "填写人"),
+    "评价日期": ("考核日期", "评定日期", "考评日期", "日期"),
 }
 
 _BRACKETS = str.maketrans({"(": "（", ")": "）", ":": "：", "[": "【", "]": "】"})
@@ -78,29 +92,40 @@ def header_key(text: object) -> str:
     return s.rstrip("：*")
 
 
-def _build_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
+def _build_candidates() -> dict[str, tuple[str, ...]]:
+    """Spelling → the fields it may name: the field of that very name first, then in ALIASES order."""
+    lookup: dict[str, list[str]] = {}
     for canonical, aliases in ALIASES.items():
         for spelling in (canonical, *aliases):
-            lookup[header_key(spelling)] = canonical
-    return lookup
+            names = lookup.setdefault(header_key(spelling), [])
+            if canonical not in names:
+                names.append(canonical)
+    for key, names in lookup.items():
+        if key in names:
+            names.remove(key)
+            names.insert(0, key)
+    return {key: tuple(names) for key, names in lookup.items()}
 
 
-HEADER_LOOKUP: dict[str, str] = _build_lookup()
+HEADER_CANDIDATES: dict[str, tuple[str, ...]] = _build_candidates()
+HEADER_LOOKUP: dict[str, str] = {key: names[0] for key, names in HEADER_CANDIDATES.items()}
 
 
 def canonical_field(text: object, allowed: tuple[str, ...] | None = None) -> str | None:
-    """The canonical field a header cell names, if any (restricted to ``allowed`` when given)."""
+    """The canonical field a header cell names, if any (restricted to ``allowed`` when given: a spelling
+    that may name several fields names the first of them that is allowed)."""
     key = header_key(text)
-    name = HEADER_LOOKUP.get(key)
-    if name is None:
+    names = HEADER_CANDIDATES.get(key)
+    if names is None:
         # Headers decorated with units or notes: 培训规模（人）, 学时数（学时）, 身份证号（18位）.
         stripped = re.sub(r"（[^）]*）$", "", key)
         if stripped != key:
-            name = HEADER_LOOKUP.get(stripped)
-    if name is not None and allowed is not None and name not in allowed:
+            names = HEADER_CANDIDATES.get(stripped)
+    if not names:
         return None
-    return name
+    if allowed is None:
+        return names[0]
+    return next((name for name in names if name in allowed), None)
 
 
 @dataclass(frozen=True)
@@ -239,6 +264,91 @@ REVIEW = TableSchema(
         Field("项目编码", "code", False, width=22, text_format=True),
     ),
     min_headers=3,
+)
+
+# Process ledger (过程性台账, 规范内容 二(二)): one per project, five parts, each a table under a title block
+# (CONTRACT.md, "Process ledgers"). The sign-in part comes in three layouts; its schema names every column
+# any of them has (a grid has one more column per session, headed by the session's date).
+LEDGER_ROSTER = TableSchema(
+    kind="ledger-roster",
+    title_zh="学员信息表",
+    fields=(
+        Field("序号", "int", False, width=6),
+        Field("姓名", "text", True, width=14),
+        Field("身份证号", "id", True, width=26, text_format=True),
+        Field("联系电话", "phone", True, width=18, text_format=True),
+        Field("备注", "text", False, width=26),
+    ),
+    min_headers=2,
+)
+LEDGER_SIGNIN = TableSchema(
+    kind="ledger-signin",
+    title_zh="签到表",
+    fields=(
+        Field("序号", "int", False, width=6),
+        Field("日期", "date", False, width=12),
+        Field("课次", "text", False, width=8),
+        Field("姓名", "text", True, width=12),
+        Field("身份证号", "id", False, width=22, text_format=True),
+        Field("签到", "text", False, width=8),
+        Field("签名", "text", False, width=16),
+    ),
+    min_headers=2,
+)
+LEDGER_DESIGN = TableSchema(
+    kind="ledger-design",
+    title_zh="项目课程设计表",
+    fields=(
+        Field("序号", "int", False, width=6),
+        Field("课程名称", "text", True, width=30),
+        Field("学时", "number", True, width=8),
+        Field("授课教师", "text", False, width=14),
+        Field("授课日期", "date", False, width=14),
+        Field("备注", "text", False, width=18),
+    ),
+    min_headers=2,
+)
+LEDGER_RECORDS = TableSchema(
+    kind="ledger-records",
+    title_zh="开展情况记录",
+    fields=(
+        Field("序号", "int", False, width=6),
+        Field("日期", "date", True, width=12),
+        Field("地点", "text", False, width=16),
+        Field("培训内容", "text", False, width=30),
+        Field("参加人数", "int", True, width=10),
+        Field("记录人", "text", False, width=16),
+    ),
+    min_headers=2,
+)
+LEDGER_EVALUATION = TableSchema(
+    kind="ledger-evaluation",
+    title_zh="学习成果评价表",
+    fields=(
+        Field("序号", "int", False, width=6),
+        Field("姓名", "text", True, width=10),
+        Field("身份证号", "id", True, width=24, text_format=True),
+        Field("考核方式", "text", False, width=14),
+        Field("考核结果", "text", True, width=10),
+        Field("评价日期", "date", False, width=12),
+        Field("备注", "text", False, width=14),
+    ),
+    min_headers=2,
+)
+# The five parts in the notice's order, with the sheet and file names they are also kept under.
+LEDGER_PARTS: dict[str, tuple[TableSchema, tuple[str, ...]]] = {
+    "学员信息表": (LEDGER_ROSTER, ("学员名册", "花名册", "学员信息", "学员花名册")),
+    "签到表": (LEDGER_SIGNIN, ("签到记录", "考勤表", "签到单", "考勤记录")),
+    "项目课程设计表": (LEDGER_DESIGN, ("课程设计表", "课程安排表", "课程设计", "课程安排")),
+    "开展情况记录": (LEDGER_RECORDS, ("培训记录", "活动记录", "开展情况", "实施记录")),
+    "学习成果评价表": (LEDGER_EVALUATION, ("成果评价表", "考核登记表", "成果评价", "考核登记")),
+}
+# The title block above each part's table (label：value, or label | value).
+LEDGER_TITLE: tuple[Field, ...] = (
+    Field("项目名称", "text", True),
+    Field("项目编码", "code", True, text_format=True),
+    Field("机构代码", "code", True, text_format=True),
+    Field("申报单位", "text", True),
 )
 
 TABLES: dict[str, TableSchema] = {s.kind: s for s in (ANNEX1, CATALOG_PROJECTS, CATALOG_COURSES, OUTCOMES)}
