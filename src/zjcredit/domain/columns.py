@@ -123,3 +123,24 @@ def phone_keys(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     mask[rest] = True
     keys = pc.replace_with_mask(keys, pa.array(mask), pa.array(sub_keys, type=pa.string()))
     return ok, keys
+
+
+def id_numbers(normalized: pa.Array, prefix17: np.ndarray, last_digit: np.ndarray) -> pa.Array:
+    """An integer per resident ID, for grouping: ``prefix17 * 11 + check character`` (0–9, 10 for X) for the
+    18-character ones (a one-to-one map), a negative digest of the text for anything else, null when empty."""
+    import hashlib
+
+    well_formed = (prefix17 >= 0) & (last_digit >= 0)
+    numbers = np.where(well_formed, prefix17 * 11 + last_digit.astype(np.int64), 0)
+    present = bools(normalized.is_valid())
+    others = np.flatnonzero(present & ~well_formed)
+    if len(others):
+        texts = normalized.take(pa.array(others)).to_pylist()
+        numbers[others] = [-(int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little") >> 2) - 1 for t in texts]
+    return pa.array(numbers, mask=~present)
+
+
+def phone_numbers(keys: pa.Array) -> pa.Array:
+    """The digits of each valid phone key as an integer (mobiles start with 1, landlines with their area
+    code: the two never meet), null when there is none."""
+    return pc.cast(keys, pa.int64())

@@ -32,13 +32,13 @@ class Options:
 
 # Only (project, day) pairs on enough rows can have enough learners: the distinct counts run on those.
 SQL = """
-WITH g AS (SELECT rid, project, id_key, birth FROM outcomes WHERE id_ok AND project IS NOT NULL AND birth IS NOT NULL),
+WITH g AS (SELECT rid, project, id_num, birth FROM outcomes WHERE id_ok AND project IS NOT NULL AND birth IS NOT NULL),
 busy AS (SELECT project, birth FROM g GROUP BY project, birth HAVING count(*) >= $count),
 per_project AS (
-    SELECT project, count(DISTINCT id_key) AS learners FROM g WHERE project IN (SELECT project FROM busy) GROUP BY project
+    SELECT project, count(DISTINCT id_num) AS learners FROM g WHERE project IN (SELECT project FROM busy) GROUP BY project
 ),
 per_day AS (
-    SELECT project, birth, count(DISTINCT id_key) AS n FROM g JOIN busy USING (project, birth) GROUP BY project, birth
+    SELECT project, birth, count(DISTINCT id_num) AS n FROM g JOIN busy USING (project, birth) GROUP BY project, birth
 ),
 heavy AS (
     SELECT d.project, d.birth, d.n, d.n / p.learners AS share

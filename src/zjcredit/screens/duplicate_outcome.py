@@ -25,19 +25,14 @@ class Options:
     pass
 
 
-# Groups are found by a hash of the key (cheap), then told apart exactly among the few candidates.
 SQL = """
-WITH candidates AS (
-    SELECT hash(id_key, course) AS h FROM outcomes
-    WHERE id_key IS NOT NULL AND course IS NOT NULL GROUP BY h HAVING count(*) > 1
-),
-repeated AS (
-    SELECT rid, id_key, course FROM outcomes
-    WHERE id_key IS NOT NULL AND course IS NOT NULL AND hash(id_key, course) IN (SELECT h FROM candidates)
+WITH repeated AS (
+    SELECT id_num, course, min(rid) AS first_rid FROM outcomes
+    WHERE id_num IS NOT NULL AND course IS NOT NULL GROUP BY id_num, course HAVING count(*) > 1
 )
-SELECT rid, course, first_rid
-FROM (SELECT rid, course, min(rid) OVER (PARTITION BY id_key, course) AS first_rid FROM repeated)
-WHERE rid > first_rid
+SELECT o.rid, o.course, r.first_rid
+FROM outcomes o JOIN repeated r USING (id_num, course)
+WHERE o.rid > r.first_rid
 """
 
 def params(row: dict[str, Any]) -> dict[str, Any]:

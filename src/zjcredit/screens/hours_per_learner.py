@@ -28,19 +28,19 @@ class Options:
 
 SQL = """
 WITH r AS (
-    SELECT o.rid, o.id_key, o.hours,
+    SELECT o.rid, o.id_num, o.id_key, o.hours,
            coalesce(p.period, CASE WHEN o.date IS NULL THEN NULL
                                    WHEN month(o.date) <= 6 THEN year(o.date) || 'H1'
                                    WHEN month(o.date) <= 9 THEN year(o.date) || 'Q3'
                                    ELSE year(o.date) || 'Q4' END) AS period
     FROM outcomes o LEFT JOIN projects p ON p.code = o.project
-    WHERE o.id_key IS NOT NULL AND o.hours IS NOT NULL
+    WHERE o.id_num IS NOT NULL AND o.hours IS NOT NULL
 ),
 heavy AS (
-    SELECT id_key, period, sum(hours) AS total FROM r WHERE period IS NOT NULL
-    GROUP BY id_key, period HAVING sum(hours) > $max_hours + 1e-9
+    SELECT id_num, period, sum(hours) AS total FROM r WHERE period IS NOT NULL
+    GROUP BY id_num, period HAVING sum(hours) > $max_hours + 1e-9
 )
-SELECT r.rid, r.id_key, r.period, h.total FROM r JOIN heavy h USING (id_key, period)
+SELECT r.rid, r.id_key, r.period, h.total FROM r JOIN heavy h USING (id_num, period)
 """
 
 

@@ -25,19 +25,17 @@ class Options:
     pass
 
 
-# IDs with two names are found by hashes (cheap), then the names compared exactly among those few.
+# IDs with two names are found by the names' hashes (cheap), then the names compared exactly among those few.
 SQL = """
-WITH named AS (SELECT rid, id_key, name_key FROM outcomes WHERE id_key IS NOT NULL AND name_key IS NOT NULL),
-candidates AS (
-    SELECT hash(id_key) AS h FROM named GROUP BY h HAVING min(hash(name_key)) <> max(hash(name_key))
-),
+WITH named AS (SELECT rid, id_num, id_key, name_key FROM outcomes WHERE id_num IS NOT NULL AND name_key IS NOT NULL),
+candidates AS (SELECT id_num FROM named GROUP BY id_num HAVING min(hash(name_key)) <> max(hash(name_key))),
 conflicting AS (
-    SELECT id_key, arg_min(name_key, rid) AS first_name, min(rid) AS first_rid
-    FROM named WHERE hash(id_key) IN (SELECT h FROM candidates)
-    GROUP BY id_key HAVING min(name_key) <> max(name_key)
+    SELECT id_num, arg_min(name_key, rid) AS first_name, min(rid) AS first_rid
+    FROM named WHERE id_num IN (SELECT id_num FROM candidates)
+    GROUP BY id_num HAVING min(name_key) <> max(name_key)
 )
 SELECT n.rid, n.id_key, c.first_rid, c.first_name
-FROM named n JOIN conflicting c USING (id_key)
+FROM named n JOIN conflicting c USING (id_num)
 WHERE n.name_key <> c.first_name
 """
 

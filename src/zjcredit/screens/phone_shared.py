@@ -37,25 +37,25 @@ class Options:
 # Only numbers on enough rows can be on enough learners: the distinct counts run on those alone.
 SQL = """
 WITH base AS (
-    SELECT rid, project, phone_key, id_key FROM outcomes WHERE phone_key IS NOT NULL AND id_key IS NOT NULL
+    SELECT rid, project, phone_num, id_num FROM outcomes WHERE phone_num IS NOT NULL AND id_num IS NOT NULL
 ),
 busy AS (
-    SELECT phone_key FROM base GROUP BY phone_key HAVING count(*) >= least($per_project, $total)
+    SELECT phone_num FROM base GROUP BY phone_num HAVING count(*) >= least($per_project, $total)
 ),
-candidates AS (SELECT * FROM base WHERE phone_key IN (SELECT phone_key FROM busy)),
+candidates AS (SELECT * FROM base WHERE phone_num IN (SELECT phone_num FROM busy)),
 in_project AS (
-    SELECT project, phone_key, count(DISTINCT id_key) AS n
-    FROM candidates WHERE project IS NOT NULL GROUP BY project, phone_key HAVING n >= $per_project
+    SELECT project, phone_num, count(DISTINCT id_num) AS n
+    FROM candidates WHERE project IS NOT NULL GROUP BY project, phone_num HAVING n >= $per_project
 ),
 overall AS (
-    SELECT phone_key, count(DISTINCT id_key) AS n FROM candidates GROUP BY phone_key HAVING n >= $total
+    SELECT phone_num, count(DISTINCT id_num) AS n FROM candidates GROUP BY phone_num HAVING n >= $total
 ),
 project_hits AS (
-    SELECT c.rid, c.project, p.n FROM candidates c JOIN in_project p USING (project, phone_key)
+    SELECT c.rid, c.project, p.n FROM candidates c JOIN in_project p USING (project, phone_num)
 )
 SELECT rid, project, n, true AS in_project FROM project_hits
 UNION ALL
-SELECT c.rid, NULL, o.n, false FROM candidates c JOIN overall o USING (phone_key)
+SELECT c.rid, NULL, o.n, false FROM candidates c JOIN overall o USING (phone_num)
 WHERE c.rid NOT IN (SELECT rid FROM project_hits)
 """
 

@@ -27,7 +27,7 @@ class Options:
 
 SQL = """
 WITH firsts AS (
-    SELECT project, id_key, min(rid) AS rid FROM outcomes WHERE project IS NOT NULL AND id_key IS NOT NULL GROUP BY project, id_key
+    SELECT project, id_num, min(rid) AS rid FROM outcomes WHERE project IS NOT NULL AND id_num IS NOT NULL GROUP BY project, id_num
 ),
 ranked AS (
     SELECT rid, project, row_number() OVER (PARTITION BY project ORDER BY rid) AS k, count(*) OVER (PARTITION BY project) AS n FROM firsts

@@ -35,8 +35,8 @@ CREATE TABLE IF NOT EXISTS outcomes (
     name VARCHAR, id_number VARCHAR, phone VARCHAR, org_code VARCHAR, project_code VARCHAR,
     course_code VARCHAR, hours_text VARCHAR, result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
     -- as compared (what the queries of zjcredit.screens read)
-    id_key VARCHAR, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
-    birth DATE, name_key VARCHAR, phone_key VARCHAR, project VARCHAR, course VARCHAR, org VARCHAR,
+    id_key VARCHAR, id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
+    birth DATE, name_key VARCHAR, phone_key VARCHAR, phone_num BIGINT, project VARCHAR, course VARCHAR, org VARCHAR,
     hours DOUBLE, date DATE, dual BOOLEAN,
     has_error BOOLEAN              -- a rule of the record alone found an error on it
 );

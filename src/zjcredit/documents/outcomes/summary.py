@@ -16,7 +16,7 @@ WITH f AS (
     FROM flags GROUP BY rid
 )
 SELECT o.org, count(*) AS rows, count(*) FILTER (WHERE o.dual) AS dual,
-       count(DISTINCT o.id_key) FILTER (WHERE NOT o.dual) AS learners,
+       count(DISTINCT o.id_num) FILTER (WHERE NOT o.dual) AS learners,
        coalesce(sum(f.errors), 0) AS errors, coalesce(sum(f.warnings), 0) AS warnings
 FROM outcomes o LEFT JOIN f USING (rid)
 GROUP BY o.org
@@ -24,7 +24,7 @@ ORDER BY coalesce(o.org, '')
 """
 
 FILE_SQL = """
-SELECT file_id, count(*) FILTER (WHERE dual) AS dual, count(DISTINCT id_key) FILTER (WHERE NOT dual) AS learners
+SELECT file_id, count(*) FILTER (WHERE dual) AS dual, count(DISTINCT id_num) FILTER (WHERE NOT dual) AS learners
 FROM outcomes GROUP BY file_id
 """
 
