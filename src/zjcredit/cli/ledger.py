@@ -62,3 +62,13 @@ def ledger_check(
     finally:
         stop_progress(progress)
     emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
+
+# `zjcredit template ledger` (in :mod:`.template`) takes these.
+LedgerCatalogOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option("--catalog", help=T("项目目录（可多次给出）：按其中 --project 给出的项目填好台账的项目信息和课程设计。", "Catalog (repeatable): fill the ledger in for the --project it lists.")),
+]
+LedgerProjectOpt = Annotated[
+    Optional[str],
+    typer.Option("--project", help=T("项目编码：为目录中的这个项目生成台账（与 --catalog 一起用）。", "Project code: the catalog project the ledger is for (with --catalog).")),
+]

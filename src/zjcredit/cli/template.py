@@ -9,6 +9,7 @@ import typer
 
 from zjcredit.cli.app import template_app
 from zjcredit.cli.i18n import T
+from zjcredit.cli.ledger import LedgerCatalogOpt, LedgerProjectOpt
 from zjcredit.cli.options import ForceOpt, Lang, LangOpt, OutOpt
 from zjcredit.cli.run import guarded
 
@@ -39,3 +40,21 @@ def template_annex2(
 @template_app.command("outcomes", help=T("生成学习成果登记表空白模板。", "Write the blank learner-outcome sheet."))
 def template_outcomes(output: OutOpt = None, force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
     _template("outcomes", output, force, lang.value)
+
+
+@template_app.command(
+    "ledger",
+    help=T(
+        "生成过程性台账模板（学员信息表、签到表、项目课程设计表、开展情况记录、学习成果评价表）；给出 --catalog 和 --project 时按目录填好项目信息和课程设计。",
+        "Write the process ledger (roster, sign-in sheet, course design, session records, outcome evaluation); with --catalog and --project, filled in for that catalog project.",
+    ),
+)
+def template_ledger(output: OutOpt = None, catalog: LedgerCatalogOpt = None, project: LedgerProjectOpt = None, force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
+    if not catalog and project is None:
+        _template("ledger", output, force, lang.value)
+        return
+    from zjcredit.documents.ledger.blank import write_ledger_template
+    from zjcredit.templates import DEFAULT_NAMES
+
+    path = guarded(lang.value, write_ledger_template, output, force=force, catalogs=list(catalog or []), project=project, default_name=DEFAULT_NAMES["ledger"])
+    typer.echo(f"{'Wrote' if lang.value == 'en' else '已生成'} {path}")

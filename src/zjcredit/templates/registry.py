@@ -12,7 +12,7 @@ from typing import Any
 
 from zjcredit.errors import UsageError
 from zjcredit.report.output import write_atomic
-from zjcredit.templates import annex1, annex2, outcomes
+from zjcredit.templates import annex1, annex2, ledger, outcomes
 from zjcredit.templates.base import Template, TemplateOptions
 from zjcredit.templates.lists import LISTS_SHEET
 from zjcredit.templates.save import stamp_properties, workbook_bytes
@@ -24,6 +24,7 @@ TEMPLATES: dict[str, Template] = {
         annex1.TEMPLATE,
         annex2.TEMPLATE,
         outcomes.TEMPLATE,
+        ledger.TEMPLATE,
     )
 }
 DEFAULT_NAMES: dict[str, str] = {kind: t.file_name for kind, t in TEMPLATES.items()}
