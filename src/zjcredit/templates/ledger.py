@@ -19,7 +19,14 @@ from zjcredit.templates.base import Template, TemplateOptions
 from zjcredit.templates.guide import guide_sheet
 from zjcredit.templates.lists import LISTS_SHEET, Validations, lists_sheet
 from zjcredit.templates.save import stamp_properties, workbook_bytes
-from zjcredit.templates.style import Styles, label_cell, merge, print_setup, title, value_cell
+from zjcredit.templates.style import (
+    Styles,
+    label_cell,
+    merge,
+    print_setup,
+    title,
+    value_cell,
+)
 
 TITLE = "社会培训项目过程性台账"
 FILE_NAME = "过程台账.xlsx"

@@ -24,15 +24,32 @@ from zjcredit.documents.ledger.model import CODE_RE, FOLDER, WORKBOOK, Ledger
 from zjcredit.documents.ledger.outcome_rules import RunContext
 from zjcredit.documents.ledger.outcomes import OutcomeIndex, read_outcomes
 from zjcredit.documents.ledger.parts import part_of_name
-from zjcredit.documents.ledger.read import LedgerSource, find_ledgers, folder_files, read_ledger
-from zjcredit.documents.ledger.readiness import Readiness, missing_ledger, readiness_of, readiness_table
+from zjcredit.documents.ledger.read import (
+    LedgerSource,
+    find_ledgers,
+    folder_files,
+    read_ledger,
+)
+from zjcredit.documents.ledger.readiness import (
+    Readiness,
+    missing_ledger,
+    readiness_of,
+    readiness_table,
+)
 from zjcredit.documents.ledger.screening import screen_ledgers
 from zjcredit.documents.ledger.screens import LedgerScreenOptions
 from zjcredit.domain import periods
 from zjcredit.domain.normalize import code_key
 from zjcredit.io.grid import WorkbookGrid
 from zjcredit.io.sources import Source
-from zjcredit.report.findings import FileResult, Finding, Report, checks_for, make, register
+from zjcredit.report.findings import (
+    FileResult,
+    Finding,
+    Report,
+    checks_for,
+    make,
+    register,
+)
 
 NOT_FOUND = register(
     "ledger-not-found",
@@ -168,20 +185,19 @@ def _not_ledger(ledger: Ledger) -> bool:
 
 
 def _results(run: LedgerRun, shared: list[Finding]) -> tuple[list[FileResult], dict[int, list[FileResult]]]:
-    """One result per file read (and per folder with findings of its own), in the order of the ledgers;
-    each finding on the result of the file it names."""
+    """One result per file read, in the order of the ledgers (a folder ledger's folder first, when it has
+    findings of its own), then the outcome files; each finding on the result of the file it names. Also
+    each ledger's results, for its readiness."""
     results: dict[str, FileResult] = {}
-    order: list[str] = []
-    per_ledger: dict[int, list[str]] = {}
+    per_ledger: dict[int, list[FileResult]] = {}
+    folders: set[str] = set()
     for ledger in run.ledgers:
         paths = ([ledger.path] if ledger.layout == FOLDER else []) + ledger.files
-        per_ledger[id(ledger)] = paths
+        folders.update(paths[:1] if ledger.layout == FOLDER else [])
         for p in paths:
             if p not in results:
-                records = sum(s.records for s in ledger.sheets if s.path == p)
-                results[p] = FileResult(p, KIND, records, [])
-                order.append(p)
-    for ledger in run.ledgers:
+                results[p] = FileResult(p, KIND, sum(s.records for s in ledger.sheets if s.path == p), [])
+        per_ledger[id(ledger)] = [results[p] for p in paths]
         for f in run.findings[id(ledger)]:
             results[f.path if f.path in results else ledger.path].findings.append(f)
     outcome_results = {r.path: r for r in (run.outcomes.results if run.outcomes else [])}
@@ -189,45 +205,48 @@ def _results(run: LedgerRun, shared: list[Finding]) -> tuple[list[FileResult], d
         target = results.get(f.path) or outcome_results.get(f.path)
         if target is not None:
             target.findings.append(f)
-    files = [results[p] for p in order if not (p in per_ledger_folders(run) and not results[p].findings)]
-    files.extend(outcome_results.values())
-    return files, {k: [results[p] for p in paths] for k, paths in per_ledger.items()}
+    files = [r for p, r in results.items() if p not in folders or r.findings]
+    return files + list(outcome_results.values()), per_ledger
 
 
-def per_ledger_folders(run: LedgerRun) -> set[str]:
-    return {ledger.path for ledger in run.ledgers if ledger.layout == FOLDER}
+def _catalog(catalogs: Any) -> tuple[LedgerCatalog | None, list[Path]]:
+    """The catalogs to check against (files, or a Catalog already read) and the files among them."""
+    if catalogs is None:
+        return None, []
+    if isinstance(catalogs, (list, tuple)):
+        files = [Path(p) for p in catalogs]
+        return (LedgerCatalog.load(files) if files else None), files
+    return LedgerCatalog(catalogs), []
 
 
 def run_ledger_check(
-    paths: Iterable[str | Path], catalogs: Iterable[Path] | Any, options: LedgerOptions | None = None, progress: Callable[[str], None] | None = None
+    paths: Iterable[str | Path], catalogs: list[Path] | Any, options: LedgerOptions | None = None, progress: Callable[[str], None] | None = None
 ) -> LedgerCheck:
     """Check the ledgers under ``paths`` against ``catalogs`` (catalog files, or a
-    :class:`~zjcredit.documents.catalog.model.Catalog` already read), with ``options.outcomes``."""
+    :class:`~zjcredit.documents.catalog.model.Catalog` already read; None or [] for none), with the outcome
+    sheets of ``options.outcomes``. A missing or unusable catalog is a usage error (exit 2)."""
     options = options or LedgerOptions()
-    catalog_files = [Path(p) for p in catalogs] if isinstance(catalogs, (list, tuple)) else []
-    catalog = LedgerCatalog.load(catalog_files) if catalog_files else LedgerCatalog(catalogs) if catalogs is not None and not isinstance(catalogs, (list, tuple)) else None
+    paths = [str(p) for p in paths]
+    catalog, catalog_files = _catalog(catalogs)
     exclude = {_resolved(p) for p in (*catalog_files, *_files(options.outcomes))}
     outcomes = read_outcomes(list(options.outcomes), {_resolved(p) for p in catalog_files}) if options.outcomes else None
     run = LedgerRun(options, catalog, outcomes)
-    report = Report("ledger check")
-    found_under: dict[str, bool] = {str(p): False for p in paths}
+    found_under: dict[str, bool] = {p: False for p in paths}
     skipped: list[Finding] = []
-    for source in find_ledgers(list(paths), exclude):
+    for source in find_ledgers(paths, exclude):
         if progress:
             progress(source.display)
         ledger = read_ledger(source)
         if _not_ledger(ledger):
-            skipped.extend(_skipped(source))
+            skipped.extend(make(UNRECOGNISED, s.display, what=f"文件 {s.display}", what_en=f"file {s.display}") for s, _ in source.files if s.display != source.given)
             continue
         found_under[source.given] = True
         run.check(ledger)
-    shared = run.together()
-    files, per_ledger = _results(run, shared)
+    report = Report("ledger check")
+    files, per_ledger = _results(run, run.together())
     report.files.extend(files)
-    for given, found in found_under.items():
-        if not found:
-            report.files.append(FileResult(given, KIND, 0, [make(NOT_FOUND, given, value=given)]))
-    _skipped_results(report, skipped)
+    report.files.extend(FileResult(given, KIND, 0, [make(NOT_FOUND, given, value=given)]) for given, found in found_under.items() if not found)
+    report.files.extend(FileResult(f.path, None, 0, [f]) for f in skipped)
     readiness = _readiness(run, per_ledger)
     report.tables.append(readiness_table(readiness))
     report.extra["ledgers"] = [r.to_dict() for r in readiness]
@@ -239,15 +258,6 @@ def check_ledgers(
 ) -> Report:
     """``zjcredit ledger check``: the report of :func:`run_ledger_check`."""
     return run_ledger_check(paths, catalogs, options, progress).report
-
-
-def _skipped(source: LedgerSource) -> list[Finding]:
-    return [make(UNRECOGNISED, s.display, what=f"文件 {s.display}", what_en=f"file {s.display}") for s, _ in source.files]
-
-
-def _skipped_results(report: Report, skipped: list[Finding]) -> None:
-    for f in skipped:
-        report.files.append(FileResult(f.path, None, 0, [f]))
 
 
 def _readiness(run: LedgerRun, per_ledger: dict[int, list[FileResult]]) -> list[Readiness]:

@@ -20,7 +20,7 @@ from zjcredit.io.tables import EMPTY, Value
 from zjcredit.report.findings import Finding
 
 # 项目编码 as catalogs write them (330106-2019H1-007), found in a workbook's or folder's name.
-CODE_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6}-\d{4}(?:H1|Q[1-4])-\d{3})(?!\d)", re.I)
+CODE_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6}-\d{4}(?:H1|Q[1-4])-\d{3})(?!\d)", re.IGNORECASE)
 WORKBOOK, FOLDER = "workbook", "folder"
 
 

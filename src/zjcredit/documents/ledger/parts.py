@@ -70,8 +70,7 @@ def session_columns(sheet: SheetGrid, header: int, columns: dict[str, int]) -> l
     first = max((columns[name] for name in IDENTITY if name in columns), default=-1) + 1
     out = []
     for c in range(first, sheet.width):
-        if c in columns.values():
-            continue
+        # (a 签到情况 header merged over the dates shows on each of their columns)
         if looks_like_session(sheet.value(header, c)) or looks_like_session(sheet.value(header + 1, c)):
             out.append(c)
     return out

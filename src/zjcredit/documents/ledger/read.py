@@ -20,12 +20,32 @@ from pathlib import Path, PurePath
 
 from zjcredit.documents.common import COLUMN_MISSING, HEADER_MISSING, UNREADABLE
 from zjcredit.documents.ledger import signin
-from zjcredit.documents.ledger.model import FOLDER, WORKBOOK, Course, Evaluation, Learner, Ledger, PartSheet, Record, day_of
-from zjcredit.documents.ledger.parts import DESIGN, EVALUATION, RECORDS, ROSTER, SIGNIN, header_columns, part_of_name, schema_of, sheet_parts
+from zjcredit.documents.ledger.model import (
+    FOLDER,
+    WORKBOOK,
+    Course,
+    Evaluation,
+    Learner,
+    Ledger,
+    PartSheet,
+    Record,
+    day_of,
+)
+from zjcredit.documents.ledger.parts import (
+    DESIGN,
+    EVALUATION,
+    RECORDS,
+    ROSTER,
+    SIGNIN,
+    header_columns,
+    part_of_name,
+    schema_of,
+    sheet_parts,
+)
 from zjcredit.documents.ledger.title import read_title
+from zjcredit.domain.schema import TableSchema, canonical_field
 from zjcredit.errors import Unreadable
 from zjcredit.io.formats import SUFFIXES
-from zjcredit.domain.schema import TableSchema, canonical_field
 from zjcredit.io.grid import SheetGrid, WorkbookGrid
 from zjcredit.io.readers import read_grid
 from zjcredit.io.sources import Source, discover

@@ -15,9 +15,19 @@ from zjcredit.documents.declarations.rules import NUMBER_INVALID
 from zjcredit.documents.ledger.context import KINDS, PART_EN, LedgerContext, filled
 from zjcredit.documents.ledger.model import FOLDER, Learner, PartSheet, Person
 from zjcredit.documents.ledger.parts import PARTS, SIGNIN, schema_of
-from zjcredit.documents.outcomes import rules as outcome_rules  # registers the ID rules and result-invalid
+from zjcredit.documents.outcomes import (
+    rules as outcome_rules,  # registers the ID rules and result-invalid
+)
 from zjcredit.domain import idcard
-from zjcredit.domain.normalize import clean_text, code_key, compact, is_excel_error, normalize_phone, parse_number, phone_kind
+from zjcredit.domain.normalize import (
+    clean_text,
+    code_key,
+    compact,
+    is_excel_error,
+    normalize_phone,
+    parse_number,
+    phone_kind,
+)
 from zjcredit.domain.vocab import RESULT_GRADES
 from zjcredit.io.cells import cell_ref
 from zjcredit.io.tables import Value
