@@ -208,7 +208,7 @@ def test_course_design_hours_and_courses(tmp_path, catalog):
     parts = clean_parts()
     parts["项目课程设计表"][2] = [2, "实际操作", 12, "李", "2019-03-12"]
     doc = check([write_workbook(tmp_path / "台账.xlsx", parts)], catalog)
-    assert found(doc, "ledger-hours-mismatch") == [("ledger-hours-mismatch", "台账.xlsx", "项目课程设计表", None)]
+    assert found(doc, "ledger-hours-mismatch") == [("ledger-hours-mismatch", "台账.xlsx", "项目课程设计表", "C2")]
     assert "20" in messages(doc, "ledger-hours-mismatch")[0] and "24" in messages(doc, "ledger-hours-mismatch")[0]
     assert found(doc, "ledger-course-mismatch") == [
         ("ledger-course-mismatch", "台账.xlsx", "项目课程设计表", "B2"), ("ledger-course-mismatch", "台账.xlsx", "项目课程设计表", "B4"),
@@ -309,3 +309,12 @@ def test_an_unreadable_part_is_reported_and_the_rest_checked(tmp_path, catalog):
     assert ("unreadable", "学习成果评价表.xlsx", None, None) in found(doc)
     assert ("ledger-not-on-roster", "签到表.xlsx", "Sheet", "B8") in found(doc)
     assert not found(doc, "ledger-part-missing")
+
+
+def test_outcomes_of_a_ledger_without_evaluation_are_not_flagged_one_by_one(tmp_path, catalog):
+    parts = clean_parts()
+    del parts["学习成果评价表"]
+    ledger = write_workbook(tmp_path / "台账.xlsx", parts)
+    sheet = outcome_sheet(tmp_path / "成果.xlsx", [outcome_row(0), outcome_row(1)])
+    doc = check([ledger], catalog, outcomes=(sheet,))
+    assert found(doc) == [("ledger-part-missing", "台账.xlsx", None, None)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -259,3 +260,26 @@ def test_annotated_copies_of_workbook_and_folder_ledgers(tmp_path, catalog):
     marked = openpyxl.load_workbook(out / "台账.checked.xlsx")["学员信息表"]["D3"]
     assert marked.comment is not None and "phone-invalid" in marked.comment.text
     assert workbook.exists()
+
+
+def test_examples_match_expected_json(tmp_path, monkeypatch):
+    """examples/ledgers/expected.json is exactly what the README's command prints, and finds the planted
+    mistakes only in the ledgers that have them."""
+    examples = Path(__file__).resolve().parents[1] / "examples" / "ledgers"
+    work = tmp_path / "ledgers"
+    shutil.copytree(examples, work)
+    monkeypatch.chdir(work)
+    result = runner.invoke(app, ["ledger", "check", "台账", "--catalog", "目录_2019H1.xlsx", "--outcomes", "成果_2019H1.xlsx", "--format", "json"])
+    assert result.exit_code == 1
+    live = json.loads(result.stdout)
+    expected = json.loads((examples / "expected.json").read_text(encoding="utf-8"))
+    live.pop("zjcredit")
+    expected.pop("zjcredit")
+    assert live == expected
+    rules_by_ledger: dict[str, set[str]] = {}
+    for f in expected["findings"]:
+        rules_by_ledger.setdefault(Path(f["path"]).parts[1] if f["path"].startswith("台账") else f["path"], set()).add(f["rule"])
+    assert not any(k.startswith(("330106-2019H1-003",)) for k in rules_by_ledger)
+    assert {"id-checksum", "id-excel-number", "ledger-not-on-roster", "ledger-date-outside-period", "ledger-attendance-mismatch", "ledger-record-missing",
+            "ledger-hours-mismatch", "ledger-course-mismatch", "ledger-low-attendance"} <= rules_by_ledger["330106-2019H1-004 家政服务员（育婴）培训_有错.xlsx"]
+    assert {"ledger-missing", "ledger-result-mismatch", "ledger-outcome-not-on-roster"} <= rules_by_ledger["成果_2019H1.xlsx"]

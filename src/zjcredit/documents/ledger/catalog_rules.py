@@ -82,10 +82,8 @@ def course_design(ctx: LedgerContext) -> Iterator[Finding]:
     if project.hours and hours and all(h is not None and h > 0 for h in hours):
         total = sum(h for h in hours if h is not None)
         if abs(total - float(project.hours)) > HOURS_TOLERANCE:
-            yield ctx.at(
-                HOURS_MISMATCH, sheet, None, "学时", row=sheet.header_row, total=number_text(total),
-                expected=number_text(project.hours), code=project.code,
-            )
+            where = Value(None, None, sheet.header_cell("学时"), sheet.header_row)
+            yield ctx.at(HOURS_MISMATCH, sheet, where, "学时", total=number_text(total), expected=number_text(project.hours), code=project.code)
     catalog_names = {name_key(c.name): c.name for c in ctx.courses if c.name}
     if not catalog_names:
         return

@@ -191,6 +191,7 @@ def _results(run: LedgerRun, shared: list[Finding]) -> tuple[list[FileResult], d
     results: dict[str, FileResult] = {}
     per_ledger: dict[int, list[FileResult]] = {}
     folders: set[str] = set()
+    outcome_results = {r.path: r for r in (run.outcomes.results if run.outcomes else [])}
     for ledger in run.ledgers:
         paths = ([ledger.path] if ledger.layout == FOLDER else []) + ledger.files
         folders.update(paths[:1] if ledger.layout == FOLDER else [])
@@ -199,8 +200,7 @@ def _results(run: LedgerRun, shared: list[Finding]) -> tuple[list[FileResult], d
                 results[p] = FileResult(p, KIND, sum(s.records for s in ledger.sheets if s.path == p), [])
         per_ledger[id(ledger)] = [results[p] for p in paths]
         for f in run.findings[id(ledger)]:
-            results[f.path if f.path in results else ledger.path].findings.append(f)
-    outcome_results = {r.path: r for r in (run.outcomes.results if run.outcomes else [])}
+            (results.get(f.path) or outcome_results.get(f.path) or results[ledger.path]).findings.append(f)
     for f in shared:
         target = results.get(f.path) or outcome_results.get(f.path)
         if target is not None:

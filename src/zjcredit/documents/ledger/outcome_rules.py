@@ -27,7 +27,7 @@ OUTCOME_NOT_ON_ROSTER = register(
 OUTCOME_NOT_EVALUATED = register(
     "ledger-outcome-not-evaluated",
     "error",
-    "学员 {name}（身份证号 {value}）有学习成果，项目 {code} 的台账（{ledger}）的学习成果评价表中却没有他的考核评价。请补上评价，或核对成果。",
+    "学员 {name}（身份证号 {value}）有学习成果，项目 {code} 的台账（{ledger}）的学习成果评价表中却没有该学员的考核评价。请补上评价，或核对成果。",
     "Learner {name} (ID {value}) has an outcome, but the evaluation of project {code}'s ledger ({ledger}) does not assess this learner; add the evaluation or check the outcome.",
     title_zh="成果学员在台账中未评价",
     title_en="outcome learner not evaluated in the ledger",
@@ -67,11 +67,13 @@ def outcome_learners(ctx: LedgerContext) -> Iterator[Finding]:
             continue
         value = row.id or row.name
         on_roster = by_id.get(row.id) if row.id else (by_name.get(row.name or "") or [None])[0]
-        if on_roster is None:
+        # A missing or empty roster or evaluation is said once (ledger-part-missing), not for every record.
+        if on_roster is None and ledger.learners:
             yield row.at(OUTCOME_NOT_ON_ROSTER, "身份证号", value, name=row.name or "", **params)
         evaluation = _evaluation_of(ledger, row)
         if evaluation is None:
-            yield row.at(OUTCOME_NOT_EVALUATED, "身份证号", value, name=row.name or "", **params)
+            if ledger.evaluations:
+                yield row.at(OUTCOME_NOT_EVALUATED, "身份证号", value, name=row.name or "", **params)
         elif row.result and filled(evaluation.result) and result_text(row.result) != result_text(evaluation.result.text):
             yield row.at(RESULT_MISMATCH, "考核结果", row.result, expected=evaluation.result.text, where=_place(evaluation), code=ctx.code)
 

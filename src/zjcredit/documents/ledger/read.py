@@ -120,13 +120,15 @@ def find_ledgers(paths: list[str] | list[Path], exclude: set[Path] | None = None
             if part_of_name(folder.name) and _resolved(folder) != _resolved(root):
                 folder, display = folder.parent, str(PurePath(display).parent)
             groups.setdefault(folder, (display, []))[1].append(s)
+        under: list[tuple[LedgerSource, Path]] = []
         for folder, (display, members) in groups.items():
             named = any(part_of_name(s.path.stem) or part_of_name(s.path.parent.name) for s in members)
             if named:
-                add(_folder(folder, display, str(given), exclude), _resolved(folder))
+                under.append((_folder(folder, display, str(given), exclude), _resolved(folder)))
             else:
-                for s in members:
-                    add(LedgerSource(s.display, WORKBOOK, ((s, None),), str(given)), _resolved(s.path))
+                under.extend((LedgerSource(s.display, WORKBOOK, ((s, None),), str(given)), _resolved(s.path)) for s in members)
+        for source, key in sorted(under, key=lambda pair: PurePath(pair[0].display).as_posix()):
+            add(source, key)
     return found
 
 
