@@ -22,6 +22,19 @@ class UsageError(ZjcreditError):
     """Bad arguments: exit status 2."""
 
 
+class OutputFailed(ZjcreditError):
+    """An output could not be written (no permission, a full disk …): exit status 2, nothing half written."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (every cleanup runs on the way out), then exit status 143.
+
+    ``received`` stays True once a termination arrived, so that the exit status is 143 wherever the
+    exception was caught."""
+
+    received = False
+
+
 class Unreadable(Exception):
     """An input that could not be read at all; ``zh``/``en`` say why and what to do.
 
@@ -47,3 +60,29 @@ def damaged_workbook(display: str, exc: BaseException) -> Unreadable:
         f"{display}：不是有效的 Excel 文件或文件已损坏（{first_line(exc)}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
         f"{display}: not a valid Excel file, or the file is damaged ({first_line(exc)}); open it in Excel/WPS, save as .xlsx and check again.",
     )
+
+
+class OutOfMemory(ZjcreditError):
+    """Memory ran out (the machine's, or a limit set on the process): exit 2 with a plain sentence."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "内存不足，检查没有完成，也没有写入任何输出。请关闭其他程序后重试，或把文件拆分成较小的几份分别检查。",
+            "Out of memory: the check did not finish and nothing was written. Close other programs and try again, or split the file into smaller ones.",
+        )
+
+
+def is_memory_error(exc: BaseException) -> bool:
+    """Memory ran out, as Python, Arrow (``ArrowMemoryError``) or DuckDB (``OutOfMemoryException``) says it."""
+    return isinstance(exc, MemoryError) or type(exc).__name__ in ("OutOfMemoryException", "ArrowMemoryError")
+
+
+def reraise_fatal(exc: BaseException) -> None:
+    """Raise again what must never become a finding about one file: Ctrl-C, a termination, an exit, and
+    memory running out (as :class:`OutOfMemory`). Anything else a reader library raised, a Rust panic
+    included (pyo3's ``PanicException`` is not an ``Exception``), is the caller's to turn into a
+    sentence about the file."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+    if is_memory_error(exc):
+        raise OutOfMemory() from None

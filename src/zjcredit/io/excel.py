@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from zjcredit.errors import Unreadable
+from zjcredit.errors import Unreadable, reraise_fatal
 from zjcredit.errors import damaged_workbook as damaged
 from zjcredit.errors import first_line as short
 from zjcredit.io import guard, sheetxml
@@ -25,7 +25,8 @@ def _open(path: Path, display: str) -> Any:
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise guard.password_protected(display) from None
-    except Exception as exc:  # calamine raises several types for broken files
+    except BaseException as exc:  # calamine raises several types for broken files, and panics
+        reraise_fatal(exc)
         raise damaged(display, exc) from None
 
 
@@ -60,7 +61,8 @@ def read_excel_grid(path: Path, display: str, nrows: int | None = None) -> Workb
             sheets.append(SheetGrid(meta.name, rows, merged))
     except Unreadable:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # a panic of calamine's included
+        reraise_fatal(exc)
         raise Unreadable(
             f"{display}：读取工作表时出错（{short(exc)}）。请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
             f"{display}: the sheets could not be read ({short(exc)}); open it in Excel/WPS, save as .xlsx and check again.",
@@ -174,6 +176,7 @@ def read_xls_columns(path: Path, display: str) -> list[tuple[str, dict[int, list
             out.append((meta.name, texts, numeric, nrows))
     except Unreadable:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # a panic of calamine's included
+        reraise_fatal(exc)
         raise damaged(display, exc) from None
     return out

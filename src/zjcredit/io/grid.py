@@ -22,6 +22,7 @@ class SheetGrid:
     _origin: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.merged = usable_merges(self.merged, len(self.rows), self.width)
         for r0, c0, r1, c1 in self.merged:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
@@ -62,6 +63,32 @@ class SheetGrid:
             for c, v in enumerate(row):
                 if v is not None and v != "" and self.is_origin(r, c):
                     yield r, c, v
+
+
+def usable_merges(merged: list[tuple[int, int, int, int]], height: int, width: int) -> list[tuple[int, int, int, int]]:
+    """Merged ranges as the grid keeps them: cut to the cells that hold data (a range reaching XFD1048576
+    would otherwise stand for 17 billion cells), single cells left out, and a range that overlaps one
+    before it dropped (Excel never writes overlapping ranges; a crafted file does, to make readers and
+    writers trip). What is left covers each data cell at most once, so it costs no more than the grid."""
+    ranges = [
+        (r0, c0, min(r1, height - 1), min(c1, width - 1))
+        for r0, c0, r1, c1 in merged
+        if 0 <= r0 <= r1 and 0 <= c0 <= c1 and r0 < height and c0 < width and (r0, c0) != (r1, c1)
+    ]
+    ranges = [r for r in ranges if (r[0], r[1]) != (r[2], r[3])]
+    if not ranges:
+        return []
+    import numpy as np
+
+    top, left = min(r[0] for r in ranges), min(r[1] for r in ranges)
+    taken = np.zeros((max(r[2] for r in ranges) - top + 1, max(r[3] for r in ranges) - left + 1), dtype=bool)
+    kept = []
+    for r0, c0, r1, c1 in ranges:
+        block = taken[r0 - top : r1 - top + 1, c0 - left : c1 - left + 1]
+        if not block.any():
+            block[...] = True
+            kept.append((r0, c0, r1, c1))
+    return kept
 
 
 @dataclass

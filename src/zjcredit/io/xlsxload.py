@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from zjcredit.errors import Unreadable
+from zjcredit.errors import Unreadable, reraise_fatal
 from zjcredit.errors import damaged_workbook as damaged
 
 
@@ -33,7 +33,8 @@ def load_xlsx(path: Path, display: str) -> list[tuple[str, Any]]:
     try:
         reader = fastexcel.read_excel(str(path))
         names = list(reader.sheet_names)
-    except Exception as exc:
+    except BaseException as exc:  # a Rust panic included
+        reraise_fatal(exc)
         raise damaged(display, exc) from None
     loaded = []
     for name in names:
@@ -41,7 +42,8 @@ def load_xlsx(path: Path, display: str) -> list[tuple[str, Any]]:
             # Every column as text: fastexcel would otherwise guess a column's type from its first rows
             # and silently turn later text (``16学时``) into null.
             batch = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True, eager=True)
-        except Exception as exc:
+        except BaseException as exc:  # a Rust panic included
+            reraise_fatal(exc)
             msg = str(exc)
             if "empty" in msg.lower() or "no rows" in msg.lower():
                 continue

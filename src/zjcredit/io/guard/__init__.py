@@ -27,6 +27,8 @@ Limits (documented for users in the guide, section 可靠性与安全):
   because the reader allocates that rectangle whole: one value in XFD1048576 would otherwise ask for
   hundreds of GiB.
 - ``MAX_ROWS``: a sheet with more rows than this is refused (Excel's own limit is 1,048,576).
+- A legacy .xls (an OLE compound file) has its structure walked against the file's real size before any
+  parser opens it, and its cells kept inside the legacy grid (:mod:`zjcredit.io.guard.cfb`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 
 from zjcredit.io.formats import format_of
 from zjcredit.io.guard.archive import check_zip, xml_prolog_verdict  # noqa: F401  (public)
+from zjcredit.io.guard.cfb import check_cfb
 from zjcredit.io.guard.cellrefs import scan_cell_refs  # noqa: F401  (public)
 from zjcredit.io.guard.limits import *  # noqa: F403  (the limits are part of the guard's interface)
 from zjcredit.io.guard.limits import MAX_INPUT_BYTES, MAX_ROWS, MIB, Visitor
@@ -159,6 +162,8 @@ def _inspect(path: Path, display: str, size: int, *, deep: bool, visit: Visitor 
         check_container(path, display, container, head)
     if container == "zip":
         check_zip(path, display, deep=False)
+    elif container == "ole":
+        check_cfb(path, display)
 
 
 # Sheet limits applied by the readers ----------------------------------------------------------------
