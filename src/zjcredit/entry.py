@@ -52,7 +52,51 @@ def head_start(argv: list[str]) -> None:
         return
 
 
+def handle_termination() -> None:
+    """SIGTERM becomes :class:`~zjcredit.errors.Terminated` (a KeyboardInterrupt), so a terminated run
+    cleans up like an interrupted one: children stopped, temporary files and folders removed. A second
+    SIGTERM during that cleanup ends the process at once (the next run removes what is left)."""
+    import signal
+
+    from zjcredit.errors import Terminated
+
+    def terminate(signum: int, frame: object) -> None:
+        Terminated.received = True
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated()
+
+    try:
+        signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread (an embedding program): its own handling stays
+        pass
+
+
+def frugal_under_memory_limit() -> None:
+    """Under an address-space limit (``ulimit -v``, ``prlimit --as``), reserve address space frugally.
+
+    Measured on a 1,000,000-row outcome sheet: glibc's per-thread malloc arenas (64 MiB reserved each, one
+    per DuckDB/Arrow thread) and Arrow's jemalloc pool reserve 1.6 GiB of address space beyond what is
+    used, so a run peaking at 0.7 GiB resident needs 2.7 GiB of address space. Two arenas and Arrow on
+    the system allocator bring that to 1.1 GiB. Without a limit nothing changes (no speed is lost)."""
+    import os
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # read when pyarrow is first imported
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # for child processes
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(-8, int(os.environ["MALLOC_ARENA_MAX"]))  # M_ARENA_MAX, for this process
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def main() -> None:
+    handle_termination()
+    frugal_under_memory_limit()
     head_start(sys.argv[1:])
     from zjcredit.cli import main as cli_main
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from zjcredit.cli import audit, build, ledger, outcomes, rules, template, validate  # noqa: F401  (register the commands)
 from zjcredit.cli.app import app
 from zjcredit.cli.run import fail
-from zjcredit.errors import UsageError
+from zjcredit.errors import Terminated, UsageError
 
 __all__ = ["app", "main"]
 
@@ -23,3 +23,8 @@ def main() -> None:
         app()
     except UsageError as exc:  # pragma: no cover - commands turn these into exit 2 themselves
         fail(exc, requested_lang())
+    except SystemExit as exc:
+        # SIGTERM met outside a library call (click turns it into "Aborted!", exit 1): still 143.
+        if Terminated.received and exc.code != 143:
+            raise SystemExit(143) from None
+        raise

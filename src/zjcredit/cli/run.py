@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from zjcredit.cli.options import FailOn, Format
-from zjcredit.errors import ZjcreditError
+from zjcredit.errors import OutOfMemory, Terminated, UsageError, ZjcreditError, first_line, is_memory_error
 
 
 def _stderr_console() -> Any:
@@ -26,26 +26,70 @@ def fail(exc: ZjcreditError, lang: str) -> None:
 
 
 def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a library call: user mistakes become a sentence and exit 2; Ctrl-C exits 130."""
+    """Run a library call: user mistakes and trouble with files or memory become a sentence and exit 2;
+    Ctrl-C exits 130 and SIGTERM 143 (after every cleanup ran); anything else is a bug, one sentence."""
     try:
         return func(*args, **kwargs)
     except ZjcreditError as exc:
         fail(exc, lang)
     except KeyboardInterrupt:
-        _stderr_console().print("已中断，未写入任何输出。" if lang != "en" else "Interrupted; nothing was written.")
-        raise typer.Exit(130) from None
+        interrupted(lang)
     except (typer.Exit, SystemExit):
         raise
-    except Exception as exc:  # a bug: one sentence, the traceback only on request
+    except BaseException as exc:  # noqa: BLE001 - a Rust panic (pyo3's PanicException) is not an Exception
+        if is_memory_error(exc):
+            fail(OutOfMemory(), lang)
+        if isinstance(exc, OSError):
+            fail(file_trouble(exc), lang)
         if os.environ.get("ZJCREDIT_DEBUG"):
             raise
         msg = (
-            f"内部错误（{type(exc).__name__}: {exc}）。这是 zjcredit 的缺陷，请设置 ZJCREDIT_DEBUG=1 重新运行并报告。"
+            f"内部错误（{type(exc).__name__}: {first_line(exc)}）。这是 zjcredit 的缺陷，请设置 ZJCREDIT_DEBUG=1 重新运行并报告。"
             if lang != "en"
-            else f"Internal error ({type(exc).__name__}: {exc}). This is a zjcredit bug; rerun with ZJCREDIT_DEBUG=1 and report it."
+            else f"Internal error ({type(exc).__name__}: {first_line(exc)}). This is a zjcredit bug; rerun with ZJCREDIT_DEBUG=1 and report it."
         )
         _stderr_console().print(msg, markup=False)
         raise typer.Exit(2) from None
+
+
+def interrupted(lang: str) -> None:
+    """Ctrl-C (exit 130) or SIGTERM (exit 143): one line, after the cleanups on the way here ran."""
+    if Terminated.received:
+        _stderr_console().print("已终止（收到 SIGTERM），没有留下临时文件。" if lang != "en" else "Terminated (SIGTERM); no temporary files were left.")
+        raise typer.Exit(143) from None
+    _stderr_console().print("已中断，未写入任何输出。" if lang != "en" else "Interrupted; nothing was written.")
+    raise typer.Exit(130) from None
+
+
+def file_trouble(exc: OSError) -> ZjcreditError:
+    """An OSError no library call turned into a sentence of its own: which file, and why."""
+    name = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or type(exc).__name__
+    return ZjcreditError(
+        f"读写文件{name}时出错：{reason}。请检查文件和文件夹是否存在、是否有权限、磁盘是否已满，然后重试。",
+        f"A file{name} could not be read or written: {reason}. Check that files and folders exist, that you have permission and that the disk is not full, then try again.",
+    )
+
+
+def check_outputs(lang: str, *, output: Path | None = None, annotate: Path | None = None, force: bool = False, inputs: Any = ()) -> None:
+    """Check every place the command will write before it reads anything: the report file (not an input,
+    not existing without --force, its folder writable) and the folder of annotated copies. A refusal is
+    one sentence and exit 2, and nothing has been written."""
+    from zjcredit.report.output import check_folder, check_target
+
+    given = [Path(p) for p in inputs]
+    if output is not None:
+        guarded(lang, check_target, output, force, given)
+    if annotate is not None:
+        if annotate.exists() and not annotate.is_dir():
+            fail(
+                UsageError(
+                    f"--annotate 要的是一个文件夹，而 {annotate} 是一个文件。请给出一个文件夹（不存在时会自动创建）。",
+                    f"--annotate takes a folder, and {annotate} is a file; give a folder (it is created when missing).",
+                ),
+                lang,
+            )
+        guarded(lang, check_folder, annotate)
 
 
 class _Progress:
@@ -100,6 +144,7 @@ def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet:
             fmt = Format.table
         else:
             fmt = Format.json if output is None else Format.table
+    check_outputs(lang, output=output, annotate=annotate, force=force, inputs=[fr.path for fr in report.files])
     if annotate is not None:
         from zjcredit.report.annotate import annotate as write_annotations
 

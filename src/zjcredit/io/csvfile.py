@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -25,8 +24,15 @@ from typing import Any
 from zjcredit.errors import Unreadable
 
 CSV_ENCODINGS = ("utf-8", "gb18030")
-# Excel's own limit on columns; a record with more fields is not a table but damage or an attack.
+# Limits on one record (documented in the README, 可靠性与安全). A record beyond them is not a table but
+# damage or an attack, and the file is unreadable with a sentence naming the line; below them the parser
+# never drops a line silently.
+# Excel's own limit on columns:
 MAX_FIELDS = 16_384
+# One line (record) of at most 1 MiB: a full row of Excel text is far less.
+MAX_LINE_BYTES = 1024 * 1024
+# Excel's own limit on the characters of one cell:
+MAX_FIELD_CHARS = 32_767
 
 
 @dataclass
@@ -63,11 +69,55 @@ def decode_csv(path: Path, display: str) -> tuple[str, str]:
                 f"{display}：文件内容不是文本（含有空字符或控制字符），不是 CSV 表格，可能已损坏。请在 Excel/WPS 中打开原表后另存为“CSV UTF-8”或 .xlsx。",
                 f"{display}: the content is not text (it holds NUL or control characters), so it is not a CSV table and may be damaged; save the original as 'CSV UTF-8' or .xlsx.",
             )
+        if codec == "gb18030" and not plausible_chinese(text[:_SAMPLE_CHARS]):
+            raise Unreadable(
+                f"{display}：无法识别 CSV 文件的编码：按 GB18030/GBK 读出的表头和前几行不是正常的中文（可能是繁体 Big5 或其他编码），"
+                "UTF-8、UTF-16 也都不对。请在 Excel/WPS 中打开后另存为“CSV UTF-8”或 .xlsx 再检查。",
+                f"{display}: the CSV encoding could not be recognised: read as GB18030/GBK its header and first rows are not plausible Chinese "
+                "(perhaps Big5 or another encoding), and neither UTF-8 nor UTF-16 fits; open it in Excel/WPS, save it as 'CSV UTF-8' or .xlsx and check again.",
+            )
         return text, name
     raise Unreadable(
         f"{display}：无法识别 CSV 文件的编码（已尝试 UTF-8、UTF-8 BOM、UTF-16、GB18030/GBK）。请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx。",
         f"{display}: the CSV encoding could not be recognised (tried UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK); save it as 'CSV UTF-8' or .xlsx.",
     )
+
+
+# How much decoded text the plausibility check reads (the header and the first rows), how many non-ASCII
+# characters it needs before it judges, and the share of them that must be everyday Chinese.
+_SAMPLE_CHARS = 16_384
+_JUDGE_MIN = 8
+_PLAUSIBLE_SHARE = 0.8
+# GB2312 also holds kana, Greek, Cyrillic, box drawing, bopomofo and pinyin letters: text decoded with the
+# wrong codec (Big5 read as GBK) is full of them, Chinese tables are not.
+_ODD_RANGES = ((0x00C0, 0x024F), (0x0370, 0x04FF), (0x2500, 0x257F), (0x3040, 0x30FF), (0x3100, 0x312F), (0xE000, 0xF8FF))
+
+
+def plausible_chinese(text: str) -> bool:
+    """Whether text decoded as GB18030 reads as Chinese: at least 80 % of its non-ASCII characters are
+    common simplified characters or punctuation (in GB2312, outside its kana, Greek, Cyrillic, box-drawing
+    and phonetic rows). Big5 text read as GBK scores 25–35 %, real GBK tables 95–100 %; with fewer than
+    eight non-ASCII characters nothing is judged."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch >= "\x80":
+            counts[ch] = counts.get(ch, 0) + 1
+    total = sum(counts.values())
+    if total < _JUDGE_MIN:
+        return True
+    good = sum(n for ch, n in counts.items() if _everyday(ch))
+    return good >= _PLAUSIBLE_SHARE * total
+
+
+def _everyday(ch: str) -> bool:
+    code = ord(ch)
+    if any(lo <= code <= hi for lo, hi in _ODD_RANGES):
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -171,11 +221,56 @@ def _read(path: Path, display: str, limit: int | None, *, verify: bool) -> tuple
     data = _with_blank_records(source.data, source.delimiter)
     if not data.strip():
         return source, None
+    check_record_lengths(data, display)
+    widest = _fields_upper_bound(data, source.delimiter, display)
     with _parser_input(path, source, data) as target:
         table = _parse(target, source.delimiter, _fields_in_head(data, source.delimiter), limit, strict=True)
         if table is None:  # a record wider than the head's, or a stray quote: the lenient parse
-            table = _parse(target, source.delimiter, _fields_upper_bound(data, source.delimiter, display), limit, strict=False)
+            table = _parse(target, source.delimiter, widest, limit, strict=False)
+    check_field_lengths(table, display)
     return source, table
+
+
+def check_record_lengths(data: bytes, display: str) -> None:
+    """Refuse a CSV with a line (record) longer than :data:`MAX_LINE_BYTES`, naming the line. Lines end at
+    line feeds outside quotes (at carriage returns in a file with no line feed at all)."""
+    import numpy as np
+
+    a = np.frombuffer(data, dtype=np.uint8)
+    newline = 0x0A if b"\n" in data or b"\r" not in data else 0x0D
+    starts = _record_starts(a, newline)
+    lengths = np.diff(np.append(starts, len(a)))
+    if len(lengths) == 0 or int(lengths.max()) <= MAX_LINE_BYTES:
+        return
+    at = int(lengths.argmax())
+    raise Unreadable(
+        f"{display}：第 {at + 1:,} 行有 {int(lengths[at]):,} 字节，超过每行 {MAX_LINE_BYTES // 1024:,} KiB 的上限，不是正常的表格"
+        "（常见原因：文件已损坏，或某个引号没有配对，使后面的内容都连成了一行）。请检查该行，或在 Excel/WPS 中打开后另存为 .xlsx 再检查。",
+        f"{display}: line {at + 1:,} has {int(lengths[at]):,} bytes, above the limit of {MAX_LINE_BYTES // 1024:,} KiB per line, so this is not an ordinary table "
+        "(the file may be damaged, or a quote left unpaired joined everything after it into one line); check that line, or save the file as .xlsx in Excel/WPS.",
+    )
+
+
+def check_field_lengths(table: Any, display: str) -> None:
+    """Refuse a CSV with a field longer than Excel's :data:`MAX_FIELD_CHARS` characters, naming its cell."""
+    import pyarrow.compute as pc
+
+    from zjcredit.io.cells import column_letter
+
+    if table is None:
+        return
+    for i in range(table.num_columns):
+        lengths = pc.utf8_length(table.column(i))
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_FIELD_CHARS:
+            row = pc.index(lengths, longest).as_py()
+            cell = f"{column_letter(i)}{row + 1}"
+            raise Unreadable(
+                f"{display}：单元格 {cell}（第 {row + 1:,} 行）有 {longest:,} 个字符，超过 Excel 每个单元格 {MAX_FIELD_CHARS:,} 个字符的上限。"
+                "请检查该单元格是否损坏，或删去多余的内容后再检查。",
+                f"{display}: cell {cell} (line {row + 1:,}) holds {longest:,} characters, above Excel's limit of {MAX_FIELD_CHARS:,} per cell; "
+                "check whether it is damaged, or remove the excess, and check again.",
+            )
 
 
 @contextlib.contextmanager
@@ -185,7 +280,9 @@ def _parser_input(path: Path, source: CsvText, data: bytes) -> Iterator[Path]:
     if data is source.data and source.encoding in ("utf-8", "utf-8-sig"):
         yield path
         return
-    folder = tempfile.mkdtemp(prefix="zjcredit-")
+    from zjcredit.io.isolate import scratch_dir
+
+    folder = scratch_dir(len(data))
     try:
         target = Path(folder) / "input.csv"
         target.write_bytes(data)
@@ -194,11 +291,11 @@ def _parser_input(path: Path, source: CsvText, data: bytes) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _record_starts(a: Any) -> Any:
+def _record_starts(a: Any, newline: int = 0x0A) -> Any:
     """Offsets where records start: after each line break preceded by an even number of quotes."""
     import numpy as np
 
-    newlines = np.flatnonzero(a == 0x0A)
+    newlines = np.flatnonzero(a == newline)
     quotes = np.flatnonzero(a == 0x22)
     ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0] if len(quotes) else newlines
     starts = np.concatenate([[0], ends + 1])
@@ -263,6 +360,7 @@ def _parse(path: Path, delimiter: str, width: int, limit: int | None, *, strict:
     options: dict[str, Any] = {
         "header": False, "all_varchar": True, "null_padding": True, "sep": delimiter, "quotechar": '"', "escapechar": '"',
         "columns": {f"c{i}": "VARCHAR" for i in range(min(width, MAX_FIELDS))}, "strict_mode": strict, "auto_detect": False,
+        "max_line_size": 4 * MAX_LINE_BYTES,  # above our own limit, so that no line we accept is dropped
     }
     con = duckdb.connect()
     try:

@@ -48,16 +48,76 @@ _SHM = Path("/dev/shm")
 Loaded = list[tuple[str, Any]]
 
 
+SCRATCH_PREFIX = "zjcredit-"
+# The owner's process id, written into every scratch folder: a folder whose owner is gone (killed,
+# crashed, terminated twice) is removed by the next run (:func:`sweep_stale_scratch`).
+OWNER_FILE = "owner.pid"
+# A scratch folder without an owner file (written by an older version) is removed when this old.
+UNOWNED_MAX_AGE = 24 * 3600
+_swept = False
+
+
 def scratch_dir(size: int) -> str:
-    """A private temporary folder, in memory (/dev/shm) when there is room for ``size`` bytes of input."""
+    """A private temporary folder, in memory (/dev/shm) when there is room for ``size`` bytes of input,
+    marked with this process's id. The first call of a run removes the folders of dead runs first."""
+    sweep_stale_scratch()
+    base: Path | None = None
     if _SHM.is_dir() and os.access(_SHM, os.W_OK):
         try:
             st = os.statvfs(_SHM)
             if st.f_bavail * st.f_frsize >= SHM_HEADROOM * max(size, 1):
-                return tempfile.mkdtemp(prefix="zjcredit-", dir=_SHM)
+                base = _SHM
         except OSError:
             pass
-    return tempfile.mkdtemp(prefix="zjcredit-")
+    folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=base)
+    try:
+        with open(os.path.join(folder, OWNER_FILE), "w", encoding="ascii") as fh:
+            fh.write(str(os.getpid()))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+def sweep_stale_scratch() -> None:
+    """Remove the scratch folders (in /dev/shm and the temporary folder) of runs that are gone: their
+    owner process no longer exists. Folders of other users, of live runs and symlinks are left alone."""
+    global _swept
+    if _swept:
+        return
+    _swept = True
+    import time
+
+    for base in {_SHM, Path(tempfile.gettempdir())}:
+        try:
+            candidates = [p for p in base.iterdir() if p.name.startswith(SCRATCH_PREFIX)]
+        except OSError:
+            continue
+        for folder in candidates:
+            try:
+                st = folder.lstat()
+                if not folder.is_dir() or folder.is_symlink() or st.st_uid != os.getuid():
+                    continue
+                try:
+                    owner = int((folder / OWNER_FILE).read_text(encoding="ascii").strip())
+                except (OSError, ValueError):
+                    if time.time() - st.st_mtime > UNOWNED_MAX_AGE:
+                        shutil.rmtree(folder, ignore_errors=True)
+                    continue
+                if owner != os.getpid() and not _alive(owner):
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                continue
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
 
 
 class _Load:

@@ -120,6 +120,10 @@ READERS: dict[str, Reader] = {
 
 
 def reader_for(path: Path, display: str) -> Reader:
+    """The reader of ``path``'s format; the file becomes an input of the run (never an output)."""
+    from zjcredit.io.sources import note_input
+
+    note_input(path)
     fmt = format_of(path)
     if fmt is None:
         suffix = path.suffix.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,29 @@ from zjcredit.io.formats import SUFFIXES
 class Source:
     path: Path
     display: str  # as given, or as found under a given directory
+
+
+# Every file this process has read or been given to read, by (device, inode): outputs may never replace
+# one of them, whatever name (a symlink, a hard link, another spelling of the path) they are given by.
+_INPUTS: dict[tuple[int, int], Path] = {}
+
+
+def note_input(path: Path | str) -> None:
+    """Remember ``path`` as an input of this run (see :func:`input_at`); a missing file is ignored."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return
+    _INPUTS.setdefault((st.st_dev, st.st_ino), Path(path))
+
+
+def input_at(path: Path | str) -> Path | None:
+    """The input of this run that ``path`` names (through any symlink or hard link), or None."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _INPUTS.get((st.st_dev, st.st_ino))
 
 
 def _skipped(path: Path) -> bool:
@@ -47,4 +71,6 @@ def discover(paths: list[str] | list[Path]) -> list[Source]:
             if key not in seen:
                 seen.add(key)
                 found.append(Source(p, str(given)))
+    for source in found:
+        note_input(source.path)
     return found

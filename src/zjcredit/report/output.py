@@ -4,14 +4,17 @@ input, and never as a live formula."""
 from __future__ import annotations
 
 import contextlib
+import errno
+import gc
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from zjcredit.errors import UsageError
+from zjcredit.errors import OutputFailed, UsageError
 
 # A cell starting with one of these would be run as a formula by Excel/WPS (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,40 +66,150 @@ def set_text(cell: Any, value: Any) -> None:
 
 
 def check_target(target: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
-    """Refuse to write over an input, or over an existing file without --force."""
-    resolved = target.resolve()
-    for source in inputs:
-        with contextlib.suppress(OSError):
-            if source.resolve() == resolved:
-                raise UsageError(
-                    f"输出文件 {target} 就是输入文件之一；为保护原件，请换一个输出文件名。",
-                    f"The output {target} is one of the inputs; choose another output name so the original stays intact.",
-                )
+    """Refuse, before anything is written, a target that is an input, an existing file without --force,
+    a folder, or a place that cannot take a new file.
+
+    An input is any of ``inputs`` and any file this run has read (:func:`zjcredit.io.sources.input_at`),
+    matched by device and inode, so neither a symlink nor a hard link nor another spelling of the path
+    lets an output replace an input; ``force`` never overrides this.
+    """
+    if _is_input(target, inputs):
+        raise UsageError(
+            f"输出文件 {target} 就是输入文件之一；为保护原件，请换一个输出文件名。",
+            f"The output {target} is one of the inputs; choose another output name so the original stays intact.",
+        )
+    if target.is_dir():
+        raise UsageError(f"{target} 是一个文件夹，不能作为输出文件。请写出文件名，如 {target / '结果.xlsx'}。", f"{target} is a folder, not an output file; name a file, e.g. {target / 'result.xlsx'}.")
     if target.exists() and not force:
         raise UsageError(
             f"文件 {target} 已存在；如需覆盖，请加 --force。",
             f"{target} already exists; add --force to overwrite it.",
         )
-    if target.exists() and target.is_dir():
-        raise UsageError(f"{target} 是一个文件夹，不能作为输出文件。", f"{target} is a folder, not an output file.")
+    check_folder(target.parent, target)
+
+
+def _is_input(target: Path, inputs: Iterable[Path]) -> bool:
+    from zjcredit.io.sources import input_at
+
+    if input_at(target) is not None:
+        return True
+    try:
+        st = os.stat(target)
+        key: tuple[int, int] | None = (st.st_dev, st.st_ino)
+    except (OSError, ValueError):
+        key = None
+    resolved = target.resolve()
+    for source in inputs:
+        with contextlib.suppress(OSError, ValueError):
+            if source.resolve() == resolved:
+                return True
+            if key is not None:
+                other = os.stat(source)
+                if (other.st_dev, other.st_ino) == key:
+                    return True
+    return False
+
+
+def check_folder(folder: Path, target: Path | None = None) -> None:
+    """Refuse a folder that cannot take a new file (a file in its place, no permission, a read-only
+    disk), before anything is written; a missing folder is fine when it can be created."""
+    folder = folder if str(folder) else Path(".")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():  # a dangling link: creating the folder would fail
+            raise output_failed(target or folder, FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
+        existing = existing.parent
+    if not existing.is_dir():
+        raise output_failed(target or folder, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise output_failed(target or folder, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+    with contextlib.suppress(OSError, AttributeError):
+        if os.statvfs(existing).f_flag & os.ST_RDONLY:
+            raise output_failed(target or folder, OSError(errno.EROFS, os.strerror(errno.EROFS)))
+
+
+_CAUSES = {
+    errno.ENOSPC: ("磁盘空间不足", "the disk is full", "请清理磁盘空间或换一个位置后重试"),
+    errno.EDQUOT: ("超出磁盘配额", "the disk quota is exceeded", "请清理磁盘空间或换一个位置后重试"),
+    errno.EACCES: ("没有写入权限", "permission denied", "请换一个有写入权限的位置，或请管理员开放权限"),
+    errno.EPERM: ("没有写入权限", "permission denied", "请换一个有写入权限的位置，或请管理员开放权限"),
+    errno.EROFS: ("所在位置是只读的", "the location is read-only", "请换一个可以写入的位置"),
+    errno.ENOENT: ("所在文件夹不存在或已被移走", "its folder does not exist or was moved", "请检查路径，或换一个位置"),
+    errno.ENOTDIR: ("路径中的某一级是文件而不是文件夹", "part of the path is a file, not a folder", "请检查路径，或换一个位置"),
+    errno.EISDIR: ("这是一个文件夹", "it is a folder", "请写出文件名"),
+    errno.ENAMETOOLONG: ("文件名太长", "the name is too long", "请换一个短一些的文件名"),
+    errno.EFBIG: ("文件超过了允许的大小", "the file exceeds the size allowed", "请换一个位置"),
+    errno.EIO: ("磁盘读写出错", "an input/output error occurred", "请检查磁盘后重试"),
+}
+
+
+def output_failed(target: Path, exc: OSError) -> OutputFailed:
+    """One sentence for an output that could not be written: which file, why, and what to do."""
+    zh_cause, en_cause, zh_todo = _CAUSES.get(exc.errno or 0, (exc.strerror or type(exc).__name__, exc.strerror or type(exc).__name__, "请换一个位置后重试"))
+    return OutputFailed(
+        f"无法写入 {target}：{zh_cause}。{zh_todo}；没有留下不完整的文件。",
+        f"Cannot write {target}: {en_cause}. Choose another place or fix the cause and try again; no partial file was left behind.",
+    )
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it into place only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    """Yield a temporary path beside ``target``; rename it into place only if the block succeeds.
+
+    On any failure (Ctrl-C and SIGTERM included) the temporary file is removed and ``target`` is as it
+    was; an OSError (a full disk, a folder that became read-only …) becomes :class:`OutputFailed`, one
+    sentence. A writer that failed half-way (openpyxl's zip file on a full disk) is finalised here, quietly,
+    so that Python prints no "Exception ignored" message about it later.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise output_failed(target, exc) from None
     tmp_path = Path(tmp)
+    failure: OutputFailed | None = None
     try:
         yield tmp_path
         # mkstemp creates the file private (0600); give the output the permissions of any new file.
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
+    except OSError as exc:
+        failure = output_failed(target, exc)
+        _forget_failed_writer(exc)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+    if failure is not None:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise failure
+
+
+def _forget_failed_writer(exc: BaseException) -> None:
+    """Drop what a writer that failed half-way left open, quietly: openpyxl's zip file, closing onto the
+    same full disk when it is collected, would print "Exception ignored in ZipFile.__del__"."""
+    global _QUIET_ZIP_FINALISERS
+    if not _QUIET_ZIP_FINALISERS:
+        _QUIET_ZIP_FINALISERS = True
+        previous = sys.unraisablehook
+
+        def hook(unraisable: Any) -> None:
+            if isinstance(unraisable.exc_value, OSError) and getattr(unraisable.object, "__qualname__", "") == "ZipFile.__del__":
+                return
+            previous(unraisable)
+
+        sys.unraisablehook = hook
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__context__  # type: ignore[assignment]
+    gc.collect()
+
+
+_QUIET_ZIP_FINALISERS = False
 
 
 def _umask() -> int:
