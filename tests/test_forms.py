@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from annex2_filler import fill_annex2_sheet
 
 from zjcredit.documents.declarations.form import classify, read_annex2
 from zjcredit.io.readers import read_grid
-from annex2_filler import fill_annex2_sheet
 
 
 def read(path: Path):
@@ -85,17 +85,18 @@ def test_our_template_filled(tmp_path):
     (decl,), findings = read(path)
     assert findings == []
     assert decl.sheet == "申报表"
-    assert values(decl.header) == {"申报单位": (HEADER["申报单位"], "B2"), "机构代码": ("330106A0012", "D2"), "地址": (HEADER["地址"], "B3"), "填报人": ("王丽", "B4"), "联系电话": ("0571-88561234", "D4")}
+    # Row 1 holds the 附件2 mark, row 2 the title; the signature lines at the end are no second form.
+    assert values(decl.header) == {"申报单位": (HEADER["申报单位"], "B3"), "机构代码": ("330106A0012", "D3"), "地址": (HEADER["地址"], "B4"), "填报人": ("王丽", "B5"), "联系电话": ("0571-88561234", "D5")}
     assert (decl.place.city, decl.place.county, decl.place.county_code) == ("杭州市", "西湖区", "330106")
     assert [p.number for p in decl.projects] == [1, 3]  # block 2 left blank: unused, not an error
     first = decl.projects[0]
     assert first.record.project == 1 and first.has_assessment_line
     got = values(first.record)
-    assert got["项目名称"] == ("西湖龙井茶艺师技能培训", "B6")
-    assert got["培训规模"] == ("50", "D7")
-    assert got["考核方式"] == ("实操考核", "B11")
-    assert got["培训项目介绍"] == ("面向三墩镇农村劳动力。", "A13")
-    assert [(c.name.text, c.hours.text, c.teacher.text, c.name.cell) for c in first.courses] == [("茶艺基础", "16", "陈敏", "A20"), ("茶席设计", "16", None, "A21")]
+    assert got["项目名称"] == ("西湖龙井茶艺师技能培训", "B7")
+    assert got["培训规模"] == ("50", "D8")
+    assert got["考核方式"] == ("实操考核", "B12")
+    assert got["培训项目介绍"] == ("面向三墩镇农村劳动力。", "A14")
+    assert [(c.name.text, c.hours.text, c.teacher.text, c.name.cell) for c in first.courses] == [("茶艺基础", "16", "陈敏", "A21"), ("茶席设计", "16", None, "A22")]
     assert decl.projects[1].courses == []
 
 
@@ -105,7 +106,7 @@ def test_blank_template_reads_as_a_form_without_projects(tmp_path):
     path = write_template("annex2", tmp_path / "blank.xlsx", force=True, projects=2)
     (decl,), findings = read(path)
     assert findings == [] and decl.projects == []
-    assert decl.header.get("申报单位").cell == "B2" and decl.header.get("申报单位").empty
+    assert decl.header.get("申报单位").cell == "B3" and decl.header.get("申报单位").empty
 
 
 NOTICE_MERGES = ("A1:G1", "B2:D2", "F2:G2", "B4:D4", "F4:G4", "A5:G5", "B6:C6", "E6:F6", "B7:C7", "E7:G7", "B8:C8", "E8:G8", "B9:C9", "E9:G9", "A10:G10", "A11:G14", "A15:G15")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from annex2_filler import fill_annex2_sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zjcredit.documents.validate import check_source
 from zjcredit.domain import vocab
 from zjcredit.io.sources import Source
 from zjcredit.templates import write_template
-from zjcredit.documents.validate import check_source
-from annex2_filler import fill_annex2_sheet
 
 HEADER = {"申报单位": "宁波市鄞州区姜山镇成人文化技术学校", "机构代码": "330212B0031", "地址": "宁波市鄞州区姜山镇学院路8号", "填报人": "张敏", "联系电话": "0574-88451234"}
 
@@ -75,9 +75,9 @@ def test_filled_annex1_template_has_no_finding(tmp_path):
     wb = load_workbook(template)
     ws = wb.active
     header_row = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "序号")
-    columns = {ws.cell(row=header_row, column=c).value: c for c in range(1, 12)}
-    ws.cell(row=2, column=3, value="宁波")
-    ws.cell(row=2, column=5, value="鄞州")
+    columns = {"".join(ws.cell(row=header_row, column=c).value.split()): c for c in range(1, 12)}
+    region = next(r for r in range(1, header_row) if ws.cell(row=r, column=1).value == "所在区域：")
+    ws.cell(row=region, column=3, value="宁波市 鄞州区")
     for i in range(3):
         p = project(i + 1, vocab.CATEGORIES[i], vocab.TARGETS[i], 30 + i, 16, 1)
         row = {**p, "序号": i + 1, "申报单位": HEADER["申报单位"], "机构代码": HEADER["机构代码"], "联系人（电话）": "张敏 0574-88451234"}

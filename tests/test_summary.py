@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zjcredit.cli import app
+from zjcredit.domain.schema import header_key
 from zjcredit.report.output import set_text
 
 runner = CliRunner()
@@ -96,19 +97,19 @@ def test_summary_rows_header_lines_and_types(county: Path, tmp_path: Path) -> No
     wb = openpyxl.load_workbook(out)
     ws = wb.worksheets[0]
     assert ws.title == "申报汇总表"
-    assert ws["A1"].value == "浙江省成人学校社会培训项目申报汇总表"
-    assert (ws["A2"].value, ws["C2"].value, ws["D2"].value, ws["E2"].value) == ("所在区域：", "杭州", "市、", "西湖")
-    assert (ws["A3"].value, ws["C3"].value) == ("填报人：", "陈静")
-    assert ws["C4"].value.date().isoformat() == "2019-05-20"
-    header = [c.value for c in ws[5]]
+    assert (ws["A1"].value, ws["A2"].value) == ("附件1", "浙江省成人学校社会培训项目申报汇总表")
+    assert (ws["A3"].value, ws["C3"].value) == ("所在区域：", "杭州市 西湖区")  # reads as one says it
+    assert (ws["A4"].value, ws["C4"].value) == ("填报人：", "陈静")
+    assert ws["C5"].value.date().isoformat() == "2019-05-20"
+    header = [header_key(c.value) for c in ws[7]]
     assert header == ["序号", "项目名称", "项目类别", "培训规模", "培训对象", "培训形式", "培训时数", "学时数", "申报单位", "机构代码", "联系人（电话）"]
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=6)]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=8)]
     assert [r[0] for r in rows] == [1, 2, 3]
     assert rows[0][:4] == [1, "智能手机应用", "老年教育培训", 60]
     assert rows[2][1:4] == ["电商直播", "电商营销培训", 50]  # “50人” written as the number 50
     assert rows[2][9:] == ["XH0002", "王芳 0571-87651234"]
-    assert ws["D6"].data_type == "n" and ws["J6"].data_type == "s" and ws["J6"].number_format == "@"
-    assert ws.max_row == 8  # the template's blank rows are gone
+    assert ws["D8"].data_type == "n" and ws["J8"].data_type == "s" and ws["J8"].number_format == "@"
+    assert ws.max_row == 10  # the template's blank rows are gone
 
     # It reads back as a clean Annex 1 (auto-detected and forced).
     for kind in ("auto", "annex1"):
@@ -177,13 +178,13 @@ def test_declaration_with_errors_left_out_then_kept_on_request(county: Path, tmp
     assert code == 1 and doc["projects"] == 4 and doc["excluded"] == []
     assert ("c.xlsx", "B2", "declaration-included-with-errors") in rules(doc)
     ws = openpyxl.load_workbook(out2).worksheets[0]
-    assert ws["L5"].value == "备注"
-    assert ws["B9"].value == "社区书法"
-    assert "项目类别不在 18 类中" in ws["L9"].value
-    assert ws["B9"].fill.fgColor.rgb.endswith("FFC7CE") and ws["L6"].value is None
+    assert ws["L7"].value == "备注"
+    assert ws["B11"].value == "社区书法"
+    assert "项目类别不在 18 类中" in ws["L11"].value
+    assert ws["B11"].fill.fgColor.rgb.endswith("FFC7CE") and ws["L8"].value is None
     # Marked rows still read back; only the kept declaration's own error remains.
     _, doc, _ = run("validate", str(out2), "--kind", "annex1")
-    assert [(f["cell"], f["rule"]) for f in doc["findings"] if f["severity"] == "error"] == [("C9", "category-unknown")]
+    assert [(f["cell"], f["rule"]) for f in doc["findings"] if f["severity"] == "error"] == [("C11", "category-unknown")]
 
 
 def test_nothing_valid_exits_2_and_writes_nothing(tmp_path: Path) -> None:
@@ -221,7 +222,7 @@ def test_project_declared_twice_is_reported_and_kept_once(tmp_path: Path) -> Non
     assert [(Path(f["path"]).name, f["cell"], f["project"]) for f in twice] == [("b.xlsx", "B5", 1)]
     assert "a.xlsx" in twice[0]["message"] and "培训规模" in twice[0]["message"]
     assert doc["duplicates"][0]["kept"].endswith("a.xlsx")
-    names = [r[1] for r in sheet_rows(out)[5:]]
+    names = [r[1] for r in sheet_rows(out)[7:]]
     assert names == ["智能手机应用", "茶艺"]
 
 
@@ -246,11 +247,11 @@ def test_formula_looking_text_stays_text(tmp_path: Path) -> None:
     out = tmp_path / "s.xlsx"
     assert run("summary", "build", str(d), "-o", str(out), "--filler", "=cmd|' /C calc'!A0")[0] == 0
     ws = openpyxl.load_workbook(out).worksheets[0]
-    assert ws["B6"].data_type == "s" and ws["B6"].value.startswith("=HYPERLINK")
-    assert ws["C3"].data_type == "s"
+    assert ws["B8"].data_type == "s" and ws["B8"].value.startswith("=HYPERLINK")
+    assert ws["C4"].data_type == "s"
     grid = read_grid(out, "s.xlsx")  # what Excel/WPS would show: the text, not a formula's result
-    assert grid.sheets[0].value(5, 1) == '=HYPERLINK("http://x","点我")'
-    assert grid.sheets[0].value(6, 1) == "+1 技能班"
+    assert grid.sheets[0].value(7, 1) == '=HYPERLINK("http://x","点我")'
+    assert grid.sheets[0].value(8, 1) == "+1 技能班"
 
 
 def test_region_option_and_mixed_counties(tmp_path: Path) -> None:
@@ -262,11 +263,11 @@ def test_region_option_and_mixed_counties(tmp_path: Path) -> None:
     assert code == 0
     assert [(f["path"], f["rule"]) for f in doc["findings"]] == [(str(out), "region-undetermined")]
     ws = openpyxl.load_workbook(out).worksheets[0]
-    assert (ws["C2"].value, ws["E2"].value) == ("杭州", None)
+    assert ws["C3"].value == "杭州市"
     code, doc, _ = run("summary", "build", str(d), "-o", str(out), "--filler", "陈静", "--force", "--region", "杭州市西湖区")
     assert code == 0 and doc["findings"] == []
     ws = openpyxl.load_workbook(out).worksheets[0]
-    assert (ws["C2"].value, ws["E2"].value) == ("杭州", "西湖")
+    assert ws["C3"].value == "杭州市 西湖区"
     code, _, output = run("summary", "build", str(d), "-o", str(out), "--force", "--region", "火星")
     assert code == 2 and "--region" in output
     code, _, output = run("summary", "build", str(d), "-o", str(out), "--force", "--date", "2019-13-45")

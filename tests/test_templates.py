@@ -7,10 +7,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from zjcredit.domain import schema, vocab
 from zjcredit.cli import app
-from zjcredit.templates import GUIDE_SHEET, INTRO_LABEL, LISTS_SHEET, template_bytes, write_template
+from zjcredit.domain import schema, vocab
 from zjcredit.io.readers import read_grid
+from zjcredit.templates import GUIDE_SHEET, INTRO_LABEL, LISTS_SHEET, template_bytes, write_template
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def test_refuses_a_non_xlsx_name(tmp_path):
     assert not (tmp_path / "form.xls").exists()
 
 
-@pytest.mark.parametrize("kind", ["annex1", "annex2", "outcomes"])
+@pytest.mark.parametrize("kind", ["annex1", "annex2", "outcomes", "review"])
 def test_same_command_twice_gives_identical_bytes(tmp_path, kind):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     write_template(kind, a, force=False)
@@ -70,7 +70,7 @@ def test_same_command_twice_gives_identical_bytes(tmp_path, kind):
     assert a.read_bytes() == b.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["annex1", "annex2"])
+@pytest.mark.parametrize("kind", ["annex1", "annex2", "outcomes", "review"])
 def test_committed_templates_are_what_the_command_writes(tmp_path, kind):
     target = tmp_path / f"{kind}.xlsx"
     result = runner.invoke(app, ["template", kind, "-o", str(target)])
@@ -87,28 +87,32 @@ def test_annex1_layout_validations_and_text_columns(tmp_path):
     assert wb.sheetnames == ["申报汇总表", GUIDE_SHEET, LISTS_SHEET]
     assert wb[LISTS_SHEET].sheet_state == "hidden"
     ws = wb["申报汇总表"]
-    assert ws["A1"].value == "浙江省成人学校社会培训项目申报汇总表"
-    assert "A1:K1" in {str(r) for r in ws.merged_cells.ranges}
-    assert [ws.cell(row=2, column=c).value for c in (1, 4, 6, 8)] == ["所在区域：", "市、", "县（市、区）、", "区"]
-    assert ws["A3"].value == "填报人：" and ws["A4"].value == "填报时间："
-    header = [ws.cell(row=5, column=c).value for c in range(1, 12)]
+    # As on the notice: the 附件1 mark top left, then the title.
+    assert ws["A1"].value == "附件1"
+    assert ws["A2"].value == "浙江省成人学校社会培训项目申报汇总表"
+    assert "A2:K2" in {str(r) for r in ws.merged_cells.ranges}
+    # One blank for the region (filled: 杭州市 西湖区), then 填报人 and 填报时间.
+    assert [ws[f"A{r}"].value for r in (3, 4, 5)] == ["所在区域：", "填报人：", "填报时间："]
+    assert {"C3:F3", "C4:E4", "C5:E5"} <= {str(r) for r in ws.merged_cells.ranges}
+    assert all(ws.cell(row=3, column=c).value is None for c in range(3, 12))
+    header = [schema.header_key(ws.cell(row=7, column=c).value) for c in range(1, 12)]
     assert header == list(schema.ANNEX1.names)
-    assert ws.freeze_panes == "A6"
+    assert ws["D7"].value == "培训\n规模"  # broken between its words, not wherever the cell wraps
+    assert ws.freeze_panes == "A8"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    # Text format on code and phone columns, for every data row; widths from the schema.
+    # Text format on code and phone columns, for every data row.
     for c, field in enumerate(schema.ANNEX1.fields, start=1):
-        letter = ws.cell(row=5, column=c).column_letter
-        assert ws.column_dimensions[letter].width == field.width
+        letter = ws.cell(row=7, column=c).column_letter
         expected = "@" if field.name in ("机构代码", "联系人（电话）") else "General"
-        assert {ws[f"{letter}{r}"].number_format for r in range(6, 36)} == {expected}, field.name
+        assert {ws[f"{letter}{r}"].number_format for r in range(8, 28)} == {expected}, field.name
     dvs = _validations(ws)
-    kind, formula, style, show_error = dvs["C6:C35"]
+    kind, formula, style, show_error = dvs["C8:C27"]
     assert kind == "list" and style == "information" and show_error
     assert _list_values(wb, formula) == vocab.CATEGORIES
-    kind, formula, style, show_error = dvs["E6:E35"]
+    kind, formula, style, show_error = dvs["E8:E27"]
     assert kind == "list" and not show_error  # several targets allowed in one cell
     assert _list_values(wb, formula) == vocab.TARGETS
-    assert _list_values(wb, dvs["F6:F35"][1]) == vocab.FORMS
+    assert _list_values(wb, dvs["F8:F27"][1]) == vocab.FORMS
 
 
 def test_annex1_template_reads_back_as_annex1(tmp_path):
@@ -119,7 +123,7 @@ def test_annex1_template_reads_back_as_annex1(tmp_path):
     grid = read_grid(path, "a1.xlsx")
     assert detect_kind(grid) == "annex1"
     table = read_table(grid.sheets[0], schema.ANNEX1)
-    assert table is not None and table.header_row == 5 and table.records == []
+    assert table is not None and table.header_row == 7 and table.records == []
     assert set(table.columns) == set(schema.ANNEX1.names)
 
 
@@ -138,12 +142,13 @@ def test_annex2_form_labels_and_block_layout(tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["申报表", GUIDE_SHEET, LISTS_SHEET]
     ws = wb["申报表"]
-    assert ws["A1"].value == "浙江省成人学校社会培训项目申报表"
+    assert ws["A1"].value == "附件2"
+    assert ws["A2"].value == "浙江省成人学校社会培训项目申报表"
     # Institution header: label cells with the value cell right of each.
-    assert [ws[c].value for c in ("A2", "C2", "A3", "A4", "C4")] == ["申报单位", "机构代码", "地址", "填报人", "联系电话"]
-    assert {f.name for f in schema.ANNEX2_HEADER} == {ws[c].value for c in ("A2", "C2", "A3", "A4", "C4")}
-    assert ws["D2"].number_format == "@" and ws["D4"].number_format == "@"
-    assert "B3:D3" in {str(r) for r in ws.merged_cells.ranges}
+    assert [ws[c].value for c in ("A3", "C3", "A4", "A5", "C5")] == ["申报单位", "机构代码", "地址", "填报人", "联系电话"]
+    assert {f.name for f in schema.ANNEX2_HEADER} == {ws[c].value for c in ("A3", "C3", "A4", "A5", "C5")}
+    assert ws["D3"].number_format == "@" and ws["D5"].number_format == "@"
+    assert "B4:D4" in {str(r) for r in ws.merged_cells.ranges}
 
     blocks = _annex2_blocks(ws)
     assert [n for n, _ in blocks] == [1, 2]
@@ -217,7 +222,7 @@ def test_outcomes_template(tmp_path):
     wb = load_workbook(target)
     ws = wb.worksheets[0]
     assert ws["A1"].value == schema.OUTCOMES.title_zh
-    header = [ws.cell(row=2, column=c).value for c in range(1, len(schema.OUTCOMES.fields) + 1)]
+    header = [schema.header_key(ws.cell(row=2, column=c).value) for c in range(1, len(schema.OUTCOMES.fields) + 1)]
     assert header == list(schema.OUTCOMES.names)
     assert ws.freeze_panes == "A3"
     text_cols = {f.name for f in schema.OUTCOMES.fields if f.text_format}
@@ -239,7 +244,8 @@ def test_guide_sheet_explains_the_rules(tmp_path):
     for kind in ("annex1", "annex2", "outcomes"):
         wb = load_workbook(write_template(kind, tmp_path / f"{kind}.xlsx", force=False))
         text = "\n".join(str(c.value) for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value)
-        assert "2019-05-05" in text and "zjcredit" in text
+        assert "2019-05-05" in text
+        assert "zjcredit" not in text and "--" not in text  # it speaks to the person filling in: no command lines
         if kind != "outcomes":
             assert all(c in text for c in vocab.CATEGORIES)
             assert all(t in text for t in vocab.TARGETS)
@@ -252,11 +258,41 @@ def test_guide_and_list_sheets_do_not_look_like_tables(tmp_path):
     """Readers scan every sheet: the helper sheets must not be taken for a table or a form."""
     from zjcredit.io.tables import find_header
 
-    for kind in ("annex1", "annex2", "outcomes"):
+    for kind in ("annex1", "annex2", "outcomes", "review"):
         grid = read_grid(write_template(kind, tmp_path / f"{kind}.xlsx", force=False), kind)
         for sheet in grid.sheets[1:]:
             for table in schema.TABLES.values():
                 assert find_header(sheet, table) is None, (kind, sheet.name, table.kind)
+
+
+def test_annex2_ends_with_the_lines_an_office_signs(tmp_path):
+    wb = load_workbook(write_template("annex2", tmp_path / "a2.xlsx", force=False, projects=3))
+    ws = wb["申报表"]
+    texts = [(c.coordinate, c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    tail = [v for _, v in texts[-4:]]
+    assert tail == ["申报单位（盖章）：", "负责人（签字）：", "日期：", "年　　月　　日"]
+    last_block = _annex2_blocks(ws)[-1][1]
+    sign_row = next(ws[ref].row for ref, v in texts if v == "申报单位（盖章）：")
+    assert sign_row > last_block
+    assert ws.print_area.endswith(f"$D${sign_row + 1}")
+    assert ws["B%d" % sign_row].border.bottom.style == "thin"  # the line to sign on
+
+
+def test_default_file_names_are_chinese():
+    from zjcredit.templates import DEFAULT_NAMES
+
+    assert DEFAULT_NAMES["annex1"] == "附件1_申报汇总表.xlsx"
+    assert DEFAULT_NAMES["annex2"] == "附件2_项目申报表.xlsx"
+    assert DEFAULT_NAMES["outcomes"] == "学习成果表.xlsx"
+    assert DEFAULT_NAMES["review"] == "审核结果表.xlsx"
+
+
+def test_template_without_o_writes_its_chinese_default_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for kind, name in (("annex1", "附件1_申报汇总表.xlsx"), ("annex2", "附件2_项目申报表.xlsx"), ("outcomes", "学习成果表.xlsx"), ("review", "审核结果表.xlsx")):
+        result = runner.invoke(app, ["template", kind])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).exists() and name in result.output
 
 
 def test_template_bytes_depend_on_projects():

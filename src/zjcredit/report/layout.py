@@ -1,6 +1,7 @@
-"""How every sheet zjcredit writes prints and wraps: text widths, row heights, A4 page set-up. Used by the
-templates, the summary and catalog workbooks, and annotated copies alike. openpyxl is imported inside the
-functions, so importing this module stays cheap."""
+"""How every sheet zjcredit writes prints and wraps: text widths, row heights, A4 page set-up, page headers
+and footers, and the estimate of how large a sheet's text comes out on paper. Used by the templates, the
+summary and catalog workbooks, and annotated copies alike. openpyxl is imported inside the functions, so
+importing this module stays cheap."""
 
 from __future__ import annotations
 
@@ -12,44 +13,71 @@ from typing import Any
 WIDE_UNITS = 2.1
 LINE_HEIGHT = 16.0  # points per wrapped line of 11 pt text (Noto/宋体/等线 all fit)
 ROW_PADDING = 4.0
+BASE_SIZE = 11.0  # the font size the two figures above are for
+
+# Paper: A4 is 595 × 842 pt. One column-width unit prints about 5.6 pt wide (Excel: 7 px a unit plus 5 px
+# of padding a column at 96 dpi; LibreOffice with Calibri's metrics measures 5.55 pt), so a sheet is as
+# wide on paper as the sum of its printed columns' widths times this.
+A4_POINTS = (595.3, 841.9)
+POINTS_PER_UNIT = 5.6
+SIDE_MARGIN = 0.4  # inches, left and right
+TOP_MARGIN = 0.7  # inches, top and bottom: room for a page header or footer line
+EDGE_MARGIN = 0.3  # inches from the paper's edge to the page header / footer
+MIN_PRINTED_SIZE = 9.0  # no text of a sheet we write prints smaller than this (points)
+PAGE_NUMBERS = "第 &P 页 共 &N 页"
+PAPER_A4 = "9"  # the paper-size code of A4 in a sheet's page set-up
 
 
 # Text widths and row heights -------------------------------------------------------------------------
 
 
-def text_units(text: str) -> float:
-    """How many column-width units ``text`` takes on one line (CJK and full-width characters count double)."""
+def text_units(text: str, size: float = BASE_SIZE) -> float:
+    """How many column-width units ``text`` takes on one line in a ``size`` pt font (CJK and full-width
+    characters count double)."""
     import unicodedata
 
-    return sum(WIDE_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+    units = sum(WIDE_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+    return units * size / BASE_SIZE
 
 
-def lines_needed(text: str, width: float) -> int:
-    """Lines a wrapped cell of ``width`` units needs for ``text`` (each paragraph wraps on its own)."""
-    usable = max(width - 1.5, 1.0)  # cell padding on both sides
-    if len(text) * WIDE_UNITS <= usable and "\n" not in text:
+def lines_needed(text: str, width: float, size: float = BASE_SIZE) -> int:
+    """Lines a wrapped cell of ``width`` units needs for ``text`` in a ``size`` pt font (each paragraph
+    wraps on its own)."""
+    usable = max(width - 1.0, 1.0)  # cell padding on both sides
+    if len(text) * WIDE_UNITS * size / BASE_SIZE <= usable and "\n" not in text:
         return 1  # fits even if every character is wide: no need to measure
     total = 0
     for para in text.split("\n"):
-        units = text_units(para)
+        units = text_units(para, size)
         total += max(1, -int(-units // usable))
     return total
+
+
+def line_height(size: float = BASE_SIZE) -> float:
+    """Points a wrapped line of ``size`` pt text takes."""
+    return LINE_HEIGHT * size / BASE_SIZE
+
+
+def _font_size(cell: Any) -> float:
+    size = cell.font.sz if cell.font is not None else None
+    return float(size) if size else BASE_SIZE
 
 
 def fit_row_heights(ws: Any, first: int, last: int, *, columns: Sequence[int] | None = None, min_lines: int = 2) -> None:
     """Give rows ``first``..``last`` of ``ws`` an explicit height when a wrapped cell needs ``min_lines``
     or more lines. Neither Excel nor LibreOffice re-measures rows of a file written by openpyxl, so
     without this a long 申报单位 or message shows only its first line. Merged cells are skipped;
-    rows that fit on one line keep the default (automatic) height.
+    rows that fit on one line keep the default (automatic) height. Each cell is measured in its own font size.
     """
     from openpyxl.utils import get_column_letter
 
     default_width = ws.sheet_format.baseColWidth or 8
     widths: dict[int, float] = {}
     merged = {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)}
-    for r in range(first, last + 1):
+    for r, cells in enumerate(ws.iter_rows(min_row=first, max_row=last), start=first):  # not ws[r]: it measures the sheet each time
         lines = 1
-        for cell in ws[r]:
+        height = 0.0
+        for cell in cells:
             c = cell.column
             if columns is not None and c not in columns:
                 continue
@@ -58,18 +86,101 @@ def fit_row_heights(ws: Any, first: int, last: int, *, columns: Sequence[int] | 
                 continue
             if c not in widths:
                 widths[c] = ws.column_dimensions[get_column_letter(c)].width or default_width
-            lines = max(lines, lines_needed(str(value), widths[c]))
+            size = _font_size(cell)
+            n = lines_needed(str(value), widths[c], size)
+            lines = max(lines, n)
+            height = max(height, n * line_height(size))
         if lines >= min_lines:
-            ws.row_dimensions[r].height = round(lines * LINE_HEIGHT + ROW_PADDING, 1)
+            ws.row_dimensions[r].height = round(height + ROW_PADDING, 1)
+
+
+# Page set-up ------------------------------------------------------------------------------------------
 
 
 def print_setup(ws: Any, *, landscape: bool, centered: bool = False) -> None:
-    """A4, one page wide (as many pages down as needed), narrow side margins: how every sheet we write prints."""
+    """A4, one page wide (as many pages down as needed), narrow margins: how every sheet we write prints."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if centered:
         ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    margins = ws.page_margins
+    margins.left = margins.right = SIDE_MARGIN
+    margins.top = margins.bottom = TOP_MARGIN
+    margins.header = margins.footer = EDGE_MARGIN
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # a lone & starts a header code (&P, &N …)
+
+
+def page_header_footer(ws: Any, *, header_left: str = "", header_right: str = "", footer_left: str = "", footer_right: str = "", size: int = 9) -> None:
+    """A line above and below every printed page: the given texts, and 第 N 页 共 M 页 in the footer's middle."""
+    for part, text in ((ws.oddHeader.left, header_left), (ws.oddHeader.right, header_right), (ws.oddFooter.left, footer_left), (ws.oddFooter.right, footer_right)):
+        if text:
+            part.text = _header_text(text)
+            part.size = size
+    ws.oddFooter.center.text = PAGE_NUMBERS
+    ws.oddFooter.center.size = size
+
+
+# How it comes out on paper -----------------------------------------------------------------------------
+
+
+def printable_width(ws: Any) -> float:
+    """Points across the page between the side margins."""
+    paper = A4_POINTS[1] if ws.page_setup.orientation == "landscape" else A4_POINTS[0]
+    return paper - 72 * ((ws.page_margins.left or 0) + (ws.page_margins.right or 0))
+
+
+def print_range(ws: Any) -> tuple[int, int, int, int]:
+    """(first row, first column, last row, last column) that prints: the print area, else the used range."""
+    from openpyxl.utils.cell import range_boundaries
+
+    areas = ws.print_area
+    if areas:
+        area = str(areas).split(",")[0]
+        min_col, min_row, max_col, max_row = range_boundaries(area.split("!")[-1].replace("$", ""))
+        return min_row, min_col, max_row, max_col
+    return 1, 1, ws.max_row, ws.max_column
+
+
+def column_width(ws: Any, col: int) -> float:
+    """A column's width in units (Excel's default 8.43 for a column never given one); 0 when hidden."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(col)
+    dim = ws.column_dimensions.get(letter) if letter in ws.column_dimensions else None
+    if dim is not None and dim.hidden:
+        return 0.0
+    if dim is not None and dim.customWidth and dim.width:
+        return float(dim.width)
+    for d in ws.column_dimensions.values():  # a <col min max> group covering several columns
+        if d.min and d.max and d.min <= col <= d.max and d.customWidth:
+            return 0.0 if d.hidden else float(d.width)
+    return float(ws.sheet_format.defaultColWidth or 8.43)
+
+
+def print_scale(ws: Any) -> float:
+    """The factor text is printed at: fit to one page wide shrinks a sheet wider than the paper."""
+    _, first_col, _, last_col = print_range(ws)
+    points = POINTS_PER_UNIT * sum(column_width(ws, c) for c in range(first_col, last_col + 1))
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth:
+        return min(1.0, printable_width(ws) / points) if points else 1.0
+    return (ws.page_setup.scale or 100) / 100
+
+
+def smallest_printed_size(ws: Any) -> float:
+    """The size in points of the smallest text that prints (font size × :func:`print_scale`)."""
+    first_row, first_col, last_row, last_col = print_range(ws)
+    smallest = None
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, min_col=first_col, max_col=last_col):
+        for cell in row:
+            if cell.value is None or cell.value == "":
+                continue
+            size = _font_size(cell)
+            smallest = size if smallest is None else min(smallest, size)
+    return (smallest or BASE_SIZE) * print_scale(ws)
+

@@ -1,5 +1,5 @@
 """Write the blank official workbooks (Annex 1 summary table, Annex 2 declaration form, learner-outcome
-sheet), and the workbook-writing helpers every other workbook zjcredit builds shares.
+sheet, review sheet), and the workbook-writing helpers every other workbook zjcredit builds shares.
 
 Every field, its width and whether it is a code/ID/phone comes from :mod:`zjcredit.domain.schema`;
 drop-down lists come from :mod:`zjcredit.domain.vocab`. The bytes are deterministic: the same command
@@ -9,7 +9,8 @@ The package:
 
 * ``registry`` — the template kinds (kind → :class:`Template`) and ``build_workbook`` / ``write_template``;
 * ``base`` — what a template kind is (:class:`Template`, :class:`TemplateOptions`);
-* ``annex1``, ``annex2``, ``outcomes`` — one module per template, each defining ``TEMPLATE``;
+* ``annex1``, ``annex2``, ``outcomes``, ``review`` — one module per template, each defining ``TEMPLATE``
+  (``outcomes`` and ``review`` can also be prefilled with data: see their modules);
 * ``style`` — styles, text widths, row heights, print set-up, label/value/table cells;
 * ``lists`` — the hidden 代码表 lists sheet, drop-downs and input prompts;
 * ``guide`` — the 填表说明 sheet;
@@ -24,7 +25,7 @@ from zjcredit.templates.annex2 import INTRO_LABEL
 from zjcredit.templates.base import Template, TemplateOptions
 from zjcredit.templates.guide import GUIDE_SHEET, GUIDE_WIDTH
 from zjcredit.templates.lists import CHOICE_BY_FIELD, CHOICES, LISTS_SHEET, PROMPTS, Choice
-from zjcredit.templates.registry import DEFAULT_NAMES, TEMPLATES, build_workbook, template, template_bytes, write_template
+from zjcredit.templates.registry import DEFAULT_NAMES, TEMPLATES, build_workbook, new_workbook, template, template_bytes, write_template
 from zjcredit.templates.save import CREATOR, FIXED_TIME, ZIP_TIME, workbook_bytes
 from zjcredit.templates.style import (
     LINE_HEIGHT,
@@ -34,6 +35,7 @@ from zjcredit.templates.style import (
     Styles,
     fit_row_heights,
     lines_needed,
+    page_header_footer,
     print_setup,
     text_units,
 )
@@ -62,6 +64,8 @@ __all__ = [
     "build_workbook",
     "fit_row_heights",
     "lines_needed",
+    "new_workbook",
+    "page_header_footer",
     "print_setup",
     "template",
     "template_bytes",

@@ -15,14 +15,20 @@ from zjcredit.domain import schema
 from zjcredit.templates.base import Template, TemplateOptions
 from zjcredit.templates.guide import common_guide, guide_sheet
 from zjcredit.templates.lists import Validations, lists_sheet
-from zjcredit.templates.style import LINE_HEIGHT, ROW_PADDING, Styles, label_cell, merge, print_setup, title, value_cell
+from zjcredit.templates.style import LINE_HEIGHT, ROW_PADDING, Styles, annex_mark, label_cell, merge, print_setup, signature_line, title, value_cell
 
+MARK = "附件2"
 TITLE = "浙江省成人学校社会培训项目申报表"
 INTRO_LABEL = "培训项目介绍（培训目的、培训目标、培训对象及类型、培训内容、培训组织范围、培训规模、培训时间、培训地点等）"
 INTRO_ROWS = 6  # rows of the merged 培训项目介绍 text area
 COURSE_ROWS = 5  # empty course lines per project
 # Column A holds the widest label, “培训项目10：名称” in bold; the four columns fit a portrait A4 page.
-WIDTHS = (20, 34, 14, 34)
+WIDTHS = (19, 33, 14, 28)
+# The lines an office signs below the last project: (label column, label, blank columns) per line.
+SIGNATURES = (
+    (("A", "申报单位（盖章）：", "B"), ("C", "负责人（签字）：", "D")),
+    (("C", "日期：", "D"),),
+)
 # Fields that take a whole line of the form (value merged across the remaining columns).
 WIDE = frozenset({"地址", "考核方式"})
 SCALE_FORMAT = '0"人"'  # the form's “____人” without a stray 人 cell
@@ -40,13 +46,15 @@ def build(wb: Any, st: Styles, options: TemplateOptions) -> None:
     for letter, width in zip("ABCD", WIDTHS):
         ws.column_dimensions[letter].width = width
 
-    title(ws, TITLE, 4, st)
-    row = 2
+    annex_mark(ws, MARK, st)
+    title(ws, TITLE, 4, st, row=2)
+    row = 3
     for line in form_lines(schema.ANNEX2_HEADER):
         _form_line(ws, row, line, st, dvs)
         row += 1
     for n in range(1, options.projects + 1):
         row = _project_block(ws, row + 1, n, st, dvs)  # a blank line between blocks
+    row = _signatures(ws, row + 1, st)
     dvs.apply(ws)
 
     ws.print_area = f"A1:D{row - 1}"
@@ -147,17 +155,29 @@ def _courses(ws: Any, row: int, st: Styles) -> int:
     return row
 
 
+def _signatures(ws: Any, row: int, st: Styles) -> int:
+    """申报单位（盖章） | 负责人（签字）, then 日期, below the last project. Returns the next free row."""
+    for parts in SIGNATURES:
+        signature_line(ws, row, st, parts)
+        row += 1
+    ws[f"D{row - 1}"] = "年　　月　　日"
+    ws[f"D{row - 1}"].font = st.body_font
+    ws[f"D{row - 1}"].alignment = st.right
+    return row
+
+
 def _guide_lines() -> list[str]:
     return [
         "1. 本表为浙学银〔2019〕2号附件2《浙江省成人学校社会培训项目申报表》，每所成人学校（受理点）填写一份，每个培训项目填写一块“培训项目N：名称”。",
-        "2. 每个标签右侧的格子填写内容；请勿改动标签文字（如“项目类别”“培训规模”），以便检查工具按标签读取。",
+        "2. 每个标签右侧的格子填写内容；请勿改动标签文字（如“项目类别”“培训规模”），汇总时按标签读取各项内容。",
         "3. 地址请写明市、县（市、区）和门牌号，如“杭州市西湖区文三路100号”。",
         "4. 每个项目都要写明项目类别、培训规模（人数）、培训对象、培训形式、培训时数、学时数、成果形式、师资安排、考核方式和培训项目介绍（培训目的、培训目标、培训对象及类型、培训内容、培训组织范围、培训规模、培训时间、培训地点等）。",
         "5. 课程表填写该项目的课程名称、学时和授课教师；生成项目目录时据此分配课程编码。未填课程的项目按一门与项目同名的课程处理。",
-        "6. 项目块不够时，可运行 zjcredit template annex2 --projects 5（数字为需要的项目数）重新生成；未使用的项目块留空即可。",
+        "6. 项目块不够时，请向县（市、区）经办人索取项目块更多的申报表；未使用的项目块留空即可。",
+        "7. 表末由申报单位盖章、负责人签字并写明日期。",
+        "8. 报送：申报表报分中心和当地教育行政主管部门备案。",
         *common_guide(),
-        "7. 报送：申报表报分中心和当地教育行政主管部门备案。报送前可运行 zjcredit validate 文件名 检查。",
     ]
 
 
-TEMPLATE = Template(kind="annex2", file_name="annex2.xlsx", title=TITLE, build=build)
+TEMPLATE = Template(kind="annex2", file_name="附件2_项目申报表.xlsx", title=TITLE, build=build)

@@ -10,7 +10,9 @@ from zjcredit.domain import vocab
 from zjcredit.templates.style import Styles, fit_row_heights, print_setup
 
 GUIDE_SHEET = "填表说明"
-GUIDE_WIDTH = 90  # one wrapped column that fits a portrait A4 page
+# One wrapped column, narrower than a portrait A4 page (about 538 pt between the margins) even where
+# a column-width unit prints wider than Excel's (up to 7 pt with a substitute default font).
+GUIDE_WIDTH = 76
 
 
 def guide_sheet(wb: Any, title: str, lines: Sequence[str], st: Styles) -> None:

@@ -15,6 +15,7 @@ from zjcredit.domain import vocab
 from zjcredit.templates.style import Styles
 
 LISTS_SHEET = "代码表"
+REVIEW_RESULTS = ("通过", "不通过")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,14 @@ CHOICES: tuple[Choice, ...] = (
         f"请选择{'/'.join(vocab.RESULT_GRADES)}，或填写 0–100 的分数。",
         f"考核结果应为{'/'.join(vocab.RESULT_GRADES)}之一，或 0–100 的分数。",
     ),
+    Choice(
+        "审核结果",
+        "审核结果选项",
+        REVIEW_RESULTS,
+        True,
+        "请选择“通过”或“不通过”；不通过的请在“审核意见”中写明理由。",
+        "审核结果只能是“通过”或“不通过”。",
+    ),
 )
 CHOICE_BY_FIELD = {c.field: c for c in CHOICES}
 
@@ -64,6 +73,7 @@ PROMPTS: dict[str, str] = {
     "机构代码": "请填写“学分银行”系统中为本机构（非学历教育办学机构）生成的机构代码。本格为文本格式，请勿改成数字。",
     "申报单位": "即“学分银行”系统中的非学历教育办学机构名称。",
     "地址": "请写明市、县（市、区）和门牌号，如“杭州市西湖区文三路100号”。",
+    "所在区域": "请写明市和县（市、区），如“杭州市 西湖区”。",
     "联系电话": "手机号（11位）或座机（区号-号码，如 0571-89925320）。本格为文本格式。",
     "联系人（电话）": "姓名和电话，如“张三 13800138000”。",
     "培训规模": "填写人数（数字），如 50。",

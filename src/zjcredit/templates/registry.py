@@ -7,12 +7,13 @@ CLI's default file name and the "no such template" message follow from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from zjcredit.errors import UsageError
 from zjcredit.report.output import write_atomic
-from zjcredit.templates import annex1, annex2, ledger, outcomes
+from zjcredit.templates import annex1, annex2, ledger, outcomes, review
 from zjcredit.templates.base import Template, TemplateOptions
 from zjcredit.templates.lists import LISTS_SHEET
 from zjcredit.templates.save import stamp_properties, workbook_bytes
@@ -25,6 +26,7 @@ TEMPLATES: dict[str, Template] = {
         annex2.TEMPLATE,
         outcomes.TEMPLATE,
         ledger.TEMPLATE,
+        review.TEMPLATE,
     )
 }
 DEFAULT_NAMES: dict[str, str] = {kind: t.file_name for kind, t in TEMPLATES.items()}
@@ -43,17 +45,23 @@ def template(kind: str) -> Template:
 
 def build_workbook(kind: str, projects: int = 2) -> Any:
     """The template as an openpyxl Workbook (not yet saved)."""
-    from openpyxl import Workbook
-
     entry = template(kind)
     if not 1 <= projects <= MAX_PROJECTS:
         raise UsageError(f"--projects 须在 1 到 {MAX_PROJECTS} 之间。", f"--projects must be between 1 and {MAX_PROJECTS}.")
+    return new_workbook(entry.title, lambda wb, st: entry.build(wb, st, TemplateOptions(projects=projects)))
+
+
+def new_workbook(title: str, build: Callable[[Any, Styles], None]) -> Any:
+    """A workbook made by ``build(workbook, styles)`` the way every template is: the hidden 代码表 last,
+    the first sheet active, our document properties (a template prefilled with data is made so too)."""
+    from openpyxl import Workbook
+
     wb = Workbook()
-    entry.build(wb, Styles(), TemplateOptions(projects=projects))
-    # The hidden list sheet goes last, after the visible 填表说明.
-    wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
+    build(wb, Styles())
+    if LISTS_SHEET in wb.sheetnames:  # the hidden list sheet goes last, after the visible 填表说明
+        wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 0
-    stamp_properties(wb, entry.title)
+    stamp_properties(wb, title)
     return wb
 
 

@@ -18,6 +18,7 @@ from zjcredit.domain.schema import ANNEX1
 STATS_SHEET = "统计"
 INVALID_FILL = "FFC7CE"
 NOTE_FIELD = "备注"
+NOTE_WIDTH = 24  # with the eleven columns, still A4 landscape at 9 pt or more
 # A project with no 项目类别 or 培训对象 is counted under this in the statistics.
 NOT_FILLED = "（未填）"
 
@@ -86,7 +87,7 @@ def _fill_rows(ws: Any, rows: list[Row]) -> None:
         head = ws.cell(row=header, column=len(names) + 1)
         head._style = copy(ws.cell(row=header, column=2)._style)
         head.value = NOTE_FIELD
-        ws.column_dimensions[get_column_letter(last_col)].width = 40
+        ws.column_dimensions[get_column_letter(last_col)].width = NOTE_WIDTH
     templates.fit_row_heights(ws, start, last_row)  # long 申报单位/培训对象 wrap instead of spilling over
     ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
 
@@ -125,20 +126,20 @@ def _fill_header_lines(ws: Any, region: Region, filler: str | None, date: dt.dat
 
 
 def _fill_region(ws: Any, label: Any, region: Region) -> None:
+    """The region after its label as it reads when filled in: 杭州市 西湖区 (a layout with the notice's unit
+    blanks, ____市、____县（市、区）, gets the short names in its blanks)."""
     from zjcredit.report.output import set_text
 
-    city = divisions.short_name(region.city) if region.city else None
-    county = divisions.short_name(region.county) if region.county else None
     units = {}
     for c in range(label.column + 1, label.column + 12):
         v = ws.cell(row=label.row, column=c).value
         if isinstance(v, str):
             units.setdefault(v.strip()[:1], c)
     if "市" in units and "县" in units:
-        set_text(ws.cell(row=label.row, column=units["市"] - 1), city)
-        set_text(ws.cell(row=label.row, column=units["县"] - 1), county)
-    else:  # a layout without unit blanks: the whole region after the label
-        set_text(_right_of(ws, label), (region.city or "") + (region.county or ""))
+        set_text(ws.cell(row=label.row, column=units["市"] - 1), divisions.short_name(region.city) if region.city else None)
+        set_text(ws.cell(row=label.row, column=units["县"] - 1), divisions.short_name(region.county) if region.county else None)
+    else:
+        set_text(_right_of(ws, label), " ".join(p for p in (region.city, region.county) if p) or None)
 
 
 def _header_row(ws: Any) -> int:
