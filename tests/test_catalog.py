@@ -10,6 +10,7 @@ import pytest
 from test_summary import LIUXIA, SANDUN, ZHUANTANG, project, rules, run, write_declaration
 
 from zjcredit.documents.catalog.model import load_catalogs
+from zjcredit.domain.schema import header_key
 from zjcredit.report.output import set_text
 
 SHUANGPU = ("杭州市西湖区双浦镇成人文化技术学校", "XH0000", "杭州市西湖区双浦镇新浦路66号")
@@ -23,18 +24,26 @@ def decl(tmp_path: Path) -> Path:
     return d
 
 
-def projects_of(path: Path) -> list[tuple[Any, ...]]:
-    ws = openpyxl.load_workbook(path)["项目目录"]
-    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+def table_of(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """A catalog sheet's rows by header (the title is row 1, the header row 2)."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    header = [header_key(c.value) for c in ws[2]]
+    return [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=3)]
+
+
+def projects_of(path: Path) -> list[dict[str, Any]]:
+    return table_of(path, "项目目录")
 
 
 def courses_of(path: Path) -> list[tuple[Any, ...]]:
-    ws = openpyxl.load_workbook(path)["课程目录"]
-    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+    """The live courses as (课程编码, 项目编码, 课程名称, 课程学时, 授课教师)."""
+    keys = ("课程编码", "项目编码", "课程名称", "课程学时", "授课教师")
+    return [tuple(r[k] for k in keys) for r in table_of(path, "课程目录") if r.get("状态") != "作废"]
 
 
 def codes(path: Path) -> dict[str, str]:
-    return {row[1]: row[0] for row in projects_of(path)}
+    """项目名称 → 项目编码 of the live projects (作废 rows left out)."""
+    return {r["项目名称"]: r["项目编码"] for r in projects_of(path) if r.get("状态") != "作废"}
 
 
 def write_review(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
@@ -55,12 +64,15 @@ def test_catalog_sheets_codes_and_courses(decl: Path, tmp_path: Path) -> None:
     assert (doc["period"], doc["projects"], doc["courses"], doc["new_projects"]) == ("2019H1", 3, 4, 3)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["项目目录", "课程目录", "说明"]
-    assert [c.value for c in wb["项目目录"][1]] == ["项目编码", "项目名称", "项目类别", "培训对象", "培训形式", "培训规模", "培训时数", "学时数", "成果形式", "考核方式", "申报单位", "机构代码", "所在市", "所在县", "目录期次"]
-    assert [c.value for c in wb["课程目录"][1]] == ["课程编码", "项目编码", "课程名称", "课程学时", "授课教师"]
+    assert wb["项目目录"]["A1"].value == "杭州市西湖区 2019年第一、二季度 社会培训项目目录"
+    assert [header_key(c.value) for c in wb["项目目录"][2]] == ["序号", "项目编码", "项目名称", "项目类别", "培训对象", "培训形式", "培训规模", "培训时数", "学时数", "成果形式", "考核方式", "申报单位", "机构代码", "所在县", "所在市", "目录期次"]
+    assert wb["课程目录"]["A1"].value == "杭州市西湖区 2019年第一、二季度 社会培训项目课程目录"
+    assert [header_key(c.value) for c in wb["课程目录"][2]] == ["序号", "课程编码", "项目编码", "项目名称", "课程名称", "课程学时", "授课教师"]
     # Ordered by county, 机构代码, then project name (智 U+667A before 茶 U+8336).
     assert codes(out) == {"智能手机应用": "330106-2019H1-001", "茶艺": "330106-2019H1-002", "电商直播": "330106-2019H1-003"}
     first = projects_of(out)[1]
-    assert first[5:8] == (30, 24, 24) and first[11:] == ("XH0001", "杭州市", "西湖区", "2019H1")
+    assert first["序号"] == 2 and (first["培训规模"], first["培训时数"], first["学时数"]) == (30, 24, 24)
+    assert (first["机构代码"], first["所在市"], first["所在县"], first["目录期次"]) == ("XH0001", "杭州市", "西湖区", "2019H1")
     assert courses_of(out) == [
         ("330106-2019H1-001-01", "330106-2019H1-001", "微信使用", 8, "李明"),
         ("330106-2019H1-001-02", "330106-2019H1-001", "网上挂号", 8, "李明"),
@@ -69,7 +81,7 @@ def test_catalog_sheets_codes_and_courses(decl: Path, tmp_path: Path) -> None:
     ]
     notes = {r[0]: r[1] for r in (tuple(c.value for c in row) for row in wb["说明"].iter_rows()) if r[0]}
     assert notes["目录期次"].startswith("2019H1") and notes["项目数"] == 3 and notes["课程数"] == 4
-    assert notes["编制日期"].date().isoformat() == "2019-07-01" and notes["来源文件"].endswith("a.xlsx")
+    assert notes["编制日期"].date().isoformat() == "2019-07-01" and notes["使用的来源文件"].endswith("a.xlsx（收录 2 个项目）")
 
     # Our own catalog reads back: auto-detected as a catalog, no findings; the loader sees every column.
     code, doc, _ = run("validate", str(out))
@@ -186,6 +198,13 @@ def test_review_of_a_rebuild_need_not_repeat_previous_projects(decl: Path, tmp_p
     assert code == 0
     assert codes(second) == {"智能手机应用": "330106-2019H1-001", "茶艺": "330106-2019H1-002", "茶园管理": "330106-2019H1-004"}
     assert ("b.xlsx", "B5", "catalog-previous-removed") in rules(doc)  # 003 is retired, not reused
+    # The retired project stays in the published catalog, struck through, and nothing can be deposited under it.
+    status = {r["项目编码"]: r["状态"] for r in projects_of(second)}
+    assert status == {"330106-2019H1-001": "沿用", "330106-2019H1-002": "沿用", "330106-2019H1-003": "作废", "330106-2019H1-004": "新增"}
+    assert doc["projects"] == 3 and doc["voided"] == 1
+    cat = load_catalogs([second])
+    assert "330106-2019H1-003" not in cat.projects and "330106-2019H1-003" in cat.retired
+    assert "330106-2019H1-003-01" in cat.retired_courses and "330106-2019H1-003-01" not in cat.courses
 
 
 def test_summary_and_declarations_together(decl: Path, tmp_path: Path) -> None:

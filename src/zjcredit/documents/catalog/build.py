@@ -8,18 +8,19 @@ each (:mod:`.candidates`), approved in the review sheet when one is given (:mod:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zjcredit.documents.catalog.candidates import COUNTY_UNKNOWN, annex1_candidates, annex2_candidates, deduplicated, every_key, with_county
+from zjcredit.documents.catalog.candidates import COUNTY_UNKNOWN, Candidate, annex1_candidates, annex2_candidates, catalog_key, deduplicated, every_key, with_county
 from zjcredit.documents.catalog.codes import Coded, assign_codes, load_previous, previous_by_key
 from zjcredit.documents.catalog.review import Decisions, apply_review, load_review, unmatched_rows
 from zjcredit.documents.declarations.inputs import Input, discover_inputs, excluded_table, read_declarations, read_inputs
 from zjcredit.documents.declarations.options import DeclarationOptions, parse_date_option
 from zjcredit.domain.periods import parse_period
-from zjcredit.report.findings import FileResult, Report, SummaryTable
+from zjcredit.report.findings import RULES, FileResult, Report, SummaryTable
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
     left out for errors, an unknown county or a missing/invalid review result, or an input could not be
     used) or 2 (nothing to write).
     """
-    from zjcredit.documents.catalog.workbook import write_catalog
+    from zjcredit.documents.catalog.workbook import CatalogNotes, catalog_region, write_catalog
     from zjcredit.report.output import check_target
 
     period = parse_period(options.period)
@@ -68,6 +69,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
     results = {inp.source.display: inp.result for inp in inputs}
     candidates = deduplicated(with_county(candidates, results, excluded), results)
     decisions = Decisions([], [], set())
+    before_review = list(candidates)
     if rev is not None:
         report.files.append(rev.result)
         prev_by_key = previous_by_key(prev)
@@ -75,22 +77,52 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
         unmatched_rows(rev, set(prev_by_key) | every_key(items, inputs))
 
     coded = assign_codes(candidates, prev, decisions.removed_codes, period, results)
-    out_result = FileResult(str(output), "catalog", len(coded.projects), list(coded.findings))
+    live = coded.live_projects
+    out_result = FileResult(str(output), "catalog", len(live), list(coded.findings))
     report.extra.update(
-        {"output": None, "period": period, "projects": len(coded.projects), "courses": len(coded.courses), "excluded": excluded, "rejected": decisions.rejected, "not_approved": decisions.not_approved, **coded.stats}
+        {"output": None, "period": period, "projects": len(live), "courses": len(coded.live_courses), "excluded": excluded, "rejected": decisions.rejected, "not_approved": decisions.not_approved, **coded.stats}
     )
     report.tables = _tables(None, period, coded, excluded, decisions)
-    if not coded.projects:
+    if not live:
         report.status = 2
         return report
 
-    sources_shown = [s.display for s in sources]
-    write_catalog(output, coded, period, build_date, sources_shown, options.previous, options.review, options.force, [s.path for s in sources] + extra_inputs)
+    used, left_out = source_notes(inputs, before_review, candidates, decisions)
+    notes = CatalogNotes(period, build_date, catalog_region(live), used, left_out, options.previous, options.review)
+    write_catalog(output, coded, notes, options.force, [s.path for s in sources] + extra_inputs)
     report.files.append(out_result)
     report.extra["output"] = str(output)
     report.tables[0] = _result_table(str(output), period, coded)
     report.status = 1 if _left_out(inputs, excluded, decisions) else 0
     return report
+
+
+# Why an input gave fewer projects than it holds: these rules, on its result, say so.
+LEFT_OUT_RULES = ("unreadable", "input-skipped", "declaration-excluded", "summary-row-excluded", "catalog-county-unknown", "catalog-duplicate-project", "review-missing", "no-records", "form-missing", "header-missing")
+
+
+def source_notes(inputs: list[Input], read: list[Candidate], kept: list[Candidate], decisions: Decisions) -> tuple[list[str], list[tuple[str, str]]]:
+    """For the 说明 sheet: each file that gave projects (with how many, and why others were left out), and
+    apart each file that gave none, with the reason."""
+    catalogued = Counter(c.path for c in kept)
+    rejected_keys = {catalog_key(r["org_code"], r["name"]) for r in decisions.rejected}
+    used: list[str] = []
+    excluded: list[tuple[str, str]] = []
+    for inp in inputs:
+        path = inp.source.display
+        reasons = Counter(RULES[f.rule].title_zh or f.rule for f in inp.result.findings if f.rule in LEFT_OUT_RULES)
+        rejected = sum(1 for c in read if c.path == path and c.key in rejected_keys)
+        if rejected:
+            reasons["审核未通过"] += rejected
+        if inp.grid is None and inp.result.findings:
+            why = inp.result.findings[0].message("zh")  # unreadable, or of another kind: the sentence says it all
+        else:
+            why = "；".join(f"{title}（{n}）" if n > 1 else title for title, n in reasons.items())
+        if catalogued[path]:
+            used.append(f"{path}（收录 {catalogued[path]} 个项目{'；另有未收录：' + why if why else ''}）")
+        else:
+            excluded.append((path, why or "没有可收录的项目"))
+    return used, excluded
 
 
 def _left_out(inputs: list[Input], excluded: list[dict[str, Any]], decisions: Decisions) -> bool:
@@ -116,5 +148,5 @@ def _result_table(output: str | None, period: str, coded: Coded) -> SummaryTable
         "Catalog written" if output else "No catalog written: no project to include",
         ["输出文件", "期次", "项目数", "课程数", "新编码", "沿用原编码"],
         ["output", "period", "projects", "courses", "new codes", "codes kept"],
-        [[output or "—", period, len(coded.projects), len(coded.courses), coded.new_projects, coded.kept_codes + coded.carried_over]],
+        [[output or "—", period, len(coded.live_projects), len(coded.live_courses), coded.new_projects, coded.kept_codes + coded.carried_over]],
     )

@@ -7,7 +7,11 @@ project already in it (same 机构代码 and normalised 项目名称) keeps its 
 (same normalised 课程名称); new projects continue after the highest number that catalog used in their
 county, new courses after the highest number of their project. Numbers are never reused, and published
 codes are never dropped: a previous project missing from the inputs is carried over unless the review
-rejected it.
+rejected it, and one the review rejected stays in the catalog as 作废 (struck through, no longer usable).
+
+With ``--previous`` every row gets a 状态: 新增 (a new code), 沿用 (a code kept, its courses as before),
+补充课程 (a code kept that gained courses) or 作废 (withdrawn: rejected in this review, or already 作废 in
+the previous catalog).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from zjcredit.report.findings import FileResult, Finding, make, register
 
 PROJECT_NUMBER_WIDTH = 3
 COURSE_NUMBER_WIDTH = 2
+NEW, KEPT, MORE_COURSES, VOID = "新增", "沿用", "补充课程", "作废"
+STATUSES = (NEW, KEPT, MORE_COURSES, VOID)
 ORDER_ZH = "新项目按所在县代码、机构代码、项目名称、读入顺序排序后逐县编号；有上一版目录时，原有项目（机构代码与项目名称相同）保持原编码，新项目接在该县已用的最大序号之后，序号不重复使用。"
 
 
@@ -40,11 +46,24 @@ class Coded:
     kept_codes: int = 0
     carried_over: int = 0
     findings: list[Finding] = field(default_factory=list)  # about the catalog written
+    with_status: bool = False  # built with --previous: every row has a 状态
+
+    @property
+    def live_projects(self) -> list[dict[str, Any]]:
+        return [r for r in self.projects if r.get("状态") != VOID]
+
+    @property
+    def live_courses(self) -> list[dict[str, Any]]:
+        return [r for r in self.courses if r.get("状态") != VOID]
+
+    @property
+    def voided(self) -> int:
+        return len(self.projects) - len(self.live_projects)
 
     @property
     def stats(self) -> dict[str, int]:
         """The counts as the report's JSON gives them."""
-        return {"new_projects": self.new_projects, "kept_codes": self.kept_codes, "carried_over": self.carried_over}
+        return {"new_projects": self.new_projects, "kept_codes": self.kept_codes, "carried_over": self.carried_over, "voided": self.voided}
 
 
 def load_previous(path: Path, period: str) -> Catalog:
@@ -93,13 +112,13 @@ def assign_codes(candidates: list[Candidate], prev: Catalog | None, removed_code
     prev_by_key = previous_by_key(prev)
     highest: dict[str, int] = defaultdict(int)
     prev_courses: dict[str, list[CatalogCourse]] = defaultdict(list)
-    for p in prev.projects.values() if prev is not None else ():
+    for p in [*prev.projects.values(), *prev.retired.values()] if prev is not None else ():
         parsed = _code_number(p.code)
         if parsed:
             highest[parsed[0]] = max(highest[parsed[0]], parsed[1])
     for course in prev.courses.values() if prev is not None else ():
         prev_courses[course.project_code].append(course)
-    coded = Coded()
+    coded = Coded(with_status=prev is not None)
     new_ones = []
     kept: set[str] = set()
     for c in candidates:
@@ -118,11 +137,14 @@ def assign_codes(candidates: list[Candidate], prev: Catalog | None, removed_code
         coded.new_projects += 1
     for c in candidates:
         assert c.code is not None
-        coded.projects.append({"项目编码": c.code, **c.values, "目录期次": period})
         drafts = c.courses or [CourseDraft(c.name, c.values.get("学时数"), None)]
-        coded.courses.extend(_course_rows(c.code, drafts, prev_courses.get(c.code, []), results[c.path], c))
+        courses = _course_rows(c.code, drafts, prev_courses.get(c.code, []), results[c.path], c)
+        status = NEW if c.code not in kept else (MORE_COURSES if any(r["状态"] == NEW for r in courses) else KEPT)
+        coded.projects.append({"项目编码": c.code, **c.values, "目录期次": period, "状态": status})
+        coded.courses.extend(courses)
     if prev is not None:
         _carry_over(coded, prev, prev_courses, kept | removed_codes, period)
+        _withdrawn(coded, prev, prev_courses, removed_codes, period)
     coded.projects.sort(key=lambda r: _sort_code(r["项目编码"]))
     coded.courses.sort(key=lambda r: (_sort_code(r["项目编码"]), _course_number(r["课程编码"])))
     return coded
@@ -135,12 +157,12 @@ def _course_rows(code: str, drafts: list[CourseDraft], previous: list[CatalogCou
     for d in drafts:
         match = next((pc for pc in unused.values() if name_key(pc.name) == name_key(d.name)), None)
         if match is not None:
-            course_code = match.code
+            course_code, status = match.code, KEPT
             del unused[match.code]
         else:
             highest += 1
-            course_code = f"{code}-{highest:0{COURSE_NUMBER_WIDTH}d}"
-        rows.append({"课程编码": course_code, "项目编码": code, "课程名称": d.name, "课程学时": d.hours, "授课教师": d.teacher})
+            course_code, status = f"{code}-{highest:0{COURSE_NUMBER_WIDTH}d}", NEW
+        rows.append({"课程编码": course_code, "项目编码": code, "课程名称": d.name, "课程学时": d.hours, "授课教师": d.teacher, "状态": status})
     for course in unused.values():
         result.findings.append(make(COURSE_CARRIED_OVER, cand.path, **{**cand.at(), "value": course.name}, code=course.code))
         rows.append(_previous_course(course, code))
@@ -177,11 +199,22 @@ def _carry_over(coded: Coded, prev: Catalog, prev_courses: dict[str, list[Catalo
             coded.courses.append(_previous_course(course, p.code))
 
 
-def _previous_course(course: CatalogCourse, project_code: str) -> dict[str, Any]:
-    return {"课程编码": course.code, "项目编码": project_code, "课程名称": course.name, "课程学时": plain_number(course.hours), "授课教师": course.teacher}
+def _withdrawn(coded: Coded, prev: Catalog, prev_courses: dict[str, list[CatalogCourse]], removed: set[str], period: str) -> None:
+    """Projects the review withdrew now, and those already withdrawn before, stay as 作废 rows with their courses."""
+    retired_courses: dict[str, list[CatalogCourse]] = defaultdict(list)
+    for course in prev.retired_courses.values():
+        retired_courses[course.project_code].append(course)
+    for p, courses in [(prev.projects[c], prev_courses.get(c, [])) for c in sorted(removed) if c in prev.projects] + [(p, retired_courses.get(p.code, [])) for p in prev.retired.values()]:
+        coded.projects.append(_previous_row(p, period, VOID))
+        for course in sorted(courses, key=lambda x: x.code):
+            coded.courses.append(_previous_course(course, p.code, VOID))
 
 
-def _previous_row(p: CatalogProject, period: str) -> dict[str, Any]:
+def _previous_course(course: CatalogCourse, project_code: str, status: str = KEPT) -> dict[str, Any]:
+    return {"课程编码": course.code, "项目编码": project_code, "课程名称": course.name, "课程学时": plain_number(course.hours), "授课教师": course.teacher, "状态": status}
+
+
+def _previous_row(p: CatalogProject, period: str, status: str = KEPT) -> dict[str, Any]:
     return {
         "项目编码": p.code,
         "项目名称": p.name,
@@ -198,4 +231,5 @@ def _previous_row(p: CatalogProject, period: str) -> dict[str, Any]:
         "所在市": p.city,
         "所在县": p.county,
         "目录期次": period,
+        "状态": status,
     }

@@ -1,17 +1,22 @@
-"""Reading a quarterly catalog workbook (sheets 项目目录 and 课程目录) into look-up tables."""
+"""Reading a quarterly catalog workbook (sheets 项目目录 and 课程目录) into look-up tables.
+
+A catalog rebuilt with ``--previous`` has a 状态 column; its 作废 rows (projects withdrawn in review, and
+their courses) stay in the workbook struck through but are no catalog entries: they are kept apart in
+``retired`` so that their numbers are never given again, and nothing can be deposited under them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zjcredit.domain.normalize import compact, parse_number
+from zjcredit.domain.normalize import clean_text, compact, parse_number
 from zjcredit.domain.schema import CATALOG_COURSES, CATALOG_PROJECTS, header_key
 from zjcredit.domain.vocab import split_targets
 from zjcredit.errors import Unreadable, ZjcreditError
-from zjcredit.io.tables import Record, Table, read_table
-from zjcredit.io.grid import WorkbookGrid
+from zjcredit.io.grid import SheetGrid, WorkbookGrid
 from zjcredit.io.readers import read_grid
+from zjcredit.io.tables import Record, Table, read_table
 
 
 @dataclass(frozen=True)
@@ -45,17 +50,28 @@ class CatalogCourse:
     teacher: str | None
 
 
+STATUS = "状态"
+VOID = "作废"
+
+
 @dataclass
 class Catalog:
     projects: dict[str, CatalogProject] = field(default_factory=dict)
     courses: dict[str, CatalogCourse] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    # 作废 rows: withdrawn projects and their courses, by code (never in ``projects`` / ``courses``).
+    retired: dict[str, CatalogProject] = field(default_factory=dict)
+    retired_courses: dict[str, CatalogCourse] = field(default_factory=dict)
 
     def merge(self, other: Catalog) -> None:
         for code, p in other.projects.items():
             self.projects.setdefault(code, p)
         for code, c in other.courses.items():
             self.courses.setdefault(code, c)
+        for code, p in other.retired.items():
+            self.retired.setdefault(code, p)
+        for code, c in other.retired_courses.items():
+            self.retired_courses.setdefault(code, c)
         self.sources.extend(other.sources)
 
 
@@ -105,23 +121,34 @@ def _project(rec: Record, source: str) -> CatalogProject | None:
     )
 
 
+def voided_rows(grid: WorkbookGrid, table: Table | None) -> set[int]:
+    """The 1-based rows of ``table`` whose 状态 reads 作废 (none when the table has no 状态 column)."""
+    if table is None:
+        return set()
+    col = next((c for c, key in table.extra_headers.items() if key == STATUS), None)
+    sheet: SheetGrid | None = next((s for s in grid.sheets if s.name == table.sheet), None)
+    if col is None or sheet is None:
+        return set()
+    return {rec.row for rec in table.records if compact(clean_text(sheet.value(rec.row - 1, col))) == VOID}
+
+
 def catalog_from_grid(grid: WorkbookGrid) -> Catalog:
     projects, courses = catalog_tables(grid)
     cat = Catalog(sources=[grid.path])
     if projects is not None:
+        void = voided_rows(grid, projects)
         for rec in projects.records:
             p = _project(rec, grid.path)
             if p is not None:
-                cat.projects.setdefault(p.code, p)
+                (cat.retired if rec.row in void else cat.projects).setdefault(p.code, p)
     if courses is not None:
+        void = voided_rows(grid, courses)
         for rec in courses.records:
             code = compact(rec.text("课程编码"))
             if not code:
                 continue
-            cat.courses.setdefault(
-                code,
-                CatalogCourse(code, compact(rec.text("项目编码")), rec.text("课程名称"), parse_number(rec.get("课程学时").raw), rec.text("授课教师")),
-            )
+            course = CatalogCourse(code, compact(rec.text("项目编码")), rec.text("课程名称"), parse_number(rec.get("课程学时").raw), rec.text("授课教师"))
+            (cat.retired_courses if rec.row in void else cat.courses).setdefault(code, course)
     return cat
 
 
