@@ -1,5 +1,5 @@
 """`zjcredit summary build` and `zjcredit catalog build`: declarations into the Annex 1 summary and the
-quarterly catalog."""
+quarterly catalog; `zjcredit catalog diff`: what changed between two versions of a catalog."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ import typer
 
 from zjcredit.cli.app import catalog_app, summary_app
 from zjcredit.cli.i18n import T
-from zjcredit.cli.options import FailOn, ForceOpt, FormatOpt, Lang, LangOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
+from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
 from zjcredit.cli.run import emit, guarded
-
-
 
 @summary_app.command("build", help=T("把各校的申报表（附件2）汇总成申报汇总表（附件1）。", "Merge Annex 2 declarations into an Annex 1 summary."))
 def summary_build(
@@ -59,3 +57,63 @@ def catalog_build(
     options = CatalogOptions(period, output, previous=previous, review=review, date=date, force=force, declarations=DeclarationOptions(org_code_pattern))
     report = guarded(lang.value, build_catalog, paths, options)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
+
+
+@catalog_app.command(
+    "diff",
+    help=T(
+        "比较同一期次的两版项目目录：新增、删除（含作废）、修改和未变的项目与课程。退出状态 0 相同，1 有差别，2 用法错误。",
+        "Compare two versions of one period's catalog: projects and courses added, removed, changed and kept. Exit 0 identical, 1 different, 2 usage error.",
+    ),
+)
+def catalog_diff(
+    old: Annotated[Path, typer.Argument(help=T("原来的目录（.xlsx）。", "The earlier catalog (.xlsx)."), show_default=False)],
+    new: Annotated[Path, typer.Argument(help=T("新的目录（.xlsx）。", "The later catalog (.xlsx)."), show_default=False)],
+    fmt: FormatOpt = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help=T("另把变化写成可打印的工作簿（.xlsx）。", "Also write the changes as a printable workbook (.xlsx)."))] = None,
+    force: ForceOpt = False,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    import sys
+
+    from zjcredit.documents.catalog.diff import compare_catalogs, write_diff_workbook
+
+    diff = guarded(lang.value, compare_catalogs, old, new)
+    if output is not None:
+        guarded(lang.value, write_diff_workbook, diff, output, force=force)
+    if fmt is None:
+        fmt = Format.table if sys.stdout.isatty() else Format.json
+    if fmt is Format.table:
+        _diff_table(diff, lang.value)
+    else:
+        guarded(lang.value, sys.stdout.write, diff.to_json() if fmt is Format.json else diff.to_csv())
+    raise typer.Exit(0 if diff.identical else 1)
+
+
+def _diff_table(diff: object, lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from zjcredit.documents.catalog.diff import ADDED, CHANGE_ZH, CHANGED, KEPT, KIND_ZH, REMOVED, CatalogDiff
+
+    assert isinstance(diff, CatalogDiff)
+    en = lang == "en"
+    console = Console(highlight=False)
+    for kind in ("project", "course"):
+        c = diff.counts(kind)
+        label = (kind + "s") if en else KIND_ZH[kind]
+        if en:
+            console.print(f"{label}: {c[ADDED]} added, {c[REMOVED]} removed, {c[CHANGED]} changed, {c[KEPT]} kept")
+        else:
+            console.print(f"{label}：新增 {c[ADDED]}，删除 {c[REMOVED]}，修改 {c[CHANGED]}，未变 {c[KEPT]}")
+    if diff.identical:
+        console.print(f"{diff.old} = {diff.new}：" + ("identical" if en else "两版目录相同"))
+        return
+    table = Table(*(("kind", "change", "code", "name", "field", "old", "new") if en else ("类别", "变化", "编码", "名称", "字段", "原值", "新值")))
+    for e in diff.changes():
+        change = e.change if en else CHANGE_ZH[e.change]
+        if e.voided:
+            change += " (void)" if en else "（作废）"
+        for f, before, after in e.fields or [(None, None, None)]:
+            table.add_row(e.kind if en else KIND_ZH[e.kind], change, e.code, e.name or "", f or "", "" if before is None else str(before), "" if after is None else str(after))
+    console.print(table)

@@ -1,16 +1,17 @@
-"""`zjcredit template …`: the blank official workbooks."""
+"""`zjcredit template …`: the blank official workbooks, and the review and outcome sheets prefilled from
+declarations or a catalog."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
 from zjcredit.cli.app import template_app
 from zjcredit.cli.i18n import T
 from zjcredit.cli.ledger import LedgerCatalogOpt, LedgerProjectOpt
-from zjcredit.cli.options import ForceOpt, Lang, LangOpt, OutOpt
+from zjcredit.cli.options import ForceOpt, Lang, LangOpt, OrgCodeOpt, OutOpt
 from zjcredit.cli.run import guarded
 
 
@@ -20,6 +21,14 @@ def _template(kind: str, output: Path | None, force: bool, lang: str, **kwargs: 
     target = output or Path(DEFAULT_NAMES[kind])
     path = guarded(lang, write_template, kind, target, force=force, **kwargs)
     typer.echo(f"{'Wrote' if lang == 'en' else '已生成'} {path}")
+
+
+def _report_prefilled(done: Any, lang: str, summary_zh: str, summary_en: str) -> None:
+    for path in done.written:
+        typer.echo(f"{'Wrote' if lang == 'en' else '已生成'} {path}")
+    typer.echo(summary_en if lang == "en" else summary_zh)
+    for path, zh, en in done.skipped:
+        typer.echo(f"{'Not used' if lang == 'en' else '未使用'}：{path}（{en if lang == 'en' else zh}）", err=True)
 
 
 @template_app.command("annex1", help=T("生成附件1《浙江省成人学校社会培训项目申报汇总表》空白模板。", "Write the blank Annex 1 summary table."))
@@ -37,9 +46,62 @@ def template_annex2(
     _template("annex2", output, force, lang.value, projects=projects)
 
 
-@template_app.command("outcomes", help=T("生成学习成果登记表空白模板。", "Write the blank learner-outcome sheet."))
-def template_outcomes(output: OutOpt = None, force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
-    _template("outcomes", output, force, lang.value)
+@template_app.command(
+    "outcomes",
+    help=T(
+        "生成学习成果登记表：空白模板；给出 --catalog 时按项目目录为各机构预先填好（机构代码、只含本机构编码的下拉列表）。",
+        "Write the learner-outcome sheet: blank, or with --catalog prefilled per institution (its code, drop-downs of its own codes).",
+    ),
+)
+def template_outcomes(
+    output: OutOpt = None,
+    catalogs: Annotated[Optional[list[Path]], typer.Option("--catalog", help=T("项目目录：为目录中的机构生成预填的成果表（可多次给出）。", "Catalog: write sheets prefilled for its institutions (repeatable)."))] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help=T("只为这个机构代码生成一份（-o 为文件）；不给时每个机构一份，-o 为文件夹。", "Only this institution (-o is a file); without it one sheet per institution into the folder -o."))] = None,
+    force: ForceOpt = False,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    if not catalogs:
+        if org is not None:
+            guarded(lang.value, _needs_catalog)
+        _template("outcomes", output, force, lang.value)
+        return
+    from zjcredit.documents.catalog.prefill import write_outcome_sheets
+
+    done = guarded(lang.value, write_outcome_sheets, list(catalogs), output, org=org, force=force)
+    n = len(done.written)
+    _report_prefilled(done, lang.value, f"共 {n} 个机构的成果表，下拉列表中共 {done.rows} 门课程。", f"{n} institution sheet(s), {done.rows} course(s) in their drop-downs.")
+
+
+def _needs_catalog() -> None:
+    from zjcredit.errors import UsageError
+
+    raise UsageError("--org 要与 --catalog 一起使用。", "--org needs --catalog.")
+
+
+@template_app.command(
+    "review",
+    help=T(
+        "生成审核结果表（catalog build --review 读取）：空白，或用 --from 由申报表、申报汇总表预先填好每个申报的项目。",
+        "Write the review sheet read by catalog build --review: blank, or prefilled with every project declared in --from.",
+    ),
+)
+def template_review(
+    sources: Annotated[Optional[list[Path]], typer.Option("--from", help=T("申报表（附件2）或申报汇总表（附件1），文件或文件夹（可多次给出）。", "Declarations (Annex 2) or summaries (Annex 1), files or folders (repeatable)."))] = None,
+    output: OutOpt = None,
+    force: ForceOpt = False,
+    lang: LangOpt = Lang.zh,
+    org_code_pattern: OrgCodeOpt = None,
+) -> None:
+    if not sources:
+        _template("review", output, force, lang.value)
+        return
+    from zjcredit.documents.catalog.prefill import write_review_sheet
+    from zjcredit.documents.declarations.options import DeclarationOptions
+    from zjcredit.templates import DEFAULT_NAMES
+
+    target = output or Path(DEFAULT_NAMES["review"])
+    done = guarded(lang.value, write_review_sheet, list(sources), target, force=force, options=DeclarationOptions(org_code_pattern))
+    _report_prefilled(done, lang.value, f"审核结果表中有 {done.rows} 个申报的项目，请填写“审核结果”和“审核意见”。", f"The review sheet lists {done.rows} declared project(s); fill in 审核结果 and 审核意见.")
 
 
 @template_app.command(
