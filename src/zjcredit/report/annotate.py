@@ -1,50 +1,48 @@
-"""`--annotate DIR`: a marked copy of each input, its problem cells filled and commented, plus a sheet
-listing every finding (问题清单).
+"""`--annotate DIR`: a marked copy of each input, its problem cells filled and commented, a short note
+beside each flagged row that prints (a comment does not), plus a sheet listing every finding (问题清单,
+:mod:`zjcredit.report.findings_sheet`).
 
 Inputs are never touched: ``.xlsx``/``.xlsm`` are loaded into memory with openpyxl and saved as a new
-``.xlsx`` (macros dropped); ``.xls`` and ``.csv`` are rebuilt from the values the checks read. Every text
-that came from a spreadsheet is written as text (:func:`zjcredit.report.output.set_text`), never as a formula.
+``.xlsx`` holding values only (macros, formulas, defined names and external links dropped:
+:mod:`zjcredit.report.values_only`); ``.xls`` and ``.csv`` are rebuilt from the values the checks read. Every
+text that came from a spreadsheet is written as text (:func:`zjcredit.report.output.set_text`), never as a
+formula. A copy never replaces another one: without ``--force`` it is put in place only if its name is still
+free when it is done (two runs annotating into one folder at once cannot overwrite each other's copy).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import uuid
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zjcredit.report import output
-from zjcredit.report.findings import FileResult, Finding, Report, Severity
+from zjcredit.errors import Unreadable, UsageError
 from zjcredit.io.grid import SheetGrid
 from zjcredit.io.readers import read_grid
-from zjcredit.errors import Unreadable
+from zjcredit.report import output
+from zjcredit.report.findings import FileResult, Finding, Report
+from zjcredit.report.findings_sheet import FILLS, LIST_SHEET, SEVERITY_LABELS, fill_list, put, rule_title, summary_line, write_list_only, xml_safe
+from zjcredit.report.values_only import Removed, strip_formulas, tidy_merges, without_overlaps
 
 # A sheet with more rows than this is not copied cell by cell: the copy holds only the findings list.
 LARGE_ROWS = 100_000
 # Uncompressed size of one worksheet part above which it is treated as large when it has no <dimension>.
 LARGE_PART_BYTES = 60 * 1024 * 1024
 EXCEL_MAX_ROWS = 1_048_576
-# The findings sheet is for people: beyond this many rows it stops and points to the JSON/CSV report,
-# which always lists every finding (writing a million rows through openpyxl takes minutes).
-LIST_LIMIT = 50_000
-# Cells beyond this many still get their fill but no comment (Excel slows down on huge comment layers).
+# Cells beyond this many still get their fill but no comment or note (Excel slows down on huge comment layers).
 COMMENT_LIMIT = 20_000
 EXCEL_MAX_COLS = 16_384
-
-FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
-SEVERITY_LABELS = {
-    "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"},
-    "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
-}
-LIST_SHEET = {"zh": "问题清单", "en": "Findings"}
-LIST_HEADERS = {
-    "zh": ("级别", "工作表", "单元格", "行", "项目", "字段", "规则", "说明", "读到的值"),
-    "en": ("Severity", "Sheet", "Cell", "Row", "Project", "Field", "Rule", "Message", "Value as read"),
-}
-LIST_WIDTHS = (8, 14, 8, 7, 6, 14, 22, 70, 30)
 COMMENT_AUTHOR = "zjcredit"
+NOTE_WIDTH = 32  # the printed notes column beside a marked sheet
+NOTE_HEADER = {"zh": "问题说明", "en": "Findings"}
+EMPTIED_FILL = "FFEB9C"
+DEFAULT_ROW_HEIGHT = 15.0
 
 _CELL_RE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -65,27 +63,70 @@ def annotate(report: Report, out_dir: Path, *, lang: str = "zh", force: bool = F
         output.check_target(target, force, inputs)
     written: list[Path] = []
     for fr, target in zip(results, targets):
-        written.append(output.write_atomic(target, lambda tmp, fr=fr: _write_copy(fr, tmp, lang), force=force, inputs=inputs))
+        if force:
+            written.append(output.write_atomic(target, lambda tmp, fr=fr: _write_copy(fr, tmp, lang), force=True, inputs=inputs))
+        else:
+            written.append(_write_new(target, lambda tmp, fr=fr: _write_copy(fr, tmp, lang), written))
     return written
 
 
+def _write_new(target: Path, write: Any, done: list[Path]) -> Path:
+    """Write ``target`` (through :func:`~zjcredit.report.output.atomic_path`, under a staging name of this
+    run) and put it in place only if no file has taken the name meanwhile — another run annotating into
+    the same folder: a hard link, which never replaces a file; where the file system has none, an
+    exclusive create first. The staging file is removed either way."""
+    staging = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.staging"
+    try:
+        with output.atomic_path(staging) as tmp:
+            write(tmp)
+        try:
+            os.link(staging, target)
+        except FileExistsError:
+            raise _taken(target, done) from None
+        except OSError:  # no hard links on this file system
+            try:
+                os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            except FileExistsError:
+                raise _taken(target, done) from None
+            except OSError as exc:
+                raise output.output_failed(target, exc) from None
+            os.replace(staging, target)
+    finally:
+        with contextlib.suppress(OSError):
+            staging.unlink()
+    return target
+
+
+def _taken(target: Path, done: list[Path]) -> UsageError:
+    written_zh = f"已写好的副本：{'、'.join(str(p) for p in done)}。" if done else "本次没有写入任何副本。"
+    written_en = f"Copies written: {', '.join(str(p) for p in done)}." if done else "No copy was written."
+    return UsageError(
+        f"副本 {target} 在写入期间已由另一次运行写出，未覆盖它。{written_zh}请换一个 --annotate 文件夹再运行，或加 --force 覆盖。",
+        f"The copy {target} was written by another run meanwhile and was not overwritten. {written_en} Use another --annotate folder, or add --force to overwrite.",
+    )
+
+
 def unique_names(paths: Sequence[str]) -> list[str]:
-    """Output stems for ``paths``: the file stem, or when stems collide (case-insensitively) the folder
-    names joined in, then the extension, then a number — deterministic for the same list."""
-    def stem_of(p: str) -> str:
-        return Path(p).stem
+    """Output stems for ``paths``: the file stem, or when stems collide (case-insensitively) the nearest
+    folder names joined in, one level at a time until they differ (西湖区_申报表, 上城区_申报表, not the
+    whole path), then the extension, then a number — deterministic for the same list."""
 
-    def with_dirs(p: str) -> str:
-        parts = [x for x in Path(p).parent.parts if x not in ("", ".", "..", "/", "\\") and not x.endswith((":", ":\\"))]
-        return "_".join([*parts, Path(p).stem]) if parts else Path(p).stem
+    def folders(p: str) -> list[str]:
+        return [x for x in Path(p).parent.parts if x not in ("", ".", "..", "/", "\\") and not x.endswith((":", ":\\"))]
 
-    def with_suffix(p: str) -> str:
-        return f"{with_dirs(p)}_{Path(p).suffix.lstrip('.').lower()}"
+    def with_dirs(p: str, depth: int) -> str:
+        parts = folders(p)[-depth:] if depth else []
+        return "_".join([*parts, Path(p).stem])
 
-    names = [stem_of(p) for p in paths]
-    for refine in (with_dirs, with_suffix):
+    names = [Path(p).stem for p in paths]
+    deepest = max((len(folders(p)) for p in paths), default=0)
+    for depth in range(1, deepest + 1):
         counts = _counts(names)
-        names = [refine(p) if counts[n.casefold()] > 1 else n for p, n in zip(paths, names)]
+        if all(counts[n.casefold()] == 1 for n in names):
+            break
+        names = [with_dirs(p, depth) if counts[n.casefold()] > 1 or n != Path(p).stem else n for p, n in zip(paths, names)]
+    counts = _counts(names)
+    names = [f"{n}_{Path(p).suffix.lstrip('.').lower()}" if counts[n.casefold()] > 1 else n for p, n in zip(paths, names)]
     seen: dict[str, int] = {}
     result = []
     for n in names:
@@ -112,44 +153,72 @@ def _safe_filename(name: str) -> str:
 
 def _write_copy(fr: FileResult, tmp: Path, lang: str) -> None:
     source = Path(fr.path)
-    large = _is_large(source, fr)
-    if large:
-        _write_list_only(fr, tmp, lang, note=_large_note(lang))
+    if _is_large(source, fr):
+        write_list_only(fr, tmp, lang, note=_large_note(lang))
         return
     try:
-        wb, csv_sheet = _load_copy(source, fr.path)
+        wb, csv_sheet, removed = _load_copy(source, fr.path)
     except Unreadable as exc:
-        _write_list_only(fr, tmp, lang, note=exc.en if lang == "en" else exc.zh)
+        write_list_only(fr, tmp, lang, note=exc.en if lang == "en" else exc.zh)
         return
     _mark_cells(wb, fr.findings, lang, csv_sheet)
+    _mark_emptied(wb, removed, lang)
     ws = wb.create_sheet(LIST_SHEET[lang])
-    _fill_list(ws, fr.findings, lang, csv_sheet, links=True)
+    fill_list(ws, fr.findings, lang, csv_sheet, links=True, summary=summary_line(source.name, fr.findings, lang, _removed_note(removed, lang)))
     wb.active = wb.index(ws)
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
     wb.save(tmp)
 
 
-def _load_copy(source: Path, display: str) -> tuple[Any, str | None]:
-    """The workbook to mark: openpyxl's copy of an .xlsx, or one rebuilt from the values read.
+def _removed_note(removed: Removed, lang: str) -> str:
+    """What the 问题清单 says when the copy's formulas were taken out."""
+    if not removed.count:
+        return ""
+    emptied = len(removed.emptied)
+    if lang == "en":
+        rest = f"; {emptied} had no saved value and were left empty (marked yellow)" if emptied else ""
+        return f"The input's {removed.count} formula(s) were removed: this copy holds their saved values only{rest}; defined names and external links were dropped too."
+    rest = f"；其中 {emptied} 个没有保存的计算结果，已清空并标为黄色" if emptied else ""
+    return f"原表中的 {removed.count} 个公式已移除，副本只保留它们保存的计算结果{rest}；名称定义和外部链接也已删除。"
 
-    Returns the workbook and, for a CSV, the name given to its single sheet.
-    """
+
+def _mark_emptied(wb: Any, removed: Removed, lang: str) -> None:
+    """A formula cell left empty (no saved value) is filled and says what it held."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    for sheet, ref, formula in removed.emptied[:COMMENT_LIMIT]:
+        cell = wb[sheet][ref]
+        cell.fill = PatternFill("solid", fgColor=EMPTIED_FILL)
+        text = f"This cell held the formula {formula} with no saved value; it was removed." if lang == "en" else f"这里原是公式 {formula}，没有保存的计算结果，已移除。"
+        cell.comment = Comment(xml_safe(text), COMMENT_AUTHOR, width=300, height=80)
+
+
+def _load_copy(source: Path, display: str) -> tuple[Any, str | None, Removed]:
+    """The workbook to mark: openpyxl's copy of an .xlsx with values only, or one rebuilt from the values
+    read. Returns the workbook, for a CSV the name given to its single sheet, and the formulas removed."""
     suffix = source.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import warnings
 
         from openpyxl import load_workbook
 
+        wb = None
         try:
             with warnings.catch_warnings():  # "extension not supported" notes are noise for a clerk
                 warnings.simplefilter("ignore")
-                return load_workbook(source, keep_vba=False, keep_links=False, rich_text=False), None
+                wb = load_workbook(source, keep_vba=False, keep_links=False, rich_text=False)
+            removed = strip_formulas(wb, source)
         except Exception:  # openpyxl is stricter than calamine: fall back to the values read
-            pass
+            wb = None
+        if wb is not None:
+            for ws in wb.worksheets:
+                tidy_merges(ws)
+            return wb, None, removed
     grid = read_grid(source, display)
     csv_sheet = _sheet_title(source.stem) if grid.format == "csv" else None
-    return _rebuild(grid.sheets, csv_sheet), csv_sheet
+    return _rebuild(grid.sheets, csv_sheet), csv_sheet, Removed()
 
 
 def _rebuild(sheets: Sequence[SheetGrid], csv_sheet: str | None) -> Any:
@@ -172,7 +241,7 @@ def _rebuild(sheets: Sequence[SheetGrid], csv_sheet: str | None) -> Any:
                     continue
                 cell = ws.cell(row=r, column=c)
                 if isinstance(value, str):
-                    output.set_text(cell, _xml_safe(value))  # an error code read from .xls stays one
+                    output.set_text(cell, xml_safe(value))  # an error code read from .xls stays one
                 elif isinstance(value, (bool, int, float, dt.date, dt.time, dt.timedelta)):
                     cell.value = value
                     if isinstance(value, dt.datetime):
@@ -180,17 +249,18 @@ def _rebuild(sheets: Sequence[SheetGrid], csv_sheet: str | None) -> Any:
                     elif isinstance(value, dt.date):
                         cell.number_format = "yyyy-mm-dd"
                 else:
-                    output.set_text(cell, _xml_safe(str(value)))
-        for r0, c0, r1, c1 in grid.merged:
-            if (r0, c0) != (r1, c1):
-                ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+                    output.set_text(cell, xml_safe(str(value)))
+        for r0, c0, r1, c1 in without_overlaps([m for m in grid.merged if (m[0], m[1]) != (m[2], m[3])]):
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     if not wb.worksheets:
         wb.create_sheet(csv_sheet or "Sheet1")
     return wb
 
 
 def _mark_cells(wb: Any, findings: Sequence[Finding], lang: str, csv_sheet: str | None) -> None:
-    """Fill each finding's cell by its worst severity and attach one comment with all its messages."""
+    """Fill each finding's cell by its worst severity, attach one comment with all its messages, and write
+    a short note beside the flagged row that prints with the sheet."""
+    from openpyxl.cell.cell import MergedCell
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet.worksheet import Worksheet
@@ -212,21 +282,68 @@ def _mark_cells(wb: Any, findings: Sequence[Finding], lang: str, csv_sheet: str 
                 break
         by_cell[(sheet, row, col)].append(f)
     labels = SEVERITY_LABELS[lang]
+    notes: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for n, ((sheet, row, col), cell_findings) in enumerate(by_cell.items()):
         ws = wb[sheet]
         cell = ws.cell(row=row, column=col)
         worst = max(f.severity for f in cell_findings)
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
-        if n >= COMMENT_LIMIT:
+        if n >= COMMENT_LIMIT or isinstance(cell, MergedCell):
             continue
-        lines = [f"{labels[f.severity]} [{f.rule}] {f.message(lang)}" for f in sorted(cell_findings, key=lambda f: -f.severity)]
-        text = _xml_safe("\n".join(lines))
+        ordered = sorted(cell_findings, key=lambda f: -f.severity)
+        notes[sheet][row].append(f"{cell.coordinate} " + "、".join(dict.fromkeys(rule_title(f.rule, lang) for f in ordered)))
+        lines = [f"{labels[f.severity]} [{f.rule}] {f.message(lang)}" for f in ordered]
+        text = xml_safe("\n".join(lines))
         if cell.comment is not None and cell.comment.author != COMMENT_AUTHOR:
             text = f"{text}\n\n{'Original comment' if lang == 'en' else '原批注'}：{cell.comment.text}"
         comment = Comment(text, COMMENT_AUTHOR)
         comment.width = 360
         comment.height = min(40 + 18 * sum(1 + len(line) // 24 for line in lines), 400)
         cell.comment = comment
+    for sheet, rows in notes.items():
+        _notes_beside(wb[sheet], rows, lang)
+
+
+def _notes_beside(ws: Any, rows: dict[int, list[str]], lang: str) -> None:
+    """The flagged cells of each row, named with their rule's title, in a column right of the sheet's
+    content: a printed marked form says what is wrong where (comments do not print). The sheet is made to
+    print one page wide, turned to landscape when that keeps it legible."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from zjcredit.report.layout import MIN_PRINTED_SIZE, print_range, print_scale
+
+    first_row, first_col, last_row, last_col = print_range(ws)
+    col = max(ws.max_column, last_col) + 1
+    letter = get_column_letter(col)
+    ws.column_dimensions[letter].width = NOTE_WIDTH
+    font = Font(name="宋体", size=9, color="C00000")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    if 1 not in rows:
+        put(ws.cell(row=1, column=col), NOTE_HEADER[lang])
+        ws.cell(row=1, column=col).font = Font(name="宋体", size=9, bold=True, color="C00000")
+    for row, texts in rows.items():
+        cell = ws.cell(row=row, column=col)
+        put(cell, "；".join(texts) if lang != "en" else "; ".join(texts))
+        cell.font, cell.alignment = font, wrap
+        needed = _note_height(str(cell.value))
+        height = ws.row_dimensions[row].height
+        if (height is None and needed > DEFAULT_ROW_HEIGHT) or (height is not None and height < needed):
+            ws.row_dimensions[row].height = needed  # rows are not re-measured when the file is opened
+    if ws.print_area:
+        ws.print_area = f"{get_column_letter(first_col)}{first_row}:{letter}{max(last_row, max(rows))}"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.cellComments = "atEnd"  # Excel also prints the full messages after the sheet
+    if ws.page_setup.orientation != "landscape" and print_scale(ws) * 11 < MIN_PRINTED_SIZE:
+        ws.page_setup.orientation = "landscape"
+
+
+def _note_height(text: str) -> float:
+    from zjcredit.report.layout import ROW_PADDING, line_height, lines_needed
+
+    return lines_needed(text, NOTE_WIDTH, 9) * line_height(9) + ROW_PADDING
 
 
 def _cell_target(wb: Any, f: Finding, csv_sheet: str | None) -> tuple[str, int, int] | None:
@@ -254,126 +371,6 @@ def parse_cell(ref: str) -> tuple[int, int] | None:
     if not (1 <= row <= EXCEL_MAX_ROWS and 1 <= col <= EXCEL_MAX_COLS):
         return None
     return row, col
-
-
-# The findings list -----------------------------------------------------------------------------------
-
-
-def _ordered(findings: Sequence[Finding]) -> list[Finding]:
-    # Most severe first; within a severity the checks' own order (sheet by sheet, row by row).
-    return sorted(findings, key=lambda f: -f.severity)
-
-
-def _list_rows(findings: Sequence[Finding], lang: str, csv_sheet: str | None) -> Iterable[tuple[Finding, list[Any]]]:
-    labels = SEVERITY_LABELS[lang]
-    for f in _ordered(findings):
-        sheet = csv_sheet if (csv_sheet is not None and f.cell) else f.sheet
-        yield f, [labels[f.severity], sheet, f.cell, f.row, f.project, f.field, f.rule, f.message(lang), f.value]
-
-
-def _fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str | None, *, links: bool) -> None:
-    """Write the findings list into a normal worksheet: header, rows, autofilter, frozen pane, and a
-    landscape page one sheet wide with the header on every printed page."""
-    from copy import copy
-
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
-    from zjcredit.report.layout import LINE_HEIGHT, ROW_PADDING, lines_needed
-
-    headers = LIST_HEADERS[lang]
-    header_row = 1
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="D9E1F2")
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for c, (text, width) in enumerate(zip(headers, LIST_WIDTHS), start=1):
-        cell = ws.cell(row=header_row, column=c, value=text)
-        cell.font = bold
-        cell.fill = head_fill
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(c)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    message_width, value_width = LIST_WIDTHS[7], LIST_WIDTHS[8]
-    # One style per column, built on a detached cell and copied: assigning style objects cell by cell
-    # is slow in openpyxl, and the list can hold tens of thousands of rows.
-    protos = []
-    for c in range(1, len(headers) + 1):
-        scratch = Cell(ws)
-        scratch.border = border
-        scratch.alignment = wrap if c >= 8 else top
-        protos.append(scratch._style)
-    limit = LIST_LIMIT
-    r = header_row
-    count = 0
-    for f, values in _list_rows(findings, lang, csv_sheet):
-        if count >= limit:
-            _put(ws.cell(row=r + 1, column=1), _truncated_note(lang, len(findings) - count))
-            break
-        r += 1
-        count += 1
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c)
-            cell._style = copy(protos[c - 1])
-            _put(cell, value)
-        # Long messages and values wrap; the row is made as tall as they need (Excel does not re-measure).
-        lines = max(lines_needed(str(values[7] or ""), message_width), lines_needed(str(values[8] or ""), value_width))
-        if lines > 1:
-            ws.row_dimensions[r].height = lines * LINE_HEIGHT + ROW_PADDING
-        ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=FILLS[f.severity])
-        if links and values[1] in ws.parent.sheetnames and f.cell and parse_cell(f.cell):
-            sheet = str(values[1]).replace("'", "''")
-            ws.cell(row=r, column=3).hyperlink = Hyperlink(ref=f"C{r}", location=f"'{sheet}'!{f.cell}")
-            ws.cell(row=r, column=3).font = Font(color="0563C1", underline="single")
-    last = get_column_letter(len(headers))
-    ws.auto_filter.ref = f"A{header_row}:{last}{max(r, header_row)}"
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    from zjcredit.report.layout import print_setup
-
-    print_setup(ws, landscape=True)
-
-
-def _write_list_only(fr: FileResult, tmp: Path, lang: str, note: str) -> None:
-    """A workbook holding only the findings list, streamed (for inputs too large to copy)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(LIST_SHEET[lang])
-    headers = LIST_HEADERS[lang]
-    for c, width in enumerate(LIST_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{max(2, min(len(fr.findings), LIST_LIMIT) + 2)}"
-
-    def text_cell(value: Any, **style: Any) -> Any:
-        cell = WriteOnlyCell(ws)
-        _put(cell, value)
-        for k, v in style.items():
-            setattr(cell, k, v)
-        return cell
-
-    ws.append([text_cell(note, font=Font(bold=True, color="9C0006"))])
-    head_fill = PatternFill("solid", fgColor="D9E1F2")
-    ws.append([text_cell(h, font=Font(bold=True), fill=head_fill) for h in headers])
-    fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
-    limit = LIST_LIMIT
-    for i, (f, values) in enumerate(_list_rows(fr.findings, lang, None)):
-        if i >= limit:
-            ws.append([text_cell(_truncated_note(lang, len(fr.findings) - i))])
-            break
-        # Plain values stream much faster than cells; only guarded text and the coloured cell need one.
-        row: list[Any] = [text_cell(v) if isinstance(v, str) and _needs_guard(v) else v for v in values]
-        row[0] = text_cell(values[0], fill=fills[f.severity])
-        ws.append(row)
-    wb.save(tmp)
 
 
 def _large_note(lang: str) -> str:
@@ -449,25 +446,3 @@ def _sheet_title(name: str) -> str:
     """A valid Excel sheet title: no []:*?/\\, at most 31 characters, not empty."""
     title = _SHEET_BAD_CHARS.sub("_", _ILLEGAL_XML.sub("", name)).strip("'")[:31]
     return title or "Sheet1"
-
-
-def _put(cell: Any, value: Any) -> None:
-    """Write a value from a spreadsheet as inert data: text stays text (never a formula, never an
-    Excel error code such as #REF!), control characters are made visible."""
-    if isinstance(value, str):
-        output.set_text(cell, _xml_safe(value))
-        cell.data_type = "s"
-    else:
-        cell.value = value
-
-
-def _needs_guard(text: str) -> bool:
-    """Text openpyxl would not store as plain text (a formula, an error code) or could not store."""
-    from openpyxl.cell.cell import ERROR_CODES
-
-    return text.startswith("=") or text in ERROR_CODES or _ILLEGAL_XML.search(text) is not None
-
-
-def _xml_safe(text: str) -> str:
-    """Control characters XML cannot hold, made visible instead of making openpyxl fail."""
-    return _ILLEGAL_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -1,0 +1,216 @@
+"""The 问题清单 sheet of an annotated copy: every finding on one line — its level, where it is
+(``申报表!C7``), the rule's title, the message, the field and the value read — made to be read on screen
+(filters, frozen header, a link to each cell) and on paper (A4 landscape, header repeated on every page,
+long texts wrapped, 10 pt, page numbers).
+
+Text that came from a spreadsheet is written as inert text (:func:`put`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from zjcredit.report import output
+from zjcredit.report.findings import RULES, FileResult, Finding, Severity
+
+LIST_SHEET = {"zh": "问题清单", "en": "Findings"}
+LIST_HEADERS = {
+    "zh": ("级别", "位置", "问题", "说明", "字段", "读到的值", "规则"),
+    "en": ("Severity", "Where", "Problem", "Message", "Field", "Value as read", "Rule"),
+}
+LIST_WIDTHS = (6, 15, 16, 46, 13, 18, 19)  # A4 landscape at full size
+WRAPPED = (2, 3, 4, 5, 6, 7)  # 1-based columns that wrap; the row is made as tall as they need
+FONT_SIZE = 10
+HEADER_ROW = 2  # row 1 says what the list is about
+# The findings sheet is for people: beyond this many rows it stops and points to the JSON/CSV report,
+# which always lists every finding (writing a million rows through openpyxl takes minutes).
+LIST_LIMIT = 50_000
+FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
+SEVERITY_LABELS = {
+    "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"},
+    "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
+}
+
+_ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
+
+
+def rule_title(rule: str, lang: str) -> str:
+    """The rule's title in ``lang`` (its id when it has none)."""
+    r = RULES.get(rule)
+    if r is None:
+        return rule
+    return (r.title_en if lang == "en" else r.title_zh) or rule
+
+
+def where(f: Finding, sheet: str | None, lang: str) -> str:
+    """申报表!C7, or 申报表 第 7 行 for a row, or the whole file."""
+    if f.cell:
+        return f"{sheet}!{f.cell}" if sheet else f.cell
+    if f.row:
+        return (f"{sheet} row {f.row}" if sheet else f"row {f.row}") if lang == "en" else (f"{sheet} 第 {f.row} 行" if sheet else f"第 {f.row} 行")
+    return "(whole file)" if lang == "en" else "（整个文件）"
+
+
+def _field(f: Finding, lang: str) -> str | None:
+    if f.project is None:
+        return f.field
+    project = f"project {f.project}" if lang == "en" else f"项目{f.project}"
+    return f"{project}: {f.field}" if lang == "en" and f.field else (f"{project}：{f.field}" if f.field else project)
+
+
+def ordered(findings: Sequence[Finding]) -> list[Finding]:
+    # Most severe first; within a severity the checks' own order (sheet by sheet, row by row).
+    return sorted(findings, key=lambda f: -f.severity)
+
+
+def list_rows(findings: Sequence[Finding], lang: str, csv_sheet: str | None) -> Iterable[tuple[Finding, str | None, list[Any]]]:
+    """(finding, its sheet in the copy, the list's values) in the list's order."""
+    labels = SEVERITY_LABELS[lang]
+    for f in ordered(findings):
+        sheet = csv_sheet if (csv_sheet is not None and f.cell) else f.sheet
+        yield f, sheet, [labels[f.severity], where(f, sheet, lang), rule_title(f.rule, lang), f.message(lang), _field(f, lang), f.value, f.rule]
+
+
+def summary_line(name: str, findings: Sequence[Finding], lang: str, extra: str = "") -> str:
+    """Row 1: whose findings, how many of each level, and anything the copy changed (``extra``)."""
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    if lang == "en":
+        text = f"{name}: {len(findings)} finding(s) — {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} info."
+    else:
+        text = f"{name}：共 {len(findings)} 个问题（错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}）。"
+    return f"{text} {extra}".strip()
+
+
+def fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str | None, *, links: bool, summary: str) -> None:
+    """The findings list in a normal worksheet: the summary line, header, rows, filters, frozen header,
+    a link from each position to its cell, and the print set-up."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from zjcredit.report.layout import fit_row_heights, page_header_footer, print_setup
+
+    headers = LIST_HEADERS[lang]
+    last = get_column_letter(len(headers))
+    put(ws.cell(row=1, column=1), summary)
+    ws.cell(row=1, column=1).font = Font(name="宋体", size=FONT_SIZE + 1, bold=True)
+    ws.cell(row=1, column=1).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 34
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c, (text, width) in enumerate(zip(headers, LIST_WIDTHS), start=1):
+        cell = ws.cell(row=HEADER_ROW, column=c, value=text)
+        cell.font = Font(name="宋体", size=FONT_SIZE, bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    # One style per column, built on a detached cell and copied: assigning style objects cell by cell
+    # is slow in openpyxl, and the list can hold tens of thousands of rows.
+    protos = []
+    for c in range(1, len(headers) + 1):
+        scratch = Cell(ws)
+        scratch.border = border
+        scratch.font = Font(name="宋体", size=FONT_SIZE)
+        scratch.alignment = Alignment(wrap_text=c in WRAPPED, vertical="top")
+        protos.append(scratch._style)
+    fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
+    link_font = Font(name="宋体", size=FONT_SIZE, color="0563C1", underline="single")
+    r = HEADER_ROW
+    for count, (f, sheet, values) in enumerate(list_rows(findings, lang, csv_sheet)):
+        if count >= LIST_LIMIT:
+            put(ws.cell(row=r + 1, column=1), truncated_note(lang, len(findings) - count))
+            break
+        r += 1
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell._style = copy(protos[c - 1])
+            put(cell, value)
+        ws.cell(row=r, column=1).fill = fills[f.severity]
+        if links and sheet in ws.parent.sheetnames and f.cell:
+            quoted = str(sheet).replace("'", "''")
+            ws.cell(row=r, column=2).hyperlink = Hyperlink(ref=f"B{r}", location=f"'{quoted}'!{f.cell}")
+            ws.cell(row=r, column=2).font = link_font
+    if r - HEADER_ROW <= 5000:  # measuring every row of a huge list costs more than it helps
+        fit_row_heights(ws, HEADER_ROW + 1, r, columns=WRAPPED)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(r, HEADER_ROW)}"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_setup(ws, landscape=True)
+    page_header_footer(ws, header_left=ws.title)
+
+
+def write_list_only(fr: FileResult, tmp: Path, lang: str, note: str) -> None:
+    """A workbook holding only the findings list, streamed (for inputs too large to copy)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from zjcredit.report.layout import print_setup
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(LIST_SHEET[lang])
+    headers = LIST_HEADERS[lang]
+    for c, width in enumerate(LIST_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(HEADER_ROW, min(len(fr.findings), LIST_LIMIT) + HEADER_ROW)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_setup(ws, landscape=True)
+
+    def text_cell(value: Any, **style: Any) -> Any:
+        cell = WriteOnlyCell(ws)
+        put(cell, value)
+        for k, v in style.items():
+            setattr(cell, k, v)
+        return cell
+
+    ws.append([text_cell(note, font=Font(bold=True, color="9C0006"))])
+    head_fill = PatternFill("solid", fgColor="D9E1F2")
+    ws.append([text_cell(h, font=Font(bold=True), fill=head_fill) for h in headers])
+    fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
+    for i, (f, _, values) in enumerate(list_rows(fr.findings, lang, None)):
+        if i >= LIST_LIMIT:
+            ws.append([text_cell(truncated_note(lang, len(fr.findings) - i))])
+            break
+        # Plain values stream much faster than cells; only guarded text and the coloured cell need one.
+        row: list[Any] = [text_cell(v) if isinstance(v, str) and needs_guard(v) else v for v in values]
+        row[0] = text_cell(values[0], fill=fills[f.severity])
+        ws.append(row)
+    wb.save(tmp)
+
+
+def truncated_note(lang: str, rest: int) -> str:
+    if lang == "en":
+        return f"… {rest:,} more findings are not listed here; the JSON or CSV report (--format json|csv) lists them all."
+    return f"……另有 {rest:,} 条问题未在此列出；JSON 或 CSV 报告（--format json|csv）列出全部问题。"
+
+
+def put(cell: Any, value: Any) -> None:
+    """Write a value from a spreadsheet as inert data: text stays text (never a formula, never an
+    Excel error code such as #REF!), control characters are made visible."""
+    if isinstance(value, str):
+        output.set_text(cell, xml_safe(value))
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def needs_guard(text: str) -> bool:
+    """Text openpyxl would not store as plain text (a formula, an error code) or could not store."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return text.startswith("=") or text in ERROR_CODES or _ILLEGAL_XML.search(text) is not None
+
+
+def xml_safe(text: str) -> str:
+    """Control characters XML cannot hold, made visible instead of making openpyxl fail."""
+    return _ILLEGAL_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
