@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-LAYERS = ("errors", "domain", "io", "report", "templates", "screens", "documents", "cli", "entry", "__main__")
+LAYERS = ("errors", "domain", "io", "store", "report", "templates", "screens", "documents", "cli", "entry", "__main__")
 
 
 def _modules() -> dict[str, Path]:

@@ -222,11 +222,10 @@ def _read(path: Path, display: str, limit: int | None, *, verify: bool) -> tuple
     if not data.strip():
         return source, None
     check_record_lengths(data, display)
-    widest = _fields_upper_bound(data, source.delimiter, display)
     with _parser_input(path, source, data) as target:
         table = _parse(target, source.delimiter, _fields_in_head(data, source.delimiter), limit, strict=True)
         if table is None:  # a record wider than the head's, or a stray quote: the lenient parse
-            table = _parse(target, source.delimiter, widest, limit, strict=False)
+            table = _parse(target, source.delimiter, _fields_upper_bound(data, source.delimiter, display), limit, strict=False)
     check_field_lengths(table, display)
     return source, table
 

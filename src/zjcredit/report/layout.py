@@ -184,3 +184,27 @@ def smallest_printed_size(ws: Any) -> float:
             smallest = size if smallest is None else min(smallest, size)
     return (smallest or BASE_SIZE) * print_scale(ws)
 
+
+# Styles on many cells ---------------------------------------------------------------------------------
+
+
+class CellStyles:
+    """Named cell styles set by copying a styled cell's style indices. Setting ``cell.font``, ``cell.border``
+    … on each cell makes openpyxl hash and compare the style objects every time, which for the thousands
+    of cells of a findings table costs seconds; the first cell of each name is styled that way, the rest
+    take a copy of its indices (what openpyxl's own worksheet copy does)."""
+
+    def __init__(self, styles: dict[str, dict[str, Any]]) -> None:
+        self.styles = styles
+        self._done: dict[str, Any] = {}
+
+    def apply(self, cell: Any, name: str) -> None:
+        from copy import copy
+
+        done = self._done.get(name)
+        if done is not None:
+            cell._style = copy(done)  # noqa: SLF001 - see the class docstring
+            return
+        for attr, value in self.styles[name].items():
+            setattr(cell, attr, value)
+        self._done[name] = copy(cell._style)  # noqa: SLF001

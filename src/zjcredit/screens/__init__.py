@@ -89,7 +89,8 @@ class Option:
 class Screen:
     """One screen: the rule it reports, the field its findings sit on, its options, its query (DuckDB SQL
     with ``$name`` parameters from the options) and the message parameters of a result row (a dict of
-    the query's columns; ``rid`` says which row is flagged)."""
+    the query's columns; ``rid`` says which row is flagged, and a column named ``…_rid`` names another
+row, whose place the message may give)."""
 
     rule: Rule
     field: str
@@ -167,10 +168,13 @@ class Hit:
     params: dict[str, Any]
 
 
-def run_screens(con: Any, options: ScreenOptions, where: Callable[[int], str], *, catalog: bool) -> list[Hit]:
+def run_screens(
+    con: Any, options: ScreenOptions, where: Callable[[int], str], *, catalog: bool, prefetch: Callable[[list[int]], None] | None = None,
+) -> list[Hit]:
     """Run every screen over the ``outcomes``, ``projects`` and ``courses`` relations of the DuckDB
     connection ``con`` (the look-ups against the catalogs only when ``catalog``); ``where(rid)`` names a
-    row's place for messages that point at another row."""
+    row's place for messages that point at another row (a query's ``*_rid`` columns), and ``prefetch``,
+    when given, is told every such row of a query before ``where`` is asked about one."""
     from dataclasses import asdict
 
     hits: list[Hit] = []
@@ -183,7 +187,10 @@ def run_screens(con: Any, options: ScreenOptions, where: Callable[[int], str], *
         columns = [d[0] for d in result.description]
         at = columns.index("rid")
         # DuckDB's row order is not fixed (parallel scans): hits come in the order of the rows they flag.
-        for row in sorted(result.fetchall(), key=lambda r: r[at]):
+        rows = sorted(result.fetchall(), key=lambda r: r[at])
+        if prefetch is not None:  # the rows named by *_rid columns, looked up at once
+            prefetch([row[i] for i, c in enumerate(columns) if c.endswith("_rid") for row in rows if row[i] is not None])
+        for row in rows:
             record = dict(zip(columns, row))
             record["_options"] = options.of(rule_id)
             record["_where"] = where

@@ -19,11 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zjcredit import __version__
 from zjcredit.errors import ZjcreditError
 from zjcredit.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+
+if TYPE_CHECKING:
+    from zjcredit.store.writer import Writer
 
 FILE_BITS = 32  # rid = file_id << FILE_BITS | the record's place in its file
 
@@ -34,6 +37,24 @@ def file_digest(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """One file to store: its records (an Arrow table with the ``outcomes`` columns), its sheets (name,
+    header row, field → column letter), its per-record findings (an Arrow table with the ``findings``
+    columns) and the file it replaces (the same path stored with other content), if any."""
+
+    file_id: int
+    path: Path
+    display: str
+    sha256: str
+    size: int
+    records: int
+    rows: Any
+    sheets: list[tuple[str | None, int, dict[str, str]]]
+    findings: Any
+    replaces: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,9 @@ class Store:
         except duckdb.Error as exc:
             raise _damaged(path, str(exc)) from None
         try:
+            # Row order is ours to keep (rid); DuckDB need not keep it, which frees its parallel scans.
+            self.db.execute("SET preserve_insertion_order = false")
+            self.db.execute("SET enable_progress_bar = false")
             self._prepare()
         except ZjcreditError:
             self.db.close()
@@ -123,38 +147,43 @@ class Store:
         return [StoredFile(*r) for r in self.db.execute("SELECT file_id, path, sha256, records FROM files ORDER BY file_id").fetchall()]
 
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
-        """One unit of work: committed whole, or not at all (errors and Ctrl-C roll it back)."""
-        self.db.execute("BEGIN TRANSACTION")
+    def transaction(self, db: Any = None) -> Iterator[Any]:
+        """One unit of work on ``db`` (the store's connection or a cursor of it): committed whole, or not
+        at all (errors and Ctrl-C roll it back)."""
+        db = self.db if db is None else db
+        db.execute("BEGIN TRANSACTION")
         try:
-            yield self.db
-            self.db.execute("COMMIT")
+            yield db
+            db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
 
-    def put_file(self, file_id: int, path: Path, display: str, sha256: str, records: int, rows: Any, sheets: list[tuple[str | None, int, dict[str, str]]], findings: Any, replaces: int | None) -> None:
-        """Store one file's records (Arrow table with the ``outcomes`` columns) and per-record findings
-        (Arrow table with the ``findings`` columns) in one transaction, replacing ``replaces``."""
-        with self.transaction() as db:
-            if replaces is not None:
+    def put_file(self, new: NewFile, db: Any = None) -> None:
+        """Store one file's records and per-record findings in one transaction (on ``db``, a cursor of the
+        store's connection, when given), replacing the file it replaces."""
+        with self.transaction(db) as db:
+            if new.replaces is not None:
                 for table in ("outcomes", "findings", "sheets", "files"):
-                    db.execute(f"DELETE FROM {table} WHERE file_id = ?", [replaces])  # noqa: S608 - our own table names
+                    db.execute(f"DELETE FROM {table} WHERE file_id = ?", [new.replaces])  # noqa: S608 - our own table names
             db.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [file_id, display, path.name, sha256, path.stat().st_size, records, dt.datetime.now().replace(microsecond=0), __version__],
+                [new.file_id, new.display, new.path.name, new.sha256, new.size, new.records, dt.datetime.now().replace(microsecond=0), __version__],
             )
-            for sheet, header_row, columns in sheets:
-                db.execute("INSERT INTO sheets VALUES (?, ?, ?, ?)", [file_id, sheet, header_row, json.dumps(columns, ensure_ascii=False)])
-            if rows is not None and rows.num_rows:
-                db.register("new_rows", rows)
-                db.execute("INSERT INTO outcomes BY NAME SELECT * FROM new_rows")
-                db.unregister("new_rows")
-            if findings is not None and findings.num_rows:
-                db.register("new_findings", findings)
-                db.execute("INSERT INTO findings BY NAME SELECT * FROM new_findings")
-                db.unregister("new_findings")
-            self._set_meta("zjcredit", __version__)
+            for sheet, header_row, columns in new.sheets:
+                db.execute("INSERT INTO sheets VALUES (?, ?, ?, ?)", [new.file_id, sheet, header_row, json.dumps(columns, ensure_ascii=False)])
+            for table, data in (("outcomes", new.rows), ("findings", new.findings)):
+                if data is not None and data.num_rows:
+                    db.register("new_data", data)
+                    db.execute(f"INSERT INTO {table} BY NAME SELECT * FROM new_data")  # noqa: S608 - our own table names
+                    db.unregister("new_data")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('zjcredit', ?)", [__version__])
+
+    def writer(self) -> Writer:
+        """A thread that stores files while the next one is read (see :class:`Writer`)."""
+        from zjcredit.store.writer import Writer
+
+        return Writer(self)
 
     def put_catalog(self, projects: Any, courses: Any, source: str) -> None:
         """Projects and courses of a catalog (Arrow tables with the relations' columns); a code given
@@ -166,6 +195,27 @@ class Store:
             db.register("new_courses", courses)
             db.execute("INSERT OR REPLACE INTO courses BY NAME SELECT * FROM new_courses")
             db.unregister("new_courses")
+
+    def put_ledgers(self, entries: list[dict[str, Any]]) -> None:
+        """The readiness of ledgers just checked (``ledger check``'s JSON entries), each replacing what was
+        stored for the same ledger (path); entries without a ledger (path None) are not stored."""
+        from zjcredit.domain.normalize import code_key
+
+        now = dt.datetime.now().replace(microsecond=0)
+        with self.transaction() as db:
+            for e in entries:
+                if not e.get("path"):
+                    continue
+                db.execute("DELETE FROM ledgers WHERE path = ?", [e["path"]])
+                db.execute(
+                    "INSERT INTO ledgers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [code_key(e.get("project_code")), code_key(e.get("org_code")), e["path"], int(e.get("parts_present") or 0), list(e.get("parts_missing") or []),
+                     int(e.get("learners") or 0), int(e.get("sessions") or 0), e.get("attendance"), int(e.get("errors") or 0), int(e.get("warnings") or 0), now],
+                )
+
+    def ledger_parts(self) -> dict[str, int]:
+        """The parts present in each project's most complete stored ledger, by 项目编码 as compared."""
+        return dict(self.db.execute("SELECT project, max(parts) FROM ledgers WHERE project IS NOT NULL GROUP BY project").fetchall())
 
     def has_catalog(self) -> bool:
         return bool(self.db.execute("SELECT count(*) FROM projects").fetchone()[0])

@@ -2,7 +2,7 @@
 
 Counted over the store's records with the screens' ``hits``:
 
-- ``outcomes``: records with no error finding and not 双证制 (备注 names 双证制);
+- ``outcomes``: records with no error finding and not 双证制 (备注 or 成果形式 names 双证制);
 - ``learners``: distinct resident IDs among those records; ``hours``: the sum of their 学时数;
 - ``dual_outcomes``: 双证制 records with no error; ``excluded_rows``: records with at least one error.
 
@@ -18,36 +18,38 @@ from typing import Any
 from zjcredit.domain import divisions
 from zjcredit.domain.normalize import plain_number
 
-# One row per record, with everything the figures and the verdicts group by.
+# One row per record, with what the figures and the verdicts group by (kept narrow: the projects' names,
+# categories and target groups are joined to the few groups, not to every record).
 RECORDS_SQL = """
+CREATE OR REPLACE TEMP TABLE orgs AS
+SELECT org_code AS org, min(substr(code, 1, 6)) AS county_code, min(org_name) AS org_name, count(*) AS projects
+FROM projects GROUP BY org_code;
 CREATE OR REPLACE TEMP TABLE audited AS
-WITH errors AS (SELECT DISTINCT rid FROM hits WHERE severity = 2),
-org_county AS (SELECT org_code, min(substr(code, 1, 6)) AS county_code, min(org_name) AS org_name FROM projects GROUP BY org_code)
-SELECT o.rid, o.org, o.project, o.id_key, o.hours, o.dual,
+WITH errors AS (SELECT DISTINCT rid FROM hits WHERE severity = 2)
+SELECT o.rid, o.org, o.project, o.id_num, o.hours, o.dual,
        o.has_error OR e.rid IS NOT NULL AS error,
        p.code IS NOT NULL AS declared,
-       coalesce(substr(p.code, 1, 6), oc.county_code) AS county_code,
-       coalesce(oc.org_name, p.org_name) AS org_name,
-       p.category, p.targets,
+       coalesce(substr(p.code, 1, 6), g.county_code) AS county_code,
        coalesce(TRY_CAST(substr(p.period, 1, 4) AS INTEGER), year(o.date)) AS year
 FROM outcomes o
 LEFT JOIN errors e USING (rid)
 LEFT JOIN projects p ON p.code = o.project
-LEFT JOIN org_county oc ON oc.org_code = o.org
+LEFT JOIN orgs g ON g.org = o.org
 """
 
 COUNTS = """
 count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
-count(DISTINCT id_key) FILTER (WHERE NOT error AND NOT dual) AS learners,
+count(DISTINCT id_num) FILTER (WHERE NOT error AND NOT dual) AS learners,
 coalesce(sum(hours) FILTER (WHERE NOT error AND NOT dual), 0) AS hours,
 count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes,
 count(*) FILTER (WHERE error) AS excluded_rows
 """
+TARGETS = "(SELECT code, unnest(CASE WHEN len(targets) > 0 THEN targets ELSE [NULL] END) AS target FROM projects)"
 GROUPS = {
     "by_county": ("county_code", "audited"),
     "by_institution": ("org", "audited"),
-    "by_category": ("category", "audited"),
-    "by_target": ("target", "(SELECT *, unnest(CASE WHEN len(targets) > 0 THEN targets ELSE [NULL] END) AS target FROM audited)"),
+    "by_category": ("category", "audited LEFT JOIN (SELECT code AS project, category FROM projects) USING (project)"),
+    "by_target": ("target", f"audited LEFT JOIN (SELECT code AS project, target FROM {TARGETS}) USING (project)"),
 }
 
 
@@ -56,7 +58,7 @@ def figures(db: Any, year: int | None = None) -> dict[str, list[dict[str, Any]]]
     where = "WHERE year = $year" if year is not None else ""
     params = {"year": year} if year is not None else {}
     out: dict[str, list[dict[str, Any]]] = {}
-    names = dict(db.execute("SELECT org, any_value(org_name) FROM audited GROUP BY org").fetchall())
+    names = {org: (name, county) for org, name, county in db.execute("SELECT org, org_name, county_code FROM orgs").fetchall()}
     for key, (column, source) in GROUPS.items():
         query = f"SELECT {column} AS k, {COUNTS} FROM {source} {where} GROUP BY {column} ORDER BY {column} NULLS LAST"  # noqa: S608 - ours
         rows = []
@@ -72,7 +74,8 @@ def _label(key: str, value: Any, names: dict[Any, Any]) -> dict[str, Any]:
         county = divisions.counties().get(value or "")
         return {"county_code": value, "county": county.name if county else None}
     if key == "by_institution":
-        return {"org_code": value, "name": names.get(value)}
+        name, county = names.get(value, (None, None))
+        return {"org_code": value, "name": name, "county_code": county}
     if key == "by_category":
         return {"category": value}
     return {"target": value}

@@ -16,7 +16,7 @@ from zjcredit.documents.outcomes.check import OutcomeRun, Part
 from zjcredit.io.readers import read_ahead
 from zjcredit.io.sources import Source
 from zjcredit.report.findings import FileResult, Finding, Severity, make, register
-from zjcredit.store import Store, file_digest
+from zjcredit.store import NewFile, Store, StoredFile, file_digest
 
 STORE_UNCHANGED = register(
     "store-unchanged",
@@ -43,34 +43,47 @@ WRITTEN = {
 
 
 def ingest(store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None = None) -> dict[int, FileResult]:
-    """Read, check and store every source that is not stored yet; the results by file number, with an
-    info finding for each file that was already stored or replaced an earlier version."""
+    """Read, check and store every source that is not stored yet (each stored by the store's writer
+    thread while the next is read); the results by file number, with an info finding for each file that
+    was already stored or replaced an earlier version. The run keeps its files' results, not their
+    records: the screens read those from the store."""
     notes: dict[int, FileResult] = {}
-    for k, source in enumerate(sources):
-        digest = file_digest(source.path)
-        same, earlier = store.stored(Path(source.display), digest)
-        if same is not None:
-            notes[same.file_id] = FileResult(source.display, "outcomes", same.records, [make(STORE_UNCHANGED, source.display, stored=same.path)])
-            continue
-        if k + 1 < len(sources):
-            read_ahead(sources[k + 1].path, sources[k + 1].display)
-        if progress:
-            progress(source.display)
-        file_id = store.next_file_id()
-        result = run.add(source, file_id)
-        if result.unreadable:
-            continue  # not stored: read again next time
-        parts = [p for p in run.parts if p.file_id == file_id]
-        store.put_file(
-            file_id, source.path, source.display, digest, result.records,
-            pa.concat_tables([rows(p) for p in parts]) if parts else None,
-            [(p.sheet.table.sheet, p.sheet.table.header_row, _letters(p)) for p in parts],
-            findings(result, file_id, parts),
-            earlier.file_id if earlier is not None else None,
-        )
-        if earlier is not None:  # a note of this run's, not stored with the file's findings
-            result.findings.append(make(STORE_REPLACED, source.display, records=earlier.records))
+    queued: dict[str, StoredFile] = {}  # by content: files of this run not committed yet
+    file_id = store.next_file_id()
+    with store.writer() as writer:
+        for k, source in enumerate(sources):
+            digest = file_digest(source.path)
+            same, earlier = store.stored(Path(source.display), digest)
+            same = same or queued.get(digest)
+            if same is not None:
+                notes[same.file_id] = FileResult(source.display, "outcomes", same.records, [make(STORE_UNCHANGED, source.display, stored=same.path)])
+                continue
+            if k + 1 < len(sources):
+                read_ahead(sources[k + 1].path, sources[k + 1].display)
+            if progress:
+                progress(source.display)
+            result = run.add(source, file_id)
+            if result.unreadable:
+                continue  # not stored: read again next time
+            writer.put(_new_file(run, source, file_id, digest, result, earlier))
+            queued[digest] = StoredFile(file_id, source.display, digest, result.records)
+            if earlier is not None:  # a note of this run's, not stored with the file's findings
+                result.findings.append(make(STORE_REPLACED, source.display, records=earlier.records))
+            file_id += 1
     return notes
+
+
+def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result: FileResult, earlier: StoredFile | None) -> NewFile:
+    """The file's records, sheets and findings to store; its sheets leave the run."""
+    parts = [p for p in run.parts if p.file_id == file_id]
+    run.parts = [p for p in run.parts if p.file_id != file_id]
+    return NewFile(
+        file_id, source.path, source.display, digest, source.path.stat().st_size, result.records,
+        pa.concat_tables([rows(p) for p in parts]) if parts else None,
+        [(p.sheet.table.sheet, p.sheet.table.header_row, _letters(p)) for p in parts],
+        findings(result, file_id, parts),
+        earlier.file_id if earlier is not None else None,
+    )
 
 
 def rows(part: Part) -> pa.Table:

@@ -92,7 +92,7 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
         check_target(options.output, options.force, _protected(paths, options))
     with _open(options) as store:
         run, stored, notes = _read(store, paths, options, progress)
-        ledgers, ledger_results = _ledgers(options)
+        ledgers, ledger_results = _ledgers(store, options, progress)
         institutions = judge(store.db, options.distorted_share, ledgers)
         figs = figures(store.db, options.year)
         report = Report("audit")
@@ -121,20 +121,17 @@ def _protected(paths: Iterable[str | Path], options: AuditOptions) -> list[Path]
     return [*files, *options.catalogs, *options.ledgers, *([options.store] if options.store else [])]
 
 
-def _ledgers(options: AuditOptions) -> tuple[dict[str, int] | None, list[FileResult]]:
-    """Each project's ledger readiness (parts present, by 项目编码 as compared) and the ledgers' results;
-    (None, []) when no ledgers were given."""
+def _ledgers(store: Store, options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[dict[str, int] | None, list[FileResult]]:
+    """With ``--ledgers``: the ledgers checked (``ledger check``), their readiness stored, and the parts
+    present in each project's most complete ledger, stored now or before (by 项目编码 as compared), with
+    the ledgers' results. Without: (None, []) — nobody is judged on materials."""
     if not options.ledgers:
         return None, []
     from zjcredit.documents.ledger.check import LedgerOptions, check_ledgers
 
-    report = check_ledgers(list(options.ledgers), list(options.catalogs), LedgerOptions(today=options.today))
-    parts: dict[str, int] = {}
-    for entry in report.extra.get("ledgers", []):
-        code = entry.get("project_code")
-        if code:
-            parts[code] = max(parts.get(code, 0), int(entry.get("parts_present", 0)))
-    return parts, report.files
+    report = check_ledgers(list(options.ledgers), list(options.catalogs), LedgerOptions(today=options.today), progress)
+    store.put_ledgers(report.extra.get("ledgers", []))
+    return store.ledger_parts(), report.files
 
 
 def _verdict_table(institutions: list[Institution]) -> SummaryTable:

@@ -1,5 +1,5 @@
-"""Every query of :mod:`zjcredit.screens` over everything in the store, and where its findings go: on the
-files this run read (as `outcomes check` places them) or on the stored files. The rows flagged are kept in
+"""Every query of :mod:`zjcredit.screens` over everything in the store, and its findings placed in the
+cells of the files they are about, read in this run or before. The rows flagged are kept in
 a temporary table ``hits`` (rid, rule, severity) for the verdicts and the figures."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from zjcredit.documents.audit.stored import FILE_BITS, StoredFiles
+from zjcredit.documents.audit.stored import StoredFiles
 from zjcredit.documents.outcomes.check import OutcomeRun
 from zjcredit.report.findings import Rule
 from zjcredit.screens import Hit, ScreenOptions, run_screens
@@ -17,31 +17,16 @@ from zjcredit.store import Store
 
 
 def screen_store(store: Store, run: OutcomeRun, stored: StoredFiles, options: ScreenOptions) -> list[Hit]:
-    """Run the screens over the store's records; their findings go on the run's parts or the stored
-    files; the temporary table ``hits`` holds every flagged row."""
-    run_files = set(run.results)
-    many = len(set(stored.file_ids) | run_files) > 1
-
-    def where(rid: int) -> str:
-        if rid >> FILE_BITS in run_files and run.parts:
-            text = run.where(rid)
-            if many and not text.startswith(run.results[rid >> FILE_BITS].path):
-                text = f"{run.results[rid >> FILE_BITS].path} {text}"
-            return text
-        return stored.where(rid)
-
-    hits = run_screens(store.db, options, where, catalog=store.has_catalog())
-    on_run: list[Hit] = []
-    on_stored: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
+    """Run the screens over the store's records; their findings go on the files' results (this run's
+    or rebuilt from the store); the temporary table ``hits`` holds every flagged row."""
+    stored.results.update(run.results)
+    hits = run_screens(store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch)
+    batches: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
     for hit in hits:
-        if hit.rid >> FILE_BITS in run_files:
-            on_run.append(hit)
-        else:
-            rule, rids, params = on_stored.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
-            rids.append(hit.rid)
-            params.append(hit.params)
-    run.take_hits(on_run)
-    for (_, name), (rule, rids, params) in on_stored.items():
+        rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
+        rids.append(hit.rid)
+        params.append(hit.params)
+    for (_, name), (rule, rids, params) in batches.items():
         stored.emit(rule, name, rids, params)
     store.db.register(
         "screen_hits",

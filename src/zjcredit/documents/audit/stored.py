@@ -21,6 +21,7 @@ class StoredFiles:
         self.results: dict[int, FileResult] = {}
         self._paths: dict[int, str] = {fid: path for fid, path in store.db.execute("SELECT file_id, path FROM files").fetchall()}
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
+        self._places: dict[int, tuple[str | None, int | None]] = {}
         for fid, sheet, columns in store.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
             self._letters[(fid, sheet)] = json.loads(columns or "{}")
 
@@ -44,15 +45,24 @@ class StoredFiles:
 
     def where(self, rid: int) -> str:
         """A stored record's place for a message about another record (its ID cell)."""
+        if rid not in self._places:
+            self.prefetch([rid])
         file_id = rid >> FILE_BITS
-        row = self.store.db.execute('SELECT sheet, "row" FROM outcomes WHERE rid = ?', [rid]).fetchone()
-        if row is None:
+        sheet, number = self._places.get(rid, (None, None))
+        if number is None:
             return ""
-        sheet, number = row
         letter = self._letters.get((file_id, sheet), {}).get("身份证号", "")
         prefix = f"{self._paths[file_id]} " if self.many_files() else ""
         sheets = {s for (fid, s) in self._letters if fid == file_id}
         return f"{prefix}{sheet + '!' if sheet and len(sheets) > 1 else ''}{letter}{number}"
+
+    def prefetch(self, rids: list[int]) -> None:
+        """Look up the places of ``rids`` in one query (the screens name theirs before asking)."""
+        wanted = sorted({int(r) for r in rids} - self._places.keys())
+        if wanted:
+            query = 'SELECT rid, sheet, "row" FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'
+            for rid, sheet, row in self.store.db.execute(query, [wanted]).fetchall():
+                self._places[rid] = (sheet, row)
 
     def emit(self, rule: Rule, field: str, rids: list[int], params: list[dict[str, Any]]) -> list[Finding]:
         """Findings of a screen on stored records, at their cells, with their values as written."""

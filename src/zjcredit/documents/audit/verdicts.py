@@ -40,15 +40,14 @@ per_org AS (
            count(*) FILTER (WHERE NOT a.declared AND a.project IS NOT NULL) AS undeclared_rows,
            list(DISTINCT a.project) FILTER (WHERE NOT a.declared AND a.project IS NOT NULL) AS undeclared_projects,
            list(DISTINCT a.project) FILTER (WHERE a.declared) AS projects_with_outcomes,
-           any_value(a.county_code) AS county_code, any_value(a.org_name) AS org_name
+           any_value(a.county_code) AS county_code
     FROM audited a LEFT JOIN screened s USING (rid)
     GROUP BY a.org
-),
-declared AS (SELECT org_code AS org, count(*) AS projects_declared, min(substr(code, 1, 6)) AS county_code, min(org_name) AS org_name FROM projects GROUP BY org_code)
-SELECT coalesce(p.org, d.org) AS org, coalesce(d.org_name, p.org_name) AS org_name, coalesce(d.county_code, p.county_code) AS county_code,
-       coalesce(d.projects_declared, 0), coalesce(p.outcome_rows, 0), coalesce(p.error_rows, 0), coalesce(p.screened_rows, 0),
+)
+SELECT coalesce(p.org, d.org) AS org, d.org_name, coalesce(d.county_code, p.county_code) AS county_code,
+       coalesce(d.projects, 0), coalesce(p.outcome_rows, 0), coalesce(p.error_rows, 0), coalesce(p.screened_rows, 0),
        coalesce(p.undeclared_rows, 0), coalesce(p.undeclared_projects, []), coalesce(p.projects_with_outcomes, [])
-FROM per_org p FULL OUTER JOIN declared d ON d.org = p.org
+FROM per_org p FULL OUTER JOIN orgs d ON d.org = p.org
 WHERE coalesce(p.org, d.org) IS NOT NULL
 ORDER BY county_code NULLS LAST, org
 """

@@ -11,7 +11,7 @@ from typing import Any
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution
 from zjcredit.report.findings import RULES, Report, Severity
-from zjcredit.report.layout import fit_row_heights, print_setup
+from zjcredit.report.layout import ROW_PADDING, CellStyles, line_height, lines_needed, print_setup
 from zjcredit.report.output import set_text, write_atomic
 
 # The findings sheet is for people; the JSON or CSV report lists every finding.
@@ -65,30 +65,41 @@ def _styles() -> dict[str, Any]:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     return {
-        "title": Font(size=14, bold=True), "head": Font(bold=True), "fill": PatternFill("solid", fgColor="D9E1F2"),
-        "border": Border(left=thin, right=thin, top=thin, bottom=thin), "wrap": Alignment(wrap_text=True, vertical="top"),
-        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "title": Font(size=14, bold=True), "head": Font(bold=True),
+        "cells": CellStyles({
+            "head": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9E1F2"), "border": border,
+                     "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)},
+            "body": {"border": border, "alignment": Alignment(wrap_text=True, vertical="top")},
+        }),
     }
 
 
 def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: list[float]) -> int:
-    """A bordered table with a bold header at row ``top``; returns the row after it."""
+    """A bordered table with a bold header at row ``top``, each row as high as its longest wrapped text
+    needs; returns the row after it."""
     from openpyxl.utils import get_column_letter
 
-    st = _styles()
+    styles = _styles()["cells"]
     for c, text in enumerate(head, start=1):
         cell = ws.cell(row=top, column=c)
         set_text(cell, text)
-        cell.font, cell.fill, cell.border, cell.alignment = st["head"], st["fill"], st["border"], st["center"]
-    for r, row in enumerate(rows, start=top + 1):
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c)
-            set_text(cell, value)
-            cell.border, cell.alignment = st["border"], st["wrap"]
+        styles.apply(cell, "head")
     for c, width in enumerate(widths, start=1):
-        if ws.column_dimensions[get_column_letter(c)].width in (None, 13.0) or width > (ws.column_dimensions[get_column_letter(c)].width or 0):
-            ws.column_dimensions[get_column_letter(c)].width = width
+        letter = get_column_letter(c)
+        if ws.column_dimensions[letter].width in (None, 13.0) or width > (ws.column_dimensions[letter].width or 0):
+            ws.column_dimensions[letter].width = width
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(head) + 1)]
+    for r, row in enumerate([head, *rows], start=top):
+        if r > top:
+            for c, value in enumerate(row, start=1):
+                cell = ws.cell(row=r, column=c)
+                set_text(cell, value)
+                styles.apply(cell, "body")
+        lines = max((lines_needed(str(v), w) for v, w in zip(row, widths) if v not in (None, "")), default=1)
+        if lines > 1:  # the text is measured here, from the values: not cell by cell afterwards
+            ws.row_dimensions[r].height = round(lines * line_height() + ROW_PADDING, 1)
     return top + len(rows) + 1
 
 
@@ -108,7 +119,6 @@ def _finish(ws: Any, header_row: int, last_row: int, columns: int, *, landscape:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     print_setup(ws, landscape=landscape)
-    fit_row_heights(ws, header_row, last_row)
 
 
 def _verdicts(ws: Any, institutions: list[Institution], options: AuditOptions, t: dict[str, Any], lang: str) -> None:

@@ -168,10 +168,12 @@ class OutcomeSheet:
 
     @cached_property
     def dual(self) -> np.ndarray:
-        """双证制 rows (备注 names it)."""
-        if not self.has("备注"):
-            return np.zeros(self.n, dtype=bool)
-        return bools(pc.match_substring(self.raw("备注"), DUAL_MARK))
+        """双证制 rows (备注 or 成果形式 names it)."""
+        out = np.zeros(self.n, dtype=bool)
+        for name in ("备注", "成果形式"):
+            if self.has(name):
+                out |= bools(pc.match_substring(self.raw(name), DUAL_MARK))
+        return out
 
     def relation(self, first_rid: int, file_id: int) -> pa.Table:
         """The sheet's rows as the screens' ``outcomes`` relation (see :mod:`zjcredit.screens`), numbered
