@@ -1,6 +1,7 @@
-"""Make the 西湖区 example: five schools' declarations (one with an error), a late one, the review sheets,
-and then the summary and the catalogs, built by the zjcredit commands themselves (their JSON reports go
-to reports/).
+"""Make the 西湖区 example: five schools' declarations (one with an error), a late one, then — by the
+zjcredit commands themselves — the summary, the review sheets (written by `zjcredit template review` and
+filled in here as the sub-center would), the catalogs and the difference between them (their JSON reports
+go to reports/).
 
     python examples/county/make_examples.py
 
@@ -130,6 +131,7 @@ LATE = (
 )
 
 REVIEW = [
+    ("3301060035", "社区老年书法", "不通过", "项目类别“老年人培训”不在通知的 18 类中，请改为“老年教育培训”后重新申报。"),
     ("3301060011", "老年人智能手机应用", "通过", ""),
     ("3301060011", "茶艺与茶文化", "通过", ""),
     ("3301060023", "农村电商直播带货", "通过", ""),
@@ -205,26 +207,30 @@ def fill_notice_layout(path: Path, header: dict[str, Any], projects: list[dict[s
     path.write_bytes(templates.workbook_bytes(wb))
 
 
-def write_review(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
-    from openpyxl import Workbook
+def fill_review(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """Fill the review sheet `zjcredit template review` wrote: 审核结果 and 审核意见 of each project row."""
+    from openpyxl import load_workbook
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "审核结果"
-    ws.append(["机构代码", "项目名称", "审核结果", "审核意见"])
-    for row in rows:
-        ws.append(list(row))
-        ws.cell(ws.max_row, 1).number_format = "@"
-    for letter, width in zip("ABCD", (14, 28, 10, 60)):
-        ws.column_dimensions[letter].width = width
-    wb.properties.created = templates.FIXED_TIME
+    decided = {(code, name): (result, opinion) for code, name, result, opinion in rows}
+    wb = load_workbook(path)
+    ws = wb["审核结果"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 2).value == "机构代码")
+    cols = {re.sub(r"\s+", "", str(ws.cell(header, c).value)): c for c in range(1, ws.max_column + 1)}
+    for r in range(header + 1, ws.max_row + 1):
+        key = (ws.cell(r, cols["机构代码"]).value, ws.cell(r, cols["项目名称"]).value)
+        if key in decided:
+            result, opinion = decided[key]
+            set_text(ws.cell(r, cols["审核结果"]), result)
+            set_text(ws.cell(r, cols["审核意见"]), opinion or None)
     path.write_bytes(templates.workbook_bytes(wb))
 
 
-def zjcredit(report: str, *args: str) -> int:
+def zjcredit(report: str | None, *args: str) -> int:
     """Run a command as a clerk would; its JSON report goes to reports/<report>.json."""
     (HERE / "reports").mkdir(exist_ok=True)
-    cmd = [sys.executable, "-m", "zjcredit", *args, "--format", "json", "--report", f"reports/{report}.json"]
+    cmd = [sys.executable, "-m", "zjcredit", *args]
+    if report is not None:
+        cmd += ["--format", "json", "--report", f"reports/{report}.json"]
     done = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True)
     print(f"zjcredit {' '.join(args)}  → exit {done.returncode}")
     if done.stderr.strip():
@@ -241,15 +247,20 @@ def main() -> None:
         writer = fill_notice_layout if isinstance(header["地址"], tuple) else fill_template
         writer(decl / name, header, projects)
     fill_template(late / LATE[0], LATE[1], LATE[2])
-    write_review(HERE / "review.xlsx", REVIEW)
-    write_review(HERE / "review-v2.xlsx", REVIEW_V2)
 
     zjcredit("summary", "summary", "build", "declarations", "-o", "summary.xlsx", "--filler", "陈静", "--date", "2019-05-20", "--force")
+    zjcredit(None, "template", "review", "--from", "declarations", "-o", "review.xlsx", "--force")
+    fill_review(HERE / "review.xlsx", REVIEW)
+    zjcredit(None, "template", "review", "--from", "declarations", "--from", "late", "-o", "review-v2.xlsx", "--force")
+    fill_review(HERE / "review-v2.xlsx", REVIEW_V2)
     zjcredit("catalog-2019H1", "catalog", "build", "declarations", "--period", "2019H1", "--review", "review.xlsx", "-o", "catalog-2019H1.xlsx", "--date", "2019-07-01", "--force")
     zjcredit(
         "catalog-2019H1-v2", "catalog", "build", "declarations", "late", "--period", "2019H1", "--previous", "catalog-2019H1.xlsx",
         "--review", "review-v2.xlsx", "-o", "catalog-2019H1-v2.xlsx", "--date", "2019-07-20", "--force",
     )
+    diff = subprocess.run([sys.executable, "-m", "zjcredit", "catalog", "diff", "catalog-2019H1.xlsx", "catalog-2019H1-v2.xlsx", "--format", "json"], cwd=HERE, capture_output=True, text=True)
+    (HERE / "reports" / "catalog-diff.json").write_text(diff.stdout, encoding="utf-8")
+    print(f"zjcredit catalog diff catalog-2019H1.xlsx catalog-2019H1-v2.xlsx  → exit {diff.returncode}")
 
 
 if __name__ == "__main__":
