@@ -9,12 +9,16 @@ import typer
 
 from zjcredit.cli.app import app, store_app
 from zjcredit.cli.i18n import T
-from zjcredit.cli.options import CatalogsOpt, FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, QuietOpt, ReportOpt, with_screen_options
+from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, QuietOpt, ReportOpt, with_screen_options
 from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=T("核查数据库文件（DuckDB）；不存在时新建。不给时只在本次运行的内存中核查。", "The verification store (a DuckDB file), made when missing; without it, this run's files only."))]
 LedgersOpt = Annotated[Optional[list[Path]], typer.Option("--ledgers", help=T("过程性台账（文件或文件夹，可多次给出）：据此判断“缺乏相关材料”。", "Process ledgers (files or folders, repeatable): judged for missing materials."))]
 YearOpt = Annotated[Optional[int], typer.Option("--year", min=2000, max=2100, help=T("只统计这一年目录期次的成果。", "Count only outcomes of this year's catalog periods."))]
+StoreCatalogsOpt = Annotated[Optional[list[Path]], typer.Option("--catalog", help=T(
+    "项目目录文件（可多次给出，对应多个期次）；给过的目录存入核查数据库，以后用同一个 --store 时可不再给。",
+    "Catalog workbook (repeatable, one per period); stored with --store, so later runs on that store may leave it out.",
+))]
 OptionalPaths = Annotated[Optional[list[Path]], typer.Argument(help=T("成果表文件或文件夹（有 --store 时可不给：核查数据库中已有的全部成果）。", "Outcome sheets or folders (optional with --store: everything stored)."), show_default=False)]
 
 
@@ -27,7 +31,7 @@ OptionalPaths = Annotated[Optional[list[Path]], typer.Argument(help=T("成果表
 @with_screen_options
 def audit(
     paths: OptionalPaths = None,
-    catalog: CatalogsOpt = ...,  # type: ignore[assignment]
+    catalog: StoreCatalogsOpt = None,
     output: Annotated[Path, typer.Option("-o", "--output", help=T("核查报告（.xlsx）：核查结论、县区汇总、年度数据、问题明细。", "The report workbook (.xlsx)."))] = ...,  # type: ignore[assignment]
     ledgers: LedgersOpt = None,
     store: StoreOpt = None,
@@ -43,12 +47,8 @@ def audit(
     from zjcredit.documents.audit.options import AuditOptions
     from zjcredit.documents.audit.run import audit as run
 
-    options = AuditOptions(tuple(catalog), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens)
-    if not paths and store is None:
-        from zjcredit.cli.run import fail
-        from zjcredit.errors import UsageError
-
-        fail(UsageError("请给出成果表文件或文件夹（或用 --store 核查数据库中已有的成果）。", "Give outcome sheets or folders (or --store to audit what is stored)."), lang.value)
+    options = AuditOptions(tuple(catalog or ()), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens)
+    _need_input(paths, store, lang)
     progress = progress_for(quiet, lang.value)
     try:
         report = guarded(lang.value, run, paths or [], options, progress)
@@ -64,7 +64,7 @@ def audit(
 ))
 def stats(
     paths: OptionalPaths = None,
-    catalog: CatalogsOpt = ...,  # type: ignore[assignment]
+    catalog: StoreCatalogsOpt = None,
     store: StoreOpt = None,
     year: YearOpt = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help=T("把年度数据连同图表写入此工作簿（.xlsx）。", "Write the figures with charts to this workbook (.xlsx)."))] = None,
@@ -76,7 +76,8 @@ def stats(
     from zjcredit.documents.audit.options import AuditOptions
     from zjcredit.documents.audit.run import stats as run
 
-    options = AuditOptions(tuple(catalog), store, (), output, year=year, force=force, lang=lang.value)
+    options = AuditOptions(tuple(catalog or ()), store, (), output, year=year, force=force, lang=lang.value)
+    _need_input(paths, store, lang)
     progress = progress_for(quiet, lang.value)
     try:
         figures = guarded(lang.value, run, paths or [], options, progress)
@@ -87,6 +88,14 @@ def stats(
 
         guarded(lang.value, write_figures, output, figures, options)
     _emit_figures(figures, fmt, lang.value)
+
+
+def _need_input(paths: list[Path] | None, store: Path | None, lang: Lang) -> None:
+    if not paths and store is None:
+        from zjcredit.cli.run import fail
+        from zjcredit.errors import UsageError
+
+        fail(UsageError("请给出成果表文件或文件夹（或用 --store 核查数据库中已有的成果）。", "Give outcome sheets or folders (or --store to use what is stored)."), lang.value)
 
 
 def _emit_figures(figures: dict[str, Any], fmt: Format | None, lang: str) -> None:

@@ -138,10 +138,11 @@ def render_table(report: Report, lang: str, console: Any, quiet: bool = False) -
     en = lang == "en"
     for spec in report.tables:
         t = Table(title=spec.title_en if en else spec.title, title_justify="left", show_lines=False)
-        for col in spec.columns_en if en else spec.columns:
-            t.add_column(col)
+        for k, col in enumerate(spec.columns_en if en else spec.columns):
+            numbers = bool(spec.rows) and all(isinstance(row[k], (int, float)) for row in spec.rows)
+            t.add_column(col, justify="right" if numbers else "left", no_wrap=numbers, overflow="fold")
         for row in spec.rows:
-            t.add_row(*(str(v) for v in row))
+            t.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
         console.print(t)
     for fr in report.files:
         findings = sorted(fr.findings, key=lambda f: (-int(f.severity), *sort_key(f)))
@@ -200,8 +201,12 @@ FIGURE_GROUPS = {
     "by_target": (("target",), "按培训对象", "by target group"),
 }
 FIGURE_HEADS = {
-    "zh": ("成果数（不含双证制）", "学员数", "学时合计", "双证制成果", "未计入（有错误）"),
-    "en": ("outcomes (no 双证制)", "learners", "hours", "双证制 outcomes", "excluded (errors)"),
+    "zh": ("成果数", "学员数", "学时", "双证制", "未计入"),
+    "en": ("outcomes", "learners", "hours", "双证制", "excluded"),
+}
+FIGURE_NOTE = {
+    "zh": "成果数：没有错误、不是双证制的记录；学员数：其中不同的身份证号；学时：其学时数之和；双证制：没有错误的双证制记录；未计入：有错误的记录。",
+    "en": "outcomes: rows with no error and not 双证制; learners: distinct IDs among them; hours: their 学时数 summed; 双证制: 双证制 rows with no error; excluded: rows with an error.",
 }
 
 
@@ -224,16 +229,28 @@ def figures_csv(figures: dict[str, Any], lang: str) -> str:
 
 
 def render_figures(figures: dict[str, Any], lang: str, console: Any) -> None:
+    """The figures as one table per dimension, with a total line; labels fold rather than being cut."""
+    from rich import box
     from rich.table import Table
 
     en = lang == "en"
     for dim, rows in figures.items():
         keys, zh, en_title = FIGURE_GROUPS[dim]
-        table = Table(title=en_title if en else zh, title_justify="left")
-        table.add_column(en_title if en else zh)
-        for head in FIGURE_HEADS["en" if en else "zh"]:
-            table.add_column(head, justify="right")
+        title = en_title if en else zh
+        table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_footer=len(rows) > 1)
+        table.add_column(title.removeprefix("by ").removeprefix("按"), footer="total" if en else "合计", overflow="fold", ratio=1, min_width=12)
+        for head, count in zip(FIGURE_HEADS["en" if en else "zh"], FIGURE_COUNTS):
+            # Learners are distinct per group: their sum over groups would count a learner twice.
+            total = "" if count == "learners" else _figure(sum(r[count] for r in rows))
+            table.add_column(head, justify="right", no_wrap=True, footer=total)
         for row in rows:
             label = " ".join(str(row[k]) for k in reversed(keys) if row.get(k)) or ("(unknown)" if en else "（未知）")
-            table.add_row(label, *(f"{row[c]:,}" if isinstance(row[c], int) else str(row[c]) for c in FIGURE_COUNTS))
+            table.add_row(label, *(_figure(row[c]) for c in FIGURE_COUNTS))
         console.print(table)
+    console.print(FIGURE_NOTE["en" if en else "zh"])
+
+
+def _figure(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, (int, float)) else str(value)

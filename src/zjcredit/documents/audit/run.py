@@ -12,9 +12,8 @@ from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.screening import screen_store
 from zjcredit.documents.audit.stored import StoredFiles
-from zjcredit.documents.audit.verdicts import PROBLEM_ZH, Institution, judge
+from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution, county_rows, judge
 from zjcredit.documents.outcomes.check import OutcomeOptions, OutcomeRun, load_catalog_index
-from zjcredit.domain import divisions
 from zjcredit.errors import UsageError
 from zjcredit.io.sources import discover
 from zjcredit.report.findings import FileResult, Report, SummaryTable
@@ -99,7 +98,7 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
         report.files = _results(run, stored, notes) + ledger_results
         report.extra["institutions"] = [i.to_dict(options.lang, options.distorted_share) for i in institutions]
         report.extra["figures"] = figs
-        report.tables = [_verdict_table(institutions), _county_table(institutions)]
+        report.tables = [*_verdict_table(institutions, options.lang, options.distorted_share), _county_table(institutions)]
         clean = all(i.verdict == "ok" for i in institutions) and not any(fr.errors for fr in report.files)
         report.status = 2 if report.any_unreadable else (0 if clean else 1)
         if options.output is not None:
@@ -134,37 +133,28 @@ def _ledgers(store: Store, options: AuditOptions, progress: Callable[[str], None
     return store.ledger_parts(), report.files
 
 
-def _verdict_table(institutions: list[Institution]) -> SummaryTable:
+def _verdict_table(institutions: list[Institution], lang: str, share: float) -> list[SummaryTable]:
+    """The verdicts on the terminal: one line per institution, then the reasons of those not ``ok``."""
     rows = [
-        [i.county or "", i.name or "", i.org_code or "（未填）", i.projects_declared, len(i.projects_with_outcomes), i.outcome_rows, i.error_rows,
-         i.screened_rows, PROBLEM_ZH[i.verdict]]
+        [i.county or "", f"{i.name or ''} {i.org_code or '（未填）'}".strip(), i.outcome_rows, i.error_rows, i.screened_rows, PROBLEM_ZH[i.verdict] if lang != "en" else PROBLEM_EN[i.verdict]]
         for i in institutions
     ]
-    return SummaryTable(
+    tables = [SummaryTable(
         "核查结论", "Verdicts",
-        ["县（市、区）", "申报单位", "机构代码", "申报项目", "有成果的项目", "成果记录", "有错误的记录", "筛查标出", "结论"],
-        ["county", "institution", "code", "projects declared", "projects with outcomes", "outcome rows", "rows with errors", "rows screened", "verdict"],
+        ["县（市、区）", "机构", "记录", "有错误", "筛查标出", "结论"],
+        ["county", "institution", "rows", "with errors", "screened", "verdict"],
         rows,
-    )
+    )]
+    reasons = [[i.org_code or "（未填）", "\n".join(i.reasons(lang, share))] for i in institutions if i.verdict != "ok"]
+    if reasons:
+        tables.append(SummaryTable("未通过的机构及理由", "Institutions not passed, and why", ["机构代码", "理由"], ["code", "reasons"], reasons))
+    return tables
 
 
 def _county_table(institutions: list[Institution]) -> SummaryTable:
-    counties: dict[str | None, list[Institution]] = {}
-    for i in institutions:
-        counties.setdefault(i.county_code, []).append(i)
-    rows = []
-    for code in sorted(counties, key=lambda c: c or "~"):
-        group = counties[code]
-        county = divisions.counties().get(code or "")
-        rows.append(
-            [county.name if county else "（未知）", len(group), sum(i.verdict == "ok" for i in group)]
-            + [sum(p in i.problems for i in group) for p in ("distorted", "undeclared", "materials-missing")]
-            + [sum(i.outcome_rows for i in group), sum(i.error_rows for i in group), sum(i.screened_rows for i in group)]
-        )
     return SummaryTable(
         "县区汇总", "By county",
-        ["县（市、区）", "机构数", "通过", "数据严重失真", "申报备案未落实", "缺乏相关材料", "成果记录", "有错误的记录", "筛查标出"],
-        ["county", "institutions", "ok", "distorted", "undeclared", "materials missing", "outcome rows", "rows with errors", "rows screened"],
-        rows,
+        ["县（市、区）", "机构", "通过", "失真", "未备案", "缺材料", "记录", "有错误", "筛查标出"],
+        ["county", "institutions", "ok", "distorted", "undeclared", "no materials", "rows", "with errors", "screened"],
+        county_rows(institutions),
     )
-

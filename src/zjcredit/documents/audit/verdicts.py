@@ -131,3 +131,21 @@ def judge(db: Any, share: float, ledgers: dict[str, int] | None) -> list[Institu
                 inst.problems.append("materials-missing")
         out.append(inst)
     return out
+
+
+def county_rows(institutions: list[Institution]) -> list[list[Any]]:
+    """Per county (by code, unknown last): its name, institutions, how many passed, how many have each
+    problem, and their rows, rows with errors and rows screened."""
+    counties: dict[str | None, list[Institution]] = {}
+    for i in institutions:
+        counties.setdefault(i.county_code, []).append(i)
+    rows = []
+    for code in sorted(counties, key=lambda c: c or "~"):
+        group = counties[code]
+        county = divisions.counties().get(code or "")
+        rows.append(
+            [county.name if county else "（未知）", len(group), sum(i.verdict == "ok" for i in group)]
+            + [sum(p in i.problems for i in group) for p in SEVERITY_ORDER]
+            + [sum(i.outcome_rows for i in group), sum(i.error_rows for i in group), sum(i.screened_rows for i in group)]
+        )
+    return rows

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from zjcredit.documents.audit.options import AuditOptions
-from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution
+from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution, county_rows
 from zjcredit.report.findings import RULES, Report, Severity
 from zjcredit.report.layout import ROW_PADDING, CellStyles, line_height, lines_needed, print_setup
 from zjcredit.report.output import set_text, write_atomic
@@ -55,7 +55,7 @@ def _workbook(report: Report, institutions: list[Institution], figures: dict[str
     t = TEXT[lang]
     wb = Workbook()
     _verdicts(wb.active, institutions, options, t, lang)
-    _counties(wb.create_sheet(t["counties"]), report, t)
+    _counties(wb.create_sheet(t["counties"]), institutions, t)
     _figures(wb.create_sheet(t["figures"]), figures, t)
     _details(wb.create_sheet(t["details"]), report, t, lang)
     return wb
@@ -97,7 +97,8 @@ def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: li
                 cell = ws.cell(row=r, column=c)
                 set_text(cell, value)
                 styles.apply(cell, "body")
-        lines = max((lines_needed(str(v), w) for v, w in zip(row, widths) if v not in (None, "")), default=1)
+        # 0.9: the printer's font runs a little wider than the estimate on long CJK text.
+        lines = max((lines_needed(str(v), w * 0.9) for v, w in zip(row, widths) if v not in (None, "")), default=1)
         if lines > 1:  # the text is measured here, from the values: not cell by cell afterwards
             ws.row_dimensions[r].height = round(lines * line_height() + ROW_PADDING, 1)
     return top + len(rows) + 1
@@ -139,10 +140,10 @@ def _verdicts(ws: Any, institutions: list[Institution], options: AuditOptions, t
     _finish(ws, 2, last, len(head))
 
 
-def _counties(ws: Any, report: Report, t: dict[str, Any]) -> None:
-    table = report.tables[1]
+def _counties(ws: Any, institutions: list[Institution], t: dict[str, Any]) -> None:
     _title(ws, t["counties"], len(t["county_head"]))
-    last = _table(ws, 2, t["county_head"], table.rows, [14, 9, 9, 12, 14, 12, 11, 12, 12]) - 1
+    rows = [[t["unknown"] if r[0] == "（未知）" else r[0], *r[1:]] for r in county_rows(institutions)]
+    last = _table(ws, 2, t["county_head"], rows, [14, 9, 9, 12, 14, 12, 11, 12, 12]) - 1
     _finish(ws, 2, last, len(t["county_head"]))
 
 
