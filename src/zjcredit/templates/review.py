@@ -19,7 +19,7 @@ from zjcredit.templates.style import Styles, fit_row_heights, header_text, page_
 
 TITLE = "社会培训项目申报审核结果表"
 HEADER_ROW = 4  # after the 审核单位/审核人/审核日期 line and a thin spacer row
-BLANK_ROWS = 30
+BLANK_ROWS = 25  # the blank sheet is one printed page
 NOTE = "检查情况"
 # (header, width, field the cell formats as); chosen to print on A4 landscape at full size. The columns
 # for the reviewer's eyes are headed so that no reader takes the sheet for a declaration or a summary

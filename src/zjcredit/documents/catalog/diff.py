@@ -213,6 +213,7 @@ def diff_workbook(diff: CatalogDiff) -> Any:
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     head, body = Font(name="宋体", size=10, bold=True), Font(name="宋体", size=10)
+    code_font = Font(name="Arial", size=10)  # codes on one line, as wide everywhere
     for c, (text, width) in enumerate(zip(DIFF_HEADER, DIFF_WIDTHS), start=1):
         cell = ws.cell(row=3, column=c, value=text)
         cell.font, cell.border, cell.fill = head, border, PatternFill("solid", fgColor="D9E1F2")
@@ -226,8 +227,8 @@ def diff_workbook(diff: CatalogDiff) -> Any:
             for c, value in enumerate((KIND_ZH[e.kind], change, e.code, e.name, f, old, new), start=1):
                 cell = ws.cell(row=r, column=c)
                 set_text(cell, value)
-                cell.font, cell.border = body, border
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                cell.font, cell.border = (code_font if c == 3 else body), border
+                cell.alignment = Alignment(wrap_text=c != 3, vertical="center")
     fit_row_heights(ws, 4, r)
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
