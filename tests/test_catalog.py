@@ -139,8 +139,10 @@ def test_previous_of_another_period_and_bad_period_are_usage_errors(decl: Path, 
     assert code == 2 and "2019H1" in output and not (tmp_path / "q3.xlsx").exists()
     code, _, output = run("catalog", "build", str(decl), "--period", "2019-1", "-o", str(tmp_path / "x.xlsx"))
     assert code == 2 and "YYYYH1" in output and "YYYYQ3" in output
-    code, _, output = run("catalog", "build", str(decl), "--period", "2019H1", "-o", str(first))
-    assert code == 2 and "--force" in output
+    existing = tmp_path / "existing.xlsx"
+    existing.write_bytes(b"keep")
+    code, _, output = run("catalog", "build", str(decl), "--period", "2019H1", "-o", str(existing))
+    assert code == 2 and "--force" in output and existing.read_bytes() == b"keep"
     code, _, output = run("catalog", "build", str(decl), "--period", "2019H1", "--previous", str(first), "-o", str(first), "--force")
     assert code == 2 and "输入文件" in output
 
