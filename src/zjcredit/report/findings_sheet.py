@@ -21,7 +21,7 @@ LIST_HEADERS = {
     "zh": ("级别", "位置", "问题", "说明", "字段", "读到的值", "规则"),
     "en": ("Severity", "Where", "Problem", "Message", "Field", "Value as read", "Rule"),
 }
-LIST_WIDTHS = (6, 15, 16, 46, 13, 18, 19)  # A4 landscape at full size
+LIST_WIDTHS = (6, 15, 16, 44, 16, 18, 18)  # A4 landscape at full size
 WRAPPED = (2, 3, 4, 5, 6, 7)  # 1-based columns that wrap; the row is made as tall as they need
 FONT_SIZE = 10
 HEADER_ROW = 2  # row 1 says what the list is about
