@@ -64,10 +64,17 @@ def name_key(text: str | None) -> str:
 
 
 def plain_number(number: float | None) -> int | float | None:
-    """A number as it should be written into a cell or a JSON document: an int when it is whole."""
+    """A number as it should be written into a cell or a JSON document: an int when it is whole; None for
+    what is not a usable number (not finite, or beyond :data:`MAX_NUMBER`)."""
     if number is None:
         return None
-    return int(number) if float(number).is_integer() else number
+    try:
+        value = float(number)
+    except OverflowError:  # an integer too large for a float
+        return None
+    if not math.isfinite(value) or abs(value) >= MAX_NUMBER:
+        return None
+    return int(value) if value.is_integer() else number
 
 
 def number_text(number: float) -> str:
@@ -83,14 +90,19 @@ def is_excel_error(value: Any) -> bool:
 _NUMBER_RE = re.compile(r"^[约大概共计]*\s*([+-]?\d+(?:[.,]\d+)*)\s*(人次|人|学时|课时|小时|个小时|时|h|H|天|分)?\s*(左右)?$")
 
 
+# No count, number of hours or sequence number comes near this; Excel keeps 15 significant digits, so a
+# number this large is no longer the number typed. Beyond it (and NaN, ±infinity) a value is no number.
+MAX_NUMBER = 1e15
+
+
 def parse_number(value: Any) -> float | None:
-    """A number from a cell: real numbers, numbers stored as text, ``50人``, ``24学时``, ``１６``."""
+    """A number from a cell: real numbers, numbers stored as text, ``50人``, ``24学时``, ``１６``.
+
+    None for what is not a usable number: not finite (NaN, ±infinity) or :data:`MAX_NUMBER` and beyond."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-            return None
-        return float(value)
+        return usable_number(value)
     text = clean_text(value)
     if not text:
         return None
@@ -104,9 +116,24 @@ def parse_number(value: Any) -> float | None:
             return None
         digits = digits.replace(",", "")
     try:
-        return float(digits)
-    except ValueError:  # pragma: no cover - the pattern only lets numbers through
+        return usable_number(float(digits))
+    except (ValueError, OverflowError):  # pragma: no cover - the pattern only lets numbers through
         return None
+
+
+def usable_number(value: float | int) -> float | None:
+    """``value`` as a float when it is finite and below :data:`MAX_NUMBER` in size, else None."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and abs(number) < MAX_NUMBER else None
+
+
+def out_of_range(value: Any) -> bool:
+    """True for a cell holding a number that :func:`parse_number` rejects for its size or for not being
+    finite (``1e308``, ``inf``, ``NaN`` number cells): a finding of its own, not "not a number"."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and usable_number(value) is None
 
 
 def as_int(number: float | None) -> int | None:

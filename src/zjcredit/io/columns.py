@@ -75,10 +75,16 @@ class ColumnTable:
 # Sheets -----------------------------------------------------------------------------------------------
 
 
-def xlsx_sheets(path: Path, display: str, loaded: list[tuple[str, Any]], numbers: sheetxml.BigNumberCells | None = None) -> list[RawSheet]:
-    """Sheets loaded by :func:`zjcredit.io.xlsxload.load_xlsx` (in this process or a child)."""
+def xlsx_sheets(path: Path, display: str, loaded: list[tuple[str, Any]], notes: sheetxml.SheetNotes | None = None) -> list[RawSheet]:
+    """Sheets loaded by :func:`zjcredit.io.xlsxload.load_xlsx` (in this process or a child), with what
+    the guard's pass over the XML noted (``notes``): Excel error values put back where fastexcel read
+    empty cells, and a shared-string index that points nowhere refused (it would read as string 0)."""
     import re
+    import zipfile
 
+    with zipfile.ZipFile(path) as zf:
+        parts = dict(sheetxml.worksheets(zf))
+    first = _Lazy(lambda: sheetxml.first_shared_string(path))
     sheets = []
     for name, batch in loaded:
         guard.check_sheet_size(display, name, (batch.num_rows - 1, 0) if batch.num_rows else None)
@@ -87,12 +93,85 @@ def xlsx_sheets(path: Path, display: str, loaded: list[tuple[str, Any]], numbers
             # fastexcel names generated columns after their absolute index.
             m = re.fullmatch(r"__UNNAMED__(\d+)", col_name)
             columns[int(m.group(1)) if m else i] = batch.column(i)
-        sheets.append(RawSheet(name, columns, batch.num_rows, _XlsxProbe(path, name, numbers, columns)))
+        part = parts.get(name)
+        nrows = batch.num_rows
+        if part is not None:
+            _check_string_zero(path, display, part, columns, notes, first)
+            nrows = _restore_errors(columns, nrows, _error_cells(path, name, part, notes))
+        numbers = notes.numbers if notes is not None else None
+        sheets.append(RawSheet(name, columns, nrows, _XlsxProbe(path, name, numbers, columns)))
     if not sheets:
         from zjcredit.errors import Unreadable
 
         raise Unreadable(f"{display}：工作簿里没有可读取的工作表。", f"{display}: the workbook has no worksheet to read.")
     return sheets
+
+
+class _Lazy:
+    """A value computed on first use."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+        self.done = False
+        self.value: Any = None
+
+    def get(self) -> Any:
+        if not self.done:
+            self.value, self.done = self.make(), True
+        return self.value
+
+
+def _check_string_zero(path: Path, display: str, part: str, columns: dict[int, pa.Array], notes: sheetxml.SheetNotes | None, first: _Lazy) -> None:
+    """Refuse a sheet showing the workbook's string 0 in more cells than hold the value 0 in its XML: some
+    shared-string index points nowhere (``<v>-1</v>``) and the reader showed string 0 instead. The full
+    scan of the part decides; the deep check already made it when it ran."""
+    import pyarrow.compute as pc
+
+    if notes is None or part not in notes.seen:
+        if not guard.deep_checked(path):
+            guard.check_string_indices(path, display, part)
+        return
+    text = first.get()
+    if not text or not text.strip():
+        return
+    shown = sum(pc.sum(pc.equal(arr, text)).as_py() or 0 for arr in columns.values())
+    if shown > notes.zeros.get(part, 0):
+        guard.check_string_indices(path, display, part)
+
+
+def _error_cells(path: Path, name: str, part: str, notes: sheetxml.SheetNotes | None) -> list[tuple[int, int, str]]:
+    if notes is not None and part in notes.seen:
+        return [(r, c, text) for (r, c), text in sorted(notes.errors.get(part, {}).items())]
+    return sheetxml.error_cells(path).get(name, [])
+
+
+def _restore_errors(columns: dict[int, pa.Array], nrows: int, cells: list[tuple[int, int, str]]) -> int:
+    """Put Excel error values (read as empty) back into the text columns; the sheet's new row count."""
+    if not cells:
+        return nrows
+    height = max(nrows, max(r for r, _, _ in cells) + 1)
+    if height > nrows:
+        for c, arr in list(columns.items()):
+            columns[c] = pa.concat_arrays([arr, pa.nulls(height - nrows, pa.string())])
+    by_col: dict[int, list[tuple[int, str]]] = {}
+    for r, c, text in cells:
+        by_col.setdefault(c, []).append((r, text))
+    for c, found in by_col.items():
+        arr = columns.get(c)
+        if arr is None:
+            arr = pa.nulls(height, pa.string())
+        values = arr.to_pylist() if len(found) * 8 > height else None
+        if values is not None:
+            for r, text in found:
+                values[r] = text
+            columns[c] = pa.array(values, type=pa.string())
+        else:
+            mask = np.zeros(height, dtype=bool)
+            mask[[r for r, _ in found]] = True
+            import pyarrow.compute as pc
+
+            columns[c] = pc.replace_with_mask(arr, pa.array(mask), pa.array([t for _, t in found], type=pa.string()))
+    return height
 
 
 class _XlsxProbe:

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zjcredit.errors import Unreadable
+from zjcredit.errors import OutOfMemory, Unreadable
 
 GIB = 1024**3
 # The child's address-space limit. A 1,000,000-row outcome sheet needs about 1.4 GiB of address space.
@@ -302,7 +302,7 @@ def child_main() -> None:
         message: list[Any] = ["ok", files]
     except Unreadable as exc:
         message = ["unreadable", exc.zh, exc.en]
-    except MemoryError:
+    except (MemoryError, OutOfMemory):
         message = ["memory"]
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one sentence
         message = ["error", type(exc).__name__]

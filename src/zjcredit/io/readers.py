@@ -54,19 +54,19 @@ def _csv_grid(path: Path, display: str, nrows: int | None) -> WorkbookGrid:
 
 
 def _xlsx_sheets(path: Path, display: str, meanwhile: Callable[[], None]) -> list:
-    """Columns of an .xlsx, the long number cells (Excel-mangled IDs) noted in the guard's pass over the
-    sheet XML. A large one is loaded in a child under a memory cap while that pass (and ``meanwhile``)
+    """Columns of an .xlsx, with what the guard's pass over the sheet XML noted (long number cells, an
+    Excel-mangled ID; error values; cells holding 0). A large one is loaded in a child under a memory cap while that pass (and ``meanwhile``)
     runs here; the cap stands in for the scan of cell references, which runs only if the child fails."""
     from zjcredit.io import isolate, sheetxml
     from zjcredit.io.columns import xlsx_sheets
     from zjcredit.io.xlsxload import load_xlsx
 
-    numbers = sheetxml.BigNumberCells()
+    notes = sheetxml.SheetNotes()
     if path.stat().st_size >= ISOLATE_MIN_BYTES and not guard.deep_checked(path):
         guard.precheck(path, display)
 
         def guard_then_prepare() -> None:
-            guard.stream_check(path, display, visit=numbers)
+            guard.stream_check(path, display, visit=notes)
             meanwhile()
 
         try:
@@ -75,10 +75,10 @@ def _xlsx_sheets(path: Path, display: str, meanwhile: Callable[[], None]) -> lis
             guard.deep_check(path, display)  # a crafted file gets the guard's own sentence
             raise
     else:
-        guard.deep_check(path, display, visit=numbers)
+        guard.deep_check(path, display, visit=notes)
         meanwhile()
         loaded = load_xlsx(path, display)
-    return xlsx_sheets(path, display, loaded, numbers)
+    return xlsx_sheets(path, display, loaded, notes)
 
 
 def _xls_sheets(path: Path, display: str, meanwhile: Callable[[], None]) -> list:

@@ -78,6 +78,17 @@ def sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     return next((part for name, part in worksheets(zf) if name == sheet), None)
 
 
+def first_shared_string(path: Path) -> str | None:
+    """The workbook's shared string 0 (what a shared-string cell with a broken index reads as); None
+    when there is no shared-strings table."""
+    with zipfile.ZipFile(path) as zf:
+        part = _strings_part(zf)
+        if part is None:
+            return None
+        texts = _shared_strings(zf, part, 0)
+    return texts[0] if texts else None
+
+
 def _strings_part(zf: zipfile.ZipFile) -> str | None:
     for kind, part in _rels(zf, _workbook_part(zf)).values():
         if kind == "sharedStrings" and part in zf.NameToInfo:
@@ -87,33 +98,69 @@ def _strings_part(zf: zipfile.ZipFile) -> str | None:
 
 # Error values ----------------------------------------------------------------------------------------
 
-_ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
-_REF_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ERROR_CELL_RE = re.compile(rb"""<(?:\w+:)?c\b([^>]*\bt=["']e["'][^>]*)>(.*?)</(?:\w+:)?c>""", re.S)
+_REF_ATTR_RE = re.compile(rb"""\br=["']([A-Z]{1,3})(\d+)["']""")
 _V_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
 def error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
     """Cells holding an Excel error value, by sheet name: (0-based row, 0-based col, "#REF!").
 
-    Best effort: a workbook this cannot parse gives no error cells (calamine reports real damage).
+    Streams each sheet part (bounded memory). Best effort: a workbook this cannot parse gives no error
+    cells (calamine reports real damage).
     """
     out: dict[str, list[tuple[int, int, str]]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             for name, part in worksheets(zf):
-                data = zf.read(part)
-                if b't="e"' not in data:
-                    continue
-                cells = []
-                for m in _ERROR_CELL_RE.finditer(data):
-                    ref = _REF_ATTR_RE.search(m.group(1))
-                    v = _V_RE.search(m.group(2))
-                    if ref is not None and v is not None:
-                        cells.append((int(ref.group(2)) - 1, column_index(ref.group(1)), v.group(1).decode("utf-8", "replace")))
-                out[name] = cells
+                notes = SheetNotes()
+                with zf.open(part) as fh:
+                    for chunk in iter(lambda: fh.read(1 << 22), b""):
+                        notes(part, chunk)
+                cells = notes.errors.get(part)
+                if cells:
+                    out[name] = [(r, c, text) for (r, c), text in sorted(cells.items())]
     except Exception:  # noqa: BLE001 - best effort, see docstring
         return {}
     return out
+
+
+class SheetNotes:
+    """What the guard's pass over the sheet XML notes for the readers (a :data:`zjcredit.io.guard.Visitor`),
+    per worksheet part:
+
+    - ``numbers``: the long number cells (:class:`BigNumberCells`), an ID Excel stored as a number;
+    - ``errors``: cells holding an Excel error value, {(0-based row, col): "#DIV/0!"}; fastexcel and
+      calamine read them as empty cells, and they are put back so that ``excel-error`` sees them;
+    - ``zeros``: how many cells hold the value 0 (``><v>0</v>``): a shared-string cell whose index is no
+      number reads as string 0, so a sheet showing string 0 more often than this is scanned in full
+      (:func:`string_zero_suspect`).
+    """
+
+    _KEEP = 16384  # bytes carried into the next chunk: the longest error cell found whole
+
+    def __init__(self) -> None:
+        self.numbers = BigNumberCells()
+        self.errors: dict[str, dict[tuple[int, int], str]] = {}
+        self.zeros: dict[str, int] = {}
+        self.seen: set[str] = set()
+        self._tail: dict[str, bytes] = {}
+
+    def __call__(self, part: str, chunk: bytes) -> None:
+        self.seen.add(part)
+        self.numbers(part, chunk)
+        tail = self._tail.get(part, b"")
+        buf = tail + chunk
+        # An occurrence that ends inside the carried tail was counted with the previous chunk.
+        self.zeros[part] = self.zeros.get(part, 0) + buf.count(b"><v>0</v>", max(len(tail) - 8, 0))
+        if b'="e"' in buf or b"='e'" in buf:
+            cells = self.errors.setdefault(part, {})
+            for m in _ERROR_CELL_RE.finditer(buf):
+                ref = _REF_ATTR_RE.search(m.group(1))
+                v = _V_RE.search(m.group(2))
+                if ref is not None and v is not None:
+                    cells[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = v.group(1).decode("utf-8", "replace")
+        self._tail[part] = buf[-self._KEEP :]
 
 
 # Number cells ----------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from zjcredit.documents.declarations.model import Declaration, Project, project_
 from zjcredit.documents.declarations.options import DeclarationOptions
 from zjcredit.domain import divisions, schema, vocab
 from zjcredit.domain.divisions import Place
-from zjcredit.domain.normalize import compact, name_key, normalize_phone, number_text, parse_number, phone_kind, split_contact
+from zjcredit.domain.normalize import compact, name_key, normalize_phone, number_text, out_of_range, parse_number, phone_kind, split_contact
 from zjcredit.io.tables import Table, Value
 from zjcredit.report.findings import Finding, Rule, check, make, register
 
@@ -185,6 +185,14 @@ NUMBER_INVALID = register(
     title_zh="不是有效的数字",
     title_en="not a valid number",
 )
+NUMBER_OUT_OF_RANGE = register(
+    "number-out-of-range",
+    "error",
+    "“{field}”为 {value}，不是可以使用的数字（太大，或不是有限的数）。请填写实际的数字（如 {example}）。",
+    "'{field}' is {value}, not a usable number (too large, or not finite); enter the actual number (e.g. {example}).",
+    title_zh="数字超出范围",
+    title_en="number out of range",
+)
 NUMBER_IMPLAUSIBLE = register(
     "number-implausible",
     "warning",
@@ -214,11 +222,13 @@ def declared_number(field: str, value: Value) -> float | None:
     return number if number is not None and number > 0 else None
 
 
-@check(NUMBER_INVALID, NUMBER_IMPLAUSIBLE, kinds=DECLARATIONS, scope="value", fields=tuple(NUMBER_EXAMPLES))
+@check(NUMBER_INVALID, NUMBER_OUT_OF_RANGE, NUMBER_IMPLAUSIBLE, kinds=DECLARATIONS, scope="value", fields=tuple(NUMBER_EXAMPLES))
 def number(ctx: Context, field: str, value: Value) -> None:
     found = declared_number(field, value)
     if found is None:
-        ctx.add(NUMBER_INVALID, field, value, example=NUMBER_EXAMPLES[field])
+        # A number cell of 1e308, inf or NaN is a number, but none a total or a catalog can hold.
+        rule = NUMBER_OUT_OF_RANGE if out_of_range(value.raw) else NUMBER_INVALID
+        ctx.add(rule, field, value, example=NUMBER_EXAMPLES[field])
     elif field == "培训规模":
         if not float(found).is_integer():
             ctx.add(NUMBER_IMPLAUSIBLE, field, value, reason="人数不是整数，", reason_en="a number of persons that is not whole")

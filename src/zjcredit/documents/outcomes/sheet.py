@@ -112,10 +112,12 @@ class OutcomeSheet:
         checked = idcard.check_id_column(self.column("身份证号"), self.today)
         code = checked.code.copy()
         excel = _RULE_INDEX["id-excel-number"]
-        suspects = np.flatnonzero(checked.excel_candidate)
-        # A text ID has the exact form of an Excel number about once in a thousand, so cell types are only
-        # looked up when some such ID is also broken (Excel-mangled IDs almost all are); then every one is.
-        if len(suspects) and (code[suspects] != 0).any():
+        suspects = np.flatnonzero(checked.excel_candidate | _short_excel_form(checked.normalized))
+        # A number cell of 16 or more digits is always an Excel-mangled ID, even when the digits Excel kept
+        # pass the check digit (1 in 11 do): Excel keeps 15 significant digits, the real last ones are gone.
+        # Only IDs of the exact form Excel stores numbers in are looked up (a text ID has it about once in
+        # a thousand), mostly from the notes the guard's pass over the sheet XML already took.
+        if len(suspects):
             flags = self.table.numeric_cells("身份证号", suspects)
             if flags is None and self.table.format == "csv":
                 flags = np.zeros(len(suspects), dtype=bool)
@@ -204,6 +206,17 @@ class OutcomeSheet:
                 "dual": pa.array(self.dual),
             }
         )
+
+
+def _short_excel_form(ids: pa.Array) -> np.ndarray:
+    """Where an ID of 16 or 17 digits has the form of a number Excel stored (see
+    :func:`~zjcredit.domain.idcard.excel_double`); 18 and 19 digits are judged by the ID check itself."""
+    short = np.flatnonzero(bools(pc.match_substring_regex(ids, r"^\d{16,17}$")))
+    out = np.zeros(len(ids), dtype=bool)
+    if len(short):
+        texts = ids.take(pa.array(short)).to_pylist()
+        out[short] = [idcard.excel_double(t) for t in texts]
+    return out
 
 
 def _may_hold(arr: pa.Array, byte: int) -> bool:

@@ -36,7 +36,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zjcredit.io.formats import format_of
-from zjcredit.io.guard.archive import check_zip, xml_prolog_verdict  # noqa: F401  (public)
+from zjcredit.io.guard.archive import check_string_indices, check_zip, xml_prolog_verdict  # noqa: F401  (public)
 from zjcredit.io.guard.cfb import check_cfb
 from zjcredit.io.guard.cellrefs import scan_cell_refs  # noqa: F401  (public)
 from zjcredit.io.guard.limits import *  # noqa: F403  (the limits are part of the guard's interface)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from zjcredit.io.guard.cellrefs import PAD, cells_without_ref, scan_refs
+from zjcredit.io.guard.cellrefs import PAD, STRING_CARRY, bad_string_index, cells_without_ref, fold_spaced_refs, fold_spaces, scan_refs, spaced_equals
 from zjcredit.io.guard.limits import (
     EXCEL_MAX_COL,
     EXCEL_MAX_ROW,
@@ -209,6 +209,10 @@ class _PartScan:
         self.max_col = 0
         self.widest_row = 0  # the most cells without an ``r`` attribute in one row
         self.open_row_cells = 0  # … in the row still open at the end of the bytes scanned so far
+        # Shared-string indices are checked in the full scan of a sheet (about 4 s per 600 MiB of XML); a
+        # sheet loaded in a child instead gets the cheap count of :func:`zjcredit.io.sheetxml.string_zero_suspect`.
+        self.strings = grid and "worksheets/" in name.lower()
+        self.string_carry = b""
 
     @property
     def columns(self) -> int:
@@ -220,10 +224,14 @@ class _PartScan:
             self._check_prolog(final=False)
         if self.is_xml and self.grid:
             self._scan(b"".join((self.carry, data, PAD)), final=False)  # one copy: carry, chunk, padding
+        if self.is_xml and self.strings:
+            self._check_strings(self.string_carry + data, final=False)
 
     def finish(self) -> None:
         if not self.prolog_done:
             self._check_prolog(final=True)
+        if self.is_xml and self.strings:
+            self._check_strings(self.string_carry, final=True)
         if self.is_xml and self.grid and self.carry:
             self._scan(self.carry + PAD, final=True)
         if self.grid and self.max_row * self.columns > MAX_CELLS:
@@ -234,6 +242,9 @@ class _PartScan:
         :data:`_CARRY` bytes (all of it when ``final``); those bytes are carried to the next chunk, so
         every cell is judged once and whole."""
         size = len(padded) - len(PAD)
+        if spaced_equals(padded, size):  # ``r = '…'``: folded to the form the scans read
+            padded = fold_spaced_refs(padded[:size]) + PAD
+            size = len(padded) - len(PAD)
         m = size if final else max(size - _CARRY, 0)
         if m == 0:
             self.carry = padded[:size]
@@ -253,8 +264,37 @@ class _PartScan:
             self.widest_row = max(self.widest_row, widest)
         elif padded.find(b"<row", 0, m + 4) >= 0:
             self.open_row_cells = 0
-        self.carry = padded[m:size]
+        self.carry = self._carried(padded, m, size)
         self._check_grid()
+
+    @staticmethod
+    def _carried(padded: bytes, m: int, size: int) -> bytes:
+        """The bytes scanned again with the next chunk: from ``m``, and back over any white space that
+        reaches ``m`` (with the token before it), so an attribute name and its '=' are never split; long
+        runs of white space are folded to one space so the carry stays small."""
+        start = m
+        while start > 0 and padded[start - 1] in b" \t\r\n":
+            start -= 1
+            if m - start > 64:  # a long run: find its start at C speed
+                start = len(padded[:start].rstrip(b" \t\r\n"))
+                break
+        if start < m:
+            start = max(0, start - 16)
+        carry = padded[start:size]
+        return fold_spaces(carry) if len(carry) > 2 * _CARRY else carry
+
+    def _check_strings(self, buf: bytes, final: bool) -> None:
+        """A shared-string cell whose value is no index (``<c t="s"><v>-1</v>``) is damage: the readers
+        would show the workbook's first string in it."""
+        limit = len(buf) if final else max(len(buf) - STRING_CARRY, 0)
+        at = bad_string_index(buf, limit)
+        if at >= 0:
+            raise damaged(
+                self.display,
+                f"部件 {self.name} 中有单元格的共享字符串编号无效（{buf[at : at + 40].decode('utf-8', 'replace')}…）",
+                f"part {self.name} has a cell whose shared-string index is invalid ({buf[at : at + 40].decode('utf-8', 'replace')}…)",
+            )
+        self.string_carry = buf[limit:]
 
     def _check_prolog(self, final: bool) -> None:
         verdict = xml_prolog_verdict(self.head)
@@ -340,3 +380,17 @@ def xml_prolog_verdict(head: bytes) -> str:
             return "dtd"
         else:
             return "ok"
+
+
+def check_string_indices(path: Path, display: str, part: str) -> None:
+    """Stream one sheet part and refuse it if a shared-string cell's value is no index (see
+    :func:`zjcredit.io.guard.cellrefs.bad_string_index`); the part has passed the guard already."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        scan = _PartScan(part, display, grid=True)
+        scan.prolog_done, scan.is_xml, scan.grid = True, True, False
+        scan.strings = True
+        for block in iter(lambda: fh.read(_OUT_CHUNK), b""):
+            scan.feed(block)
+        scan.finish()

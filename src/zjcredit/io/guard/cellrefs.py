@@ -3,6 +3,7 @@ cells written without an ``r`` attribute (they take the next column, so they wid
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from zjcredit.io.guard.limits import EXCEL_MAX_COL, EXCEL_MAX_ROW
@@ -34,7 +35,7 @@ def scan_refs(padded: bytes, n: int) -> tuple[int, int, int]:
     # Positions of ``r="``: three aligned byte comparisons are several times faster than 16-bit views.
     hit = a[:n] == 0x72
     hit &= a[1 : n + 1] == 0x3D
-    hit &= a[2 : n + 2] == 0x22
+    hit &= (a[2 : n + 2] == 0x22) | (a[2 : n + 2] == 0x27)  # r="…" or r='…'
     starts = np.flatnonzero(hit)
     starts = starts[starts > 0]
     before = a[starts - 1]
@@ -108,7 +109,7 @@ def cells_without_ref(padded: bytes, m: int, open_cells: int) -> tuple[int, int]
     end = np.where(at < len(gt), gt[np.minimum(at, len(gt) - 1)], -1)
     hit = a[: n - 2] == 0x72
     hit &= a[1 : n - 1] == 0x3D
-    hit &= a[2:n] == 0x22
+    hit &= (a[2:n] == 0x22) | (a[2:n] == 0x27)
     refs = np.flatnonzero(hit)
     refs = refs[refs > 0]
     before = a[refs - 1]
@@ -126,3 +127,97 @@ def cells_without_ref(padded: bytes, m: int, open_cells: int) -> tuple[int, int]
     counts = np.bincount(owner, minlength=rows.size + 1)
     counts[0] += open_cells
     return int(counts.max()), int(counts[-1])
+
+
+# ``r = "…"``: white space around an attribute's '=' (legal XML, never written by a spreadsheet program) is
+# folded to ``r="…"`` before the scans above, which read the attribute in that form only.
+_SPACED_REF = re.compile(rb"(?<![\w:.-])r[ \t\r\n]*=[ \t\r\n]*(['\"])")
+_SPACES = re.compile(rb"[ \t\r\n]{2,}")
+
+
+def spaced_equals(padded: bytes, n: int) -> bool:
+    """Whether some '=' among the first ``n`` bytes has white space beside it (cheap; mostly False)."""
+    import numpy as np
+
+    a = np.frombuffer(padded, dtype=np.uint8)
+    eq = np.flatnonzero(a[1:n] == 0x3D) + 1
+    if eq.size == 0:
+        return False
+    near = np.concatenate((a[eq - 1], a[np.minimum(eq + 1, len(a) - 1)]))
+    return bool(((near == 0x20) | (near == 0x09) | (near == 0x0A) | (near == 0x0D)).any())
+
+
+def fold_spaced_refs(data: bytes) -> bytes:
+    """``data`` with every ``r = '…'`` written ``r="…"`` (the value and the rest unchanged)."""
+    return _SPACED_REF.sub(b'r="', data)
+
+
+def fold_spaces(data: bytes) -> bytes:
+    """``data`` with each run of white space made one space: a carried tail stays short however long the
+    run it ends in (an attribute split from its '=' by a megabyte of spaces stays in view)."""
+    return _SPACES.sub(b" ", data)
+
+
+# Shared-string cells (``t="s"``) whose value is not a plain index: the readers take ``-1``, ``1.5`` or
+# ``abc`` for index 0 and show the workbook's first string (often its title) in the cell.
+_STRING_CELL = re.compile(rb"""t=["']s["'][^>]{0,4096}?(/?)>[ \t\r\n]{0,64}(?:<(?:\w{1,16}:)?v>([^<]{0,32})<)?""")
+# Bytes held back and judged with the next chunk: a shared-string cell tag is judged whole.
+STRING_CARRY = 4200
+
+
+def _pattern_at(buf: bytes, pattern: bytes, n: int) -> Any:
+    """Offsets below ``n`` where the 4-byte ``pattern`` starts, found with one 32-bit comparison per word
+    at each of the four alignments (about one pass over the bytes)."""
+    import numpy as np
+
+    want = np.frombuffer(pattern, dtype="<u4")[0]
+    found = []
+    for k in range(4):
+        words = np.frombuffer(buf, dtype="<u4", count=(len(buf) - k) // 4, offset=k)
+        found.append(np.flatnonzero(words == want) * 4 + k)
+    at = np.sort(np.concatenate(found))
+    return at[at < n]
+
+
+def bad_string_index(buf: bytes, limit: int) -> int:
+    """Offset of the first shared-string cell starting before ``limit`` in ``buf`` whose value is not a
+    plain index (digits), -1 when there is none. Vectorised for the forms writers use
+    (``t="s"><v>123</v>``, ``t="s" s="2"><v>…``); anything else is parsed one by one."""
+    import numpy as np
+
+    if b't="s"' not in buf and b"t='s'" not in buf:
+        return -1
+    a = np.frombuffer(buf + bytes(32), dtype=np.uint8)
+    n = min(limit, len(buf))
+    at = np.concatenate((_pattern_at(buf, b'="s"', n + 1), _pattern_at(buf, b"='s'", n + 1))) - 1
+    at = at[(at > 0) & (at < n)]
+    at = at[a[at] == 0x74]  # t="s"
+    before = a[at - 1]
+    at = np.sort(at[(before == 0x20) | (before == 0x09) | (before == 0x0A) | (before == 0x0D)])
+    if at.size == 0:
+        return -1
+    # The tag ends at the first '>' within 24 bytes (longer tags are parsed below); the value follows
+    # at once as <v>digits<.
+    end = np.full(at.size, -1, dtype=np.intp)
+    for j in range(5, 29):
+        end = np.where((end < 0) & (a[at + j] == 0x3E), at + j, end)
+    closed = end > 0
+    empty = closed & (a[np.maximum(end - 1, 0)] == 0x2F)  # <c … t="s"/>
+    v = np.where(closed, end + 1, 0)
+    common = closed & ~empty & (a[v] == 0x3C) & (a[v + 1] == 0x76) & (a[v + 2] == 0x3E)
+    run = np.ones(at.size, dtype=bool)
+    ndig = np.zeros(at.size, dtype=np.intp)
+    for j in range(11):
+        dj = a[v + 3 + j]
+        run &= (dj >= 0x30) & (dj <= 0x39)
+        ndig += run
+    ok = (ndig >= 1) & (ndig <= 10) & (a[v + 3 + ndig] == 0x3C)
+    bad = at[common & ~ok]
+    first = int(bad[0]) if bad.size else -1
+    for pos in at[~common & ~empty].tolist():
+        if first >= 0 and pos > first:
+            break
+        m = _STRING_CELL.match(buf, pos)
+        if m is None or (m.group(1) != b"/" and m.group(2) is not None and not (m.group(2).isdigit() and len(m.group(2)) <= 10)):
+            return pos
+    return first
