@@ -11,7 +11,7 @@ import typer
 from zjcredit.cli.app import catalog_app, summary_app
 from zjcredit.cli.i18n import T
 from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
-from zjcredit.cli.run import emit, guarded
+from zjcredit.cli.run import check_outputs, emit, guarded
 
 @summary_app.command("build", help=T("把各校的申报表（附件2）汇总成申报汇总表（附件1）。", "Merge Annex 2 declarations into an Annex 1 summary."))
 def summary_build(
@@ -32,6 +32,7 @@ def summary_build(
     from zjcredit.documents.summary.build import SummaryOptions, build_summary
 
     options = SummaryOptions(output, region=region, filler=filler, date=date, include_invalid=include_invalid, force=force, declarations=DeclarationOptions(org_code_pattern))
+    check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output])  # before the workbook is written
     report = guarded(lang.value, build_summary, paths, options)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
 
@@ -55,6 +56,7 @@ def catalog_build(
     from zjcredit.documents.declarations.options import DeclarationOptions
 
     options = CatalogOptions(period, output, previous=previous, review=review, date=date, force=force, declarations=DeclarationOptions(org_code_pattern))
+    check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output, *(p for p in (previous, review) if p is not None)])
     report = guarded(lang.value, build_catalog, paths, options)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
 

@@ -20,7 +20,7 @@ from zjcredit.cli.options import (
     QuietOpt,
     with_screen_options,
 )
-from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
+from zjcredit.cli.run import check_outputs, emit, guarded, progress_for, stop_progress
 
 
 @outcomes_app.command("check", help=T("对照项目目录检查学习成果表：编码匹配、身份证号、电话、学时、日期和数据失真筛查。", "Check outcome sheets against the catalog: codes, IDs, phones, hours, dates and audit screens."))
@@ -40,6 +40,7 @@ def outcomes_check(
 ) -> None:
     from zjcredit.documents.outcomes.check import OutcomeOptions, check_outcomes
 
+    check_outputs(lang.value, output=output, annotate=annotate, force=force, inputs=[*paths, *catalog])
     progress = progress_for(quiet, lang.value)
     try:
         report = guarded(lang.value, check_outcomes, paths, catalog, OutcomeOptions(screens=screens), progress)

@@ -22,7 +22,7 @@ from zjcredit.cli.options import (
     PathsArg,
     QuietOpt,
 )
-from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
+from zjcredit.cli.run import check_outputs, emit, guarded, progress_for, stop_progress
 
 
 @app.command(help=T("检查申报表、汇总表、项目目录或学习成果表，列出每个问题所在的单元格。", "Check declarations, summaries, catalogs or outcome sheets and list every problem by cell."))
@@ -41,6 +41,7 @@ def validate(
     from zjcredit.documents.kinds import ValidateOptions
     from zjcredit.documents.validate import validate as run
 
+    check_outputs(lang.value, output=output, annotate=annotate, force=force, inputs=paths)
     progress = progress_for(quiet, lang.value)
     try:
         report = guarded(lang.value, run, paths, kind.value, ValidateOptions(org_code_pattern), progress)
