@@ -17,8 +17,8 @@ place) or from the verification store:
     invalid), id_num BIGINT (the same ID as one integer, for grouping), id_ok BOOLEAN (valid ID), id_body
     BOOLEAN (17 digits and a check character: valid, or only the check character wrong), id_digits
     BOOLEAN (… and all 18 are digits), id_prefix BIGINT (the first 17 digits), id_last TINYINT (the 18th
-    character: 0–9, 10 for X), birth DATE, name_key VARCHAR, phone_key VARCHAR (valid numbers only),
-    phone_num BIGINT (its digits), project, course, org VARCHAR (codes as compared: no spaces,
+    character: 0–9, 10 for X), birth DATE, name_key VARCHAR, phone_num BIGINT (the
+    digits of a valid number), project, course, org VARCHAR (codes as compared: no spaces,
     upper-case), hours DOUBLE (positive numbers only), date DATE (the completion date, not in the
     future), dual BOOLEAN (双证制).
 ``projects`` — the catalogs' projects: code (as compared), org_code (as compared), org_name, scale

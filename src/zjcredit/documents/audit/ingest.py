@@ -90,7 +90,7 @@ def rows(part: Part) -> pa.Table:
     """A sheet's records as the store keeps them: the screens' relation, the text as written, where each
     record is, and whether a rule of the record alone found an error on it."""
     sheet = part.sheet
-    table = sheet.relation(part.first_rid, part.file_id)
+    table = sheet.relation(part.first_rid, part.file_id).drop_columns(["id_key"])  # computed by the store
     errors = np.zeros(sheet.n, dtype=bool)
     for positions, severity in part.flags:
         if severity is Severity.ERROR:

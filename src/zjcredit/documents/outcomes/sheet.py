@@ -196,7 +196,6 @@ class OutcomeSheet:
                 "id_last": pa.array(ids.last_digit, mask=ids.last_digit < 0),
                 "birth": pa.array(ids.birth, type=pa.date32()),
                 "name_key": self.names,
-                "phone_key": self.phones[1],
                 "phone_num": cols.phone_numbers(self.phones[1]),
                 "project": self.projects,
                 "course": self.courses,
