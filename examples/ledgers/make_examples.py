@@ -73,10 +73,12 @@ def days(*texts: str) -> list[str]:
 # Our template, filled in ----------------------------------------------------------------------------------
 
 
-def template_ledger(path: Path, code: str, learners: list[Person], dates: list[str], absent: dict[int, set[int]] | None = None, results: dict[int, str] | None = None) -> Any:
-    """The catalog-filled template with ``learners`` present at every session of ``dates`` but their
-    ``absent`` ones; returns the workbook for a caller to spoil before saving."""
-    wb = openpyxl.load_workbook(io.BytesIO(filled_bytes(heading_for([CATALOG], code))))
+def template_ledger(
+    code: str, learners: list[Person], dates: list[str], absent: dict[int, set[int]] | None = None, results: dict[int, str] | None = None, catalog: Path = CATALOG,
+) -> Any:
+    """The template filled from ``catalog`` for ``code``, with ``learners`` present at every session of
+    ``dates`` but their ``absent`` ones; returns the workbook for a caller to spoil before saving."""
+    wb = openpyxl.load_workbook(io.BytesIO(filled_bytes(heading_for([catalog], code))))
     absent = absent or {}
     roster, signin, records, evaluation = wb["学员信息表"], wb["签到表"], wb["开展情况记录"], wb["学习成果评价表"]
     for k, (name, number, phone) in enumerate(learners):
@@ -106,13 +108,13 @@ def template_ledger(path: Path, code: str, learners: list[Person], dates: list[s
 # A school's own workbook ---------------------------------------------------------------------------------
 
 
-def own_layout(path: Path, code: str, learners: list[Person], dates: list[str], courses: list[tuple[str, int]]) -> None:
+def own_layout(path: Path, code: str, learners: list[Person], dates: list[str], courses: list[tuple[str, int]], school: str = "杭州市西湖区蒋村街道社区学校") -> None:
     """Parts under other names; sign-in one sheet per session, its date in a title line without a year."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "花名册"
     ws.append(["国学经典诵读 学员花名册"])
-    ws.append(["项目编码：", code, None, "申报单位：杭州市西湖区蒋村街道社区学校"])
+    ws.append(["项目编码：", code, None, f"申报单位：{school}"])
     ws.append(["编号", "学员姓名", "身份证号码", "手机号"])
     for k, (name, number, phone) in enumerate(learners, start=1):
         ws.append([k, name, number, phone])
@@ -197,7 +199,7 @@ TUESDAYS = days("3月5日", "3月12日", "3月19日", "3月26日", "4月2日", "
 def make_nanny(path: Path, learners: list[Person]) -> None:
     """004 with the typical mistakes (see the module's docstring)."""
     dates = days("3月9日", "3月12日", "3月16日", "3月23日", "3月30日", "4月6日", "4月13日", "7月6日")
-    wb = template_ledger(path, NANNY, learners, dates, absent={5: {1}, 7: {0, 2, 3, 4, 5, 6}})
+    wb = template_ledger(NANNY, learners, dates, absent={5: {1}, 7: {0, 2, 3, 4, 5, 6}})
     roster, signin, records, design = wb["学员信息表"], wb["签到表"], wb["开展情况记录"], wb["项目课程设计表"]
     number = str(roster["C7"].value)
     roster["C7"] = number[:-1] + ("1" if number[-1] != "1" else "2")  # a digit mistyped
@@ -223,7 +225,7 @@ def main() -> None:
     smart, ecommerce, classics = people(0, 12), people(100, 15, born=1985), people(200, 14, born=1975)
     nanny = people(400, 9, born=1990) + [smart[0]]  # 三墩's learner also signs in here on 3月12日
 
-    save(template_ledger(LEDGERS / "x", SMART, smart, TUESDAYS, absent={3: {2, 5}}), LEDGERS / f"{SMART} 老年人智能手机应用.xlsx", "老年人智能手机应用过程台账")
+    save(template_ledger(SMART, smart, TUESDAYS, absent={3: {2, 5}}), LEDGERS / f"{SMART} 老年人智能手机应用.xlsx", "老年人智能手机应用过程台账")
     folder_ledger(
         LEDGERS / f"{ECOMMERCE} 农村电商直播带货", ECOMMERCE, ecommerce,
         [f"2019-03-{d:02d}" for d in (7, 14, 21, 28)] + [f"2019-04-{d:02d}" for d in (4, 11, 18, 25)],

@@ -6,6 +6,7 @@ reader cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,7 +87,13 @@ def header_key(text: object) -> str:
     """Normalise header text: NFKC, no white space at all, full-width brackets and colons."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    return _header_key(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _header_key(text: str) -> str:
+    # Cached: the same few header and label texts are looked at in every sheet of every file.
+    s = unicodedata.normalize("NFKC", text)
     s = _SPACE_RE.sub("", s).replace("\u200b", "").replace("\ufeff", "")
     s = s.translate(_BRACKETS)
     return s.rstrip("：*")
@@ -114,6 +121,11 @@ HEADER_LOOKUP: dict[str, str] = {key: names[0] for key, names in HEADER_CANDIDAT
 def canonical_field(text: object, allowed: tuple[str, ...] | None = None) -> str | None:
     """The canonical field a header cell names, if any (restricted to ``allowed`` when given: a spelling
     that may name several fields names the first of them that is allowed)."""
+    return _canonical_field(text if isinstance(text, str) else str(text), allowed)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical_field(text: str, allowed: tuple[str, ...] | None) -> str | None:
     key = header_key(text)
     names = HEADER_CANDIDATES.get(key)
     if names is None:

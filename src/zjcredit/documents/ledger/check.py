@@ -24,6 +24,7 @@ from zjcredit.documents.ledger.model import CODE_RE, FOLDER, WORKBOOK, Ledger
 from zjcredit.documents.ledger.outcome_rules import RunContext
 from zjcredit.documents.ledger.outcomes import OutcomeIndex, read_outcomes
 from zjcredit.documents.ledger.parts import part_of_name
+from zjcredit.documents.ledger.pool import read_all
 from zjcredit.documents.ledger.read import (
     LedgerSource,
     find_ledgers,
@@ -229,18 +230,19 @@ def run_ledger_check(
     paths = [str(p) for p in paths]
     catalog, catalog_files = _catalog(catalogs)
     exclude = {_resolved(p) for p in (*catalog_files, *_files(options.outcomes))}
-    outcomes = read_outcomes(list(options.outcomes), {_resolved(p) for p in catalog_files}) if options.outcomes else None
-    run = LedgerRun(options, catalog, outcomes)
     found_under: dict[str, bool] = {p: False for p in paths}
     skipped: list[Finding] = []
-    for source in find_ledgers(paths, exclude):
-        if progress:
-            progress(source.display)
-        ledger = read_ledger(source)
+    ledgers: list[Ledger] = []
+    # The ledgers first (read by worker processes, forked before the outcome reader's threads exist).
+    for source, ledger in read_all(find_ledgers(paths, exclude), progress):
         if _not_ledger(ledger):
             skipped.extend(make(UNRECOGNISED, s.display, what=f"文件 {s.display}", what_en=f"file {s.display}") for s, _ in source.files if s.display != source.given)
             continue
         found_under[source.given] = True
+        ledgers.append(ledger)
+    outcomes = read_outcomes(list(options.outcomes), {_resolved(p) for p in catalog_files}) if options.outcomes else None
+    run = LedgerRun(options, catalog, outcomes)
+    for ledger in ledgers:
         run.check(ledger)
     report = Report("ledger check")
     files, per_ledger = _results(run, run.together())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from zjcredit.documents.ledger.dates import DayText, day_text
@@ -31,13 +32,14 @@ class PartSheet:
     part: str
     path: str  # the file's display: the workbook, or the part's own file in a folder ledger
     sheet: str | None  # None for CSV
-    grid: SheetGrid
+    grid: SheetGrid  # while it is read (then let go: the checks need only what was read, and the errors)
     header_row: int | None = None  # 1-based; None when no header was found
     columns: dict[str, int] = field(default_factory=dict)
     title: dict[str, Value] = field(default_factory=dict)
     title_texts: list[Value] = field(default_factory=list)
     records: int = 0
     layout: str | None = None  # sign-in sheets: grid | long | session
+    errors: list[tuple[str, int, Any]] = field(default_factory=list)  # Excel error values: (cell, row, value)
 
     def cell(self, name: str, row: int) -> str | None:
         col = self.columns.get(name)
@@ -66,11 +68,11 @@ class Person:
     name: Value
     id: Value
 
-    @property
+    @cached_property
     def id_key(self) -> str | None:
         return id_key(self.id)
 
-    @property
+    @cached_property
     def name_key(self) -> str:
         return name_key(self.name.text)
 
@@ -154,6 +156,13 @@ class Ledger:
     unrecognised: list[tuple[str, str | None]] = field(default_factory=list)  # (file, sheet) holding no part
     year: int | None = None
     _roster: Any = field(default=None, repr=False, compare=False)
+    _found: dict[int, Learner | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Handed between processes (:mod:`.pool`): the look-up caches hold object ids, valid here only.
+        state = dict(self.__dict__)
+        state["_roster"], state["_found"] = None, {}
+        return state
 
     # The parts ------------------------------------------------------------------------------------
 
@@ -241,15 +250,20 @@ class Ledger:
 
     def find(self, person: Person) -> Learner | None:
         """The roster learner a sign-in or evaluation row names: by ID when it has one, else by name."""
-        by_id, by_name = self._index()
-        if person.id_key:
-            return by_id.get(person.id_key)
-        same = by_name.get(person.name_key) if person.name_key else None
-        return same[0] if same else None
+        key = id(person)
+        if key not in self._found:
+            by_id, by_name = self._index()
+            if person.id_key:
+                self._found[key] = by_id.get(person.id_key)
+            else:
+                same = by_name.get(person.name_key) if person.name_key else None
+                self._found[key] = same[0] if same else None
+        return self._found[key]
 
     def _index(self) -> tuple[dict[str, Learner], dict[str, list[Learner]]]:
         if self._roster is None or self._roster[0] != len(self.learners):
             self._roster = (len(self.learners), self.roster_index())
+            self._found.clear()
         return self._roster[1]
 
     def held(self) -> list[Session]:

@@ -76,12 +76,17 @@ def session_columns(sheet: SheetGrid, header: int, columns: dict[str, int]) -> l
     return out
 
 
-def part_by_header(sheet: SheetGrid) -> str | None:
+Header = tuple[int, dict[str, int]]
+
+
+def part_by_header(sheet: SheetGrid, found: Header | None | bool = True) -> str | None:
     """The part whose columns the sheet's header row names, or None (the columns tell the parts apart:
     考核结果 is an evaluation's, 参加人数 a record's, 课程名称 a course design's, a date column or a
-    签到/签名/课次 column with 姓名 a sign-in sheet's, 姓名 with 身份证号 or 联系电话 a roster's)."""
-    found = header_columns(sheet)
-    if found is None:
+    签到/签名/课次 column with 姓名 a sign-in sheet's, 姓名 with 身份证号 or 联系电话 a roster's). ``found``:
+    the sheet's :func:`header_columns`, when already known."""
+    if found is True:
+        found = header_columns(sheet)
+    if not isinstance(found, tuple):
         return None
     header, cols = found
     if "项目编码" in cols or "课程编码" in cols:
@@ -100,18 +105,15 @@ def part_by_header(sheet: SheetGrid) -> str | None:
     return None
 
 
-def sheet_parts(grid: WorkbookGrid, file_part: str | None = None) -> list[tuple[SheetGrid, str | None, str]]:
-    """Each sheet with content and the part it holds (None: not recognised), and how it was recognised:
-    ``"name"`` (its sheet name, or the file's name ``file_part`` for a one-part file) or ``"header"``."""
-    out: list[tuple[SheetGrid, str | None, str]] = []
+def sheet_parts(grid: WorkbookGrid, file_part: str | None = None) -> list[tuple[SheetGrid, str | None, Header | None]]:
+    """Each sheet with content, the part it holds (None: not recognised) — named by the sheet, or by the
+    file (``file_part``, a folder ledger's one-part file), else by its header — and its header row."""
+    out: list[tuple[SheetGrid, str | None, Header | None]] = []
     for sheet in grid.sheets:
         if skipped_sheet(sheet.name) or not any(True for _ in sheet.iter_cells()):
             continue
-        named = part_of_name(sheet.name) or file_part
-        if named is not None:
-            out.append((sheet, named, "name"))
-        else:
-            out.append((sheet, part_by_header(sheet), "header"))
+        found = header_columns(sheet)
+        out.append((sheet, part_of_name(sheet.name) or file_part or part_by_header(sheet, found), found))
     return out
 
 

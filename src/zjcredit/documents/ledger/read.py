@@ -37,21 +37,24 @@ from zjcredit.documents.ledger.parts import (
     RECORDS,
     ROSTER,
     SIGNIN,
-    header_columns,
     part_of_name,
     schema_of,
     sheet_parts,
 )
+from zjcredit.documents.ledger.rows import records_under
 from zjcredit.documents.ledger.title import read_title
+from zjcredit.domain.normalize import is_excel_error
 from zjcredit.domain.schema import TableSchema, canonical_field
 from zjcredit.errors import Unreadable
+from zjcredit.io.cells import cell_ref
 from zjcredit.io.formats import SUFFIXES
 from zjcredit.io.grid import SheetGrid, WorkbookGrid
 from zjcredit.io.readers import read_grid
 from zjcredit.io.sources import Source, discover
 from zjcredit.io.tables import Record as Row
-from zjcredit.io.tables import read_table
 from zjcredit.report.findings import make
+
+EMPTY_SHEET = SheetGrid(None, [])
 
 
 @dataclass(frozen=True)
@@ -159,13 +162,13 @@ def read_ledger(source: LedgerSource, grids: dict[str, WorkbookGrid] | None = No
 def read_workbook(ledger: Ledger, grid: WorkbookGrid, file_part: str | None) -> None:
     """The parts in one workbook (or CSV file) of ``ledger``."""
     file_name = PurePath(grid.path).stem
-    for sheet, part, _how in sheet_parts(grid, file_part):
+    for sheet, part, found in sheet_parts(grid, file_part):
         name = None if grid.format == "csv" else sheet.name
         if part is None:
             ledger.unrecognised.append((grid.path, name))
             continue
-        found = header_columns(sheet)
         ps = PartSheet(part, grid.path, name, sheet)
+        ps.errors = [(cell_ref(r, c), r + 1, v) for r, c, v in sheet.iter_cells() if isinstance(v, str) and "#" in v and is_excel_error(v)]
         ledger.sheets.append(ps)
         if found is None:
             expected = "、".join(f.name for f in schema_of(part).fields if f.required)
@@ -180,6 +183,9 @@ def read_workbook(ledger: Ledger, grid: WorkbookGrid, file_part: str | None) -> 
             if f.required and f.name not in columns and not (part == SIGNIN and f.name != "姓名"):
                 ledger.findings.append(make(COLUMN_MISSING, grid.path, sheet=name, row=header + 1, field=f.name))
         READERS[part](ledger, ps, header, file_name)
+    for ps in ledger.sheets:
+        if ps.path == grid.path:
+            ps.grid = EMPTY_SHEET  # read: let the cells go
 
 
 def header_columns_for(sheet: SheetGrid, table_schema: TableSchema, header: int) -> dict[str, int]:
@@ -197,10 +203,9 @@ def header_columns_for(sheet: SheetGrid, table_schema: TableSchema, header: int)
 
 def _rows(ps: PartSheet) -> list[Row]:
     """The table's records, leaving out rows where only 序号 is filled in (a template's prepared lines)."""
-    table = read_table(ps.grid, schema_of(ps.part))
-    if table is None:
-        return []
-    rows = [r for r in table.records if any(not v.empty for name, v in r.values.items() if name != "序号")]
+    assert ps.header_row is not None
+    records = records_under(ps.grid, ps.header_row - 1, ps.columns)
+    rows = [r for r in records if any(not v.empty for name, v in r.values.items() if name != "序号")]
     ps.records = len(rows)
     return rows
 

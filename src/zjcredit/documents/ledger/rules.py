@@ -23,13 +23,11 @@ from zjcredit.domain.normalize import (
     clean_text,
     code_key,
     compact,
-    is_excel_error,
     normalize_phone,
     parse_number,
     phone_kind,
 )
 from zjcredit.domain.vocab import RESULT_GRADES
-from zjcredit.io.cells import cell_ref
 from zjcredit.io.tables import Value
 from zjcredit.report.findings import RULES, Finding, check, make, register
 
@@ -118,9 +116,8 @@ def project_code(ctx: LedgerContext) -> Iterator[Finding]:
 def excel_errors(ctx: LedgerContext) -> Iterator[Finding]:
     """Every Excel error value in a part's sheet, once (the other checks pass over such cells)."""
     for sheet in ctx.ledger.sheets:
-        for r, c, v in sheet.grid.iter_cells():
-            if is_excel_error(v):
-                yield make(EXCEL_ERROR, sheet.path, sheet=sheet.sheet, cell=cell_ref(r, c), row=r + 1, value=v)
+        for cell, row, value in sheet.errors:
+            yield make(EXCEL_ERROR, sheet.path, sheet=sheet.sheet, cell=cell, row=row, value=value)
 
 
 @check(REQUIRED, NUMBER_INVALID, kinds=KINDS, scope="ledger")

@@ -3,6 +3,7 @@ from every ledger read, DuckDB in memory, and each hit turned into a finding at 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from zjcredit.documents.ledger.model import Ledger, Mark, Person
@@ -13,9 +14,12 @@ from zjcredit.report.findings import Finding, make
 
 def _valid(person: Person) -> str | None:
     key = person.id_key
-    if key is None or len(key) != 18:
-        return None
-    return key if idcard.check_id(key).rule is None else None
+    return key if key is not None and len(key) == 18 and _valid_id(key) else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _valid_id(key: str) -> bool:
+    return idcard.check_id(key).rule is None
 
 
 def relations(ledgers: list[Ledger], orgs: list[str | None]) -> tuple[list[Person], dict[str, list[Any]], dict[str, list[Any]]]:

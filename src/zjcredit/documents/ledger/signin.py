@@ -17,10 +17,11 @@ import re
 from zjcredit.documents.ledger.dates import day_in_name, day_text, is_ordinal
 from zjcredit.documents.ledger.model import Mark, PartSheet, Session, day_of, value_at
 from zjcredit.documents.ledger.parts import session_columns
+from zjcredit.documents.ledger.rows import records_under
 from zjcredit.domain.normalize import clean_text
-from zjcredit.domain.schema import LEDGER_SIGNIN
 from zjcredit.io.cells import cell_ref
-from zjcredit.io.tables import EMPTY, TABLE_END_RE, Value, read_table
+from zjcredit.io.tables import EMPTY, TABLE_END_RE, Value
+from zjcredit.io.tables import Record as Row
 
 ABSENT = frozenset({"×", "✗", "✘", "╳", "x", "X", "缺", "缺勤", "缺课", "旷课", "未到", "未签到", "0", "否", "无"})
 EXCUSED = frozenset({"请假", "事假", "病假", "公假", "假"})
@@ -96,16 +97,20 @@ def _grid(ps: PartSheet, header: int, columns: list[int]) -> tuple[list[Session]
     return sessions, marks
 
 
+def _records(ps: PartSheet) -> list[Row]:
+    assert ps.header_row is not None
+    return records_under(ps.grid, ps.header_row - 1, ps.columns)
+
+
 def _mark_field(ps: PartSheet) -> str | None:
     return "签到" if "签到" in ps.columns else "签名" if "签名" in ps.columns else None
 
 
 def _long(ps: PartSheet) -> tuple[list[Session], list[Mark]]:
-    table = read_table(ps.grid, LEDGER_SIGNIN)
     field = _mark_field(ps)
     sessions: dict[tuple[object, ...], Session] = {}
     marks = []
-    for rec in table.records if table else []:
+    for rec in _records(ps):
         if all(rec.get(n).empty for n in ("姓名", "身份证号")) and (field is None or rec.get(field).empty):
             continue
         date, number = rec.get("日期"), rec.get("课次")
@@ -122,7 +127,6 @@ def _long(ps: PartSheet) -> tuple[list[Session], list[Mark]]:
 
 
 def _one_session(ps: PartSheet, file_name: str | None) -> tuple[list[Session], list[Mark]]:
-    table = read_table(ps.grid, LEDGER_SIGNIN)
     field = _mark_field(ps)
     session = Session(ps, ("session", ps.path, ps.sheet), "", None, _date_where(ps))
     session.day = day_of(session.where) if not session.where.empty else None
@@ -135,7 +139,7 @@ def _one_session(ps: PartSheet, file_name: str | None) -> tuple[list[Session], l
         session.day = day_in_name(ps.sheet) or day_in_name(file_name)
     session.label = session.where.text or ps.sheet or file_name or ""
     marks = []
-    for rec in table.records if table else []:
+    for rec in _records(ps):
         if all(rec.get(n).empty for n in ("姓名", "身份证号")) and (field is None or rec.get(field).empty):
             continue
         mark = rec.get(field) if field else EMPTY
