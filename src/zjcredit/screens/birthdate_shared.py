@@ -30,22 +30,22 @@ class Options:
     share: float = threshold(0.1, None)
 
 
-# Only (project, day) pairs on enough rows can have enough learners: the distinct counts run on those.
+# Each learner once per project (a learner's birth date is the ID's), then the days and the projects counted
+# over those: one aggregation over the records instead of three.
 SQL = """
-WITH g AS (SELECT rid, project, id_num, birth FROM outcomes WHERE id_ok AND project IS NOT NULL AND birth IS NOT NULL),
-busy AS (SELECT project, birth FROM g GROUP BY project, birth HAVING count(*) >= $count),
-per_project AS (
-    SELECT project, count(DISTINCT id_num) AS learners FROM g WHERE project IN (SELECT project FROM busy) GROUP BY project
+WITH enrolled AS (
+    SELECT project, id_num, any_value(birth) AS birth FROM outcomes
+    WHERE id_ok AND project IS NOT NULL AND birth IS NOT NULL GROUP BY project, id_num
 ),
-per_day AS (
-    SELECT project, birth, count(DISTINCT id_num) AS n FROM g JOIN busy USING (project, birth) GROUP BY project, birth
+per_day AS (SELECT project, birth, count(*) AS n FROM enrolled GROUP BY project, birth HAVING count(*) >= $count),
+per_project AS (
+    SELECT project, count(*) AS learners FROM enrolled WHERE project IN (SELECT project FROM per_day) GROUP BY project
 ),
 heavy AS (
-    SELECT d.project, d.birth, d.n, d.n / p.learners AS share
-    FROM per_day d JOIN per_project p USING (project)
-    WHERE d.n >= $count AND d.n / p.learners >= $share
+    SELECT d.project, d.birth, d.n, d.n / p.learners AS share FROM per_day d JOIN per_project p USING (project)
+    WHERE d.n / p.learners >= $share
 )
-SELECT g.rid, h.n, h.share, g.birth, g.project FROM g JOIN heavy h USING (project, birth)
+SELECT o.rid, h.n, h.share, o.birth, o.project FROM outcomes o JOIN heavy h USING (project, birth) WHERE o.id_ok
 """
 
 def params(row: dict[str, Any]) -> dict[str, Any]:

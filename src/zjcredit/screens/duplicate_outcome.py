@@ -25,10 +25,16 @@ class Options:
     pass
 
 
+# Pairs seen twice are found by one hash of (ID, course) first, an integer key, then compared exactly.
 SQL = """
-WITH repeated AS (
+WITH twice AS (
+    SELECT hash(id_num, course) AS h FROM outcomes WHERE id_num IS NOT NULL AND course IS NOT NULL
+    GROUP BY h HAVING count(*) > 1
+),
+repeated AS (
     SELECT id_num, course, min(rid) AS first_rid FROM outcomes
-    WHERE id_num IS NOT NULL AND course IS NOT NULL GROUP BY id_num, course HAVING count(*) > 1
+    WHERE id_num IS NOT NULL AND course IS NOT NULL AND hash(id_num, course) IN (SELECT h FROM twice)
+    GROUP BY id_num, course HAVING count(*) > 1
 )
 SELECT o.rid, o.course, r.first_rid
 FROM outcomes o JOIN repeated r USING (id_num, course)

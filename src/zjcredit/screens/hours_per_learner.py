@@ -26,15 +26,20 @@ class Options:
     max_hours: float = threshold(200.0, "--max-hours", minimum=1, zh="一个学员在一个期次内的学时上限（hours-per-learner）。", en="Most hours one learner may be credited in one period (hours-per-learner).")
 
 
+# Periods are worked out only for learners whose hours over all periods exceed the limit.
 SQL = """
-WITH r AS (
+WITH heavy_learners AS (  -- a period's total exceeds the limit only if the learner's whole total does
+    SELECT id_num FROM outcomes WHERE id_num IS NOT NULL AND hours IS NOT NULL
+    GROUP BY id_num HAVING sum(hours) > $max_hours + 1e-9
+),
+r AS (
     SELECT o.rid, o.id_num, o.id_key, o.hours,
            coalesce(p.period, CASE WHEN o.date IS NULL THEN NULL
                                    WHEN month(o.date) <= 6 THEN year(o.date) || 'H1'
                                    WHEN month(o.date) <= 9 THEN year(o.date) || 'Q3'
                                    ELSE year(o.date) || 'Q4' END) AS period
     FROM outcomes o LEFT JOIN projects p ON p.code = o.project
-    WHERE o.id_num IS NOT NULL AND o.hours IS NOT NULL
+    WHERE o.hours IS NOT NULL AND o.id_num IN (SELECT id_num FROM heavy_learners)
 ),
 heavy AS (
     SELECT id_num, period, sum(hours) AS total FROM r WHERE period IS NOT NULL

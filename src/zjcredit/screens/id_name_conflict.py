@@ -25,14 +25,21 @@ class Options:
     pass
 
 
-# IDs with two names are found by the names' hashes (cheap), then the names compared exactly among those few.
+# IDs with two names are found by the names' hashes over the records (one integer-keyed aggregation), then
+# the names compared exactly among those few. No CTE over all the records is referenced twice: DuckDB
+# would materialise it.
 SQL = """
-WITH named AS (SELECT rid, id_num, id_key, name_key FROM outcomes WHERE id_num IS NOT NULL AND name_key IS NOT NULL),
-candidates AS (SELECT id_num FROM named GROUP BY id_num HAVING min(hash(name_key)) <> max(hash(name_key))),
+WITH candidates AS (
+    SELECT id_num FROM outcomes WHERE id_num IS NOT NULL AND name_key IS NOT NULL
+    GROUP BY id_num HAVING min(hash(name_key)) <> max(hash(name_key))
+),
+named AS (
+    SELECT rid, id_num, id_key, name_key FROM outcomes
+    WHERE name_key IS NOT NULL AND id_num IN (SELECT id_num FROM candidates)
+),
 conflicting AS (
     SELECT id_num, arg_min(name_key, rid) AS first_name, min(rid) AS first_rid
-    FROM named WHERE id_num IN (SELECT id_num FROM candidates)
-    GROUP BY id_num HAVING min(name_key) <> max(name_key)
+    FROM named GROUP BY id_num HAVING min(name_key) <> max(name_key)
 )
 SELECT n.rid, n.id_key, c.first_rid, c.first_name
 FROM named n JOIN conflicting c USING (id_num)

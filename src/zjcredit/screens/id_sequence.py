@@ -26,30 +26,41 @@ class Options:
     run: int = threshold(5, "--id-run", minimum=2, zh="连续身份证号达到此数即警告（id-sequence）。", en="Warn on runs of this many consecutive ID numbers (id-sequence).")
 
 
-# Gaps and islands: consecutive distinct values share value - rank. Runs are few, so the rows in them are
-# found by a range join on each run's bounds.
+# Runs among the distinct values, sorted: x starts a window of --id-run consecutive values when the value
+# that many places on is x + run - 1; a value is in a run when some window reaches it. Only those values
+# are grouped into runs (gaps and islands), and the records found by equality on them: a range join of
+# every record against thousands of runs would be quadratic.
 SQL = """
-WITH body AS (
-    SELECT rid, id_prefix AS prefix, CASE WHEN id_digits THEN id_prefix * 10 + id_last END AS whole FROM outcomes WHERE id_body
+WITH prefixes AS (SELECT DISTINCT id_prefix AS x FROM outcomes WHERE id_body),
+prefix_ends AS (
+    SELECT x, CASE WHEN lead(x, $run - 1) OVER (ORDER BY x) = x + $run - 1 THEN x + $run - 1 END AS window_end FROM prefixes
 ),
-prefix_runs AS (
-    SELECT min(x) AS lo, max(x) AS hi, count(*) AS n
-    FROM (SELECT x, x - row_number() OVER (ORDER BY x) AS island FROM (SELECT DISTINCT prefix AS x FROM body))
-    GROUP BY island HAVING count(*) >= $run
+prefix_in AS (
+    SELECT x, x - row_number() OVER (ORDER BY x) AS island
+    FROM (SELECT x, max(window_end) OVER (ORDER BY x ROWS UNBOUNDED PRECEDING) AS reach FROM prefix_ends) WHERE reach >= x
+),
+prefix_values AS (
+    SELECT x, count(*) OVER w AS n, min(x) OVER w AS lo, max(x) OVER w AS hi FROM prefix_in WINDOW w AS (PARTITION BY island)
 ),
 prefix_hits AS (
-    SELECT b.rid, r.n, r.lo, r.hi, false AS whole FROM body b JOIN prefix_runs r ON b.prefix BETWEEN r.lo AND r.hi
+    SELECT o.rid, v.n, v.lo, v.hi, false AS whole FROM outcomes o JOIN prefix_values v ON o.id_prefix = v.x WHERE o.id_body
 ),
-whole_runs AS (
-    SELECT min(x) AS lo, max(x) AS hi, count(*) AS n
-    FROM (SELECT x, x - row_number() OVER (ORDER BY x) AS island FROM (SELECT DISTINCT whole AS x FROM body WHERE whole IS NOT NULL))
-    GROUP BY island HAVING count(*) >= $run
+wholes AS (SELECT DISTINCT id_prefix * 10 + id_last AS x FROM outcomes WHERE id_body AND id_digits),
+whole_ends AS (
+    SELECT x, CASE WHEN lead(x, $run - 1) OVER (ORDER BY x) = x + $run - 1 THEN x + $run - 1 END AS window_end FROM wholes
+),
+whole_in AS (
+    SELECT x, x - row_number() OVER (ORDER BY x) AS island
+    FROM (SELECT x, max(window_end) OVER (ORDER BY x ROWS UNBOUNDED PRECEDING) AS reach FROM whole_ends) WHERE reach >= x
+),
+whole_values AS (
+    SELECT x, count(*) OVER w AS n, min(x) OVER w AS lo, max(x) OVER w AS hi FROM whole_in WINDOW w AS (PARTITION BY island)
 )
 SELECT * FROM prefix_hits
 UNION ALL
-SELECT b.rid, r.n, r.lo, r.hi, true
-FROM body b JOIN whole_runs r ON b.whole BETWEEN r.lo AND r.hi
-WHERE b.rid NOT IN (SELECT rid FROM prefix_hits)
+SELECT o.rid, v.n, v.lo, v.hi, true
+FROM outcomes o JOIN whole_values v ON o.id_prefix * 10 + o.id_last = v.x
+WHERE o.id_body AND o.id_digits AND o.rid NOT IN (SELECT rid FROM prefix_hits)
 """
 
 def _shown(value: int, whole: bool) -> str:

@@ -34,15 +34,16 @@ class Options:
     )
 
 
-# Only numbers on enough rows can be on enough learners: the distinct counts run on those alone.
+# Only numbers on enough records can be shared by enough learners: the distinct counts run on those.
 SQL = """
-WITH base AS (
-    SELECT rid, project, phone_num, id_num FROM outcomes WHERE phone_num IS NOT NULL AND id_num IS NOT NULL
+WITH busy AS (
+    SELECT phone_num FROM outcomes WHERE phone_num IS NOT NULL AND id_num IS NOT NULL
+    GROUP BY phone_num HAVING count(*) >= least($per_project, $total)
 ),
-busy AS (
-    SELECT phone_num FROM base GROUP BY phone_num HAVING count(*) >= least($per_project, $total)
+candidates AS (
+    SELECT rid, project, phone_num, id_num FROM outcomes
+    WHERE id_num IS NOT NULL AND phone_num IN (SELECT phone_num FROM busy)
 ),
-candidates AS (SELECT * FROM base WHERE phone_num IN (SELECT phone_num FROM busy)),
 in_project AS (
     SELECT project, phone_num, count(DISTINCT id_num) AS n
     FROM candidates WHERE project IS NOT NULL GROUP BY project, phone_num HAVING n >= $per_project

@@ -25,14 +25,20 @@ class Options:
     pass
 
 
+# Learners are ranked only in the projects over their scale (usually none).
 SQL = """
 WITH firsts AS (
     SELECT project, id_num, min(rid) AS rid FROM outcomes WHERE project IS NOT NULL AND id_num IS NOT NULL GROUP BY project, id_num
 ),
+over AS (
+    SELECT f.project, any_value(p.scale) AS scale, count(*) AS n FROM firsts f JOIN projects p ON p.code = f.project
+    WHERE p.scale > 0 GROUP BY f.project HAVING count(*) > any_value(p.scale)
+),
 ranked AS (
-    SELECT rid, project, row_number() OVER (PARTITION BY project ORDER BY rid) AS k, count(*) OVER (PARTITION BY project) AS n FROM firsts
+    SELECT f.rid, o.n, o.scale, row_number() OVER (PARTITION BY f.project ORDER BY f.rid) AS k
+    FROM firsts f JOIN over o USING (project)
 )
-SELECT r.rid, r.n, p.scale FROM ranked r JOIN projects p ON p.code = r.project WHERE p.scale > 0 AND r.k = p.scale + 1
+SELECT rid, n, scale FROM ranked WHERE k = scale + 1
 """
 
 
