@@ -97,7 +97,18 @@ def frugal_under_memory_limit() -> None:
 def main() -> None:
     handle_termination()
     frugal_under_memory_limit()
-    head_start(sys.argv[1:])
-    from zjcredit.cli import main as cli_main
+    try:
+        head_start(sys.argv[1:])
+        from zjcredit.cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except KeyboardInterrupt:  # before or after the command ran (a command handles its own): one line
+        from zjcredit.cli.i18n import requested_lang
+        from zjcredit.errors import Terminated
+
+        en = requested_lang() == "en"
+        if Terminated.received:
+            sys.stderr.write("Terminated (SIGTERM); no temporary files were left.\n" if en else "已终止（收到 SIGTERM），没有留下临时文件。\n")
+            raise SystemExit(143) from None
+        sys.stderr.write("Interrupted; nothing was written.\n" if en else "已中断，未写入任何输出。\n")
+        raise SystemExit(130) from None

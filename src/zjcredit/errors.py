@@ -73,8 +73,14 @@ class OutOfMemory(ZjcreditError):
 
 
 def is_memory_error(exc: BaseException) -> bool:
-    """Memory ran out, as Python, Arrow (``ArrowMemoryError``) or DuckDB (``OutOfMemoryException``) says it."""
-    return isinstance(exc, MemoryError) or type(exc).__name__ in ("OutOfMemoryException", "ArrowMemoryError")
+    """Memory ran out, as Python, Arrow (``ArrowMemoryError``) or DuckDB (``OutOfMemoryException``) says
+    it, or as the system does when a library cannot even be loaded (``failed to map segment``, ENOMEM)."""
+    if isinstance(exc, MemoryError) or type(exc).__name__ in ("OutOfMemoryException", "ArrowMemoryError"):
+        return True
+    if isinstance(exc, OSError) and exc.errno == 12:  # ENOMEM
+        return True
+    text = str(exc)
+    return isinstance(exc, (ImportError, OSError)) and ("failed to map segment" in text or "Cannot allocate memory" in text)
 
 
 def reraise_fatal(exc: BaseException) -> None:

@@ -236,8 +236,7 @@ def check_record_lengths(data: bytes, display: str) -> None:
     import numpy as np
 
     a = np.frombuffer(data, dtype=np.uint8)
-    newline = 0x0A if b"\n" in data or b"\r" not in data else 0x0D
-    starts = _record_starts(a, newline)
+    starts = _record_starts(a, line_break(data))
     lengths = np.diff(np.append(starts, len(a)))
     if len(lengths) == 0 or int(lengths.max()) <= MAX_LINE_BYTES:
         return
@@ -288,6 +287,11 @@ def _parser_input(path: Path, source: CsvText, data: bytes) -> Iterator[Path]:
         yield target
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def line_break(data: bytes) -> int:
+    """The byte that ends lines: a line feed, or a carriage return in a file without line feeds (old Mac)."""
+    return 0x0A if b"\n" in data or b"\r" not in data else 0x0D
 
 
 def _record_starts(a: Any, newline: int = 0x0A) -> Any:
@@ -349,7 +353,7 @@ def _widest(data: bytes, delimiter: str) -> int:
     if len(a) == 0:
         return 1
     is_delim = (a == ord(delimiter)).view(np.uint8)
-    return int(np.add.reduceat(is_delim, _record_starts(a), dtype=np.int64).max()) + 1
+    return int(np.add.reduceat(is_delim, _record_starts(a, line_break(data)), dtype=np.int64).max()) + 1
 
 
 def _parse(path: Path, delimiter: str, width: int, limit: int | None, *, strict: bool) -> Any:
