@@ -475,7 +475,6 @@ def test_distorted_share_is_at_least(tmp_path: Path) -> None:
         assert code == (1 if verdict == "distorted" else 0)
 
 
-@pytest.mark.xfail(strict=True, reason="verdicts.judge compares screened_rows >= share * outcome_rows in floating point: 0.28 * 25 = 7.000000000000001 > 7")
 def test_distorted_share_exactly_reached_by_an_inexact_product(tmp_path: Path) -> None:
     sheet, catalog = _phone_corpus(tmp_path, 7, 25)  # 7 of 25 = 28 % exactly
     code, doc, _ = invoke("audit", sheet, "--catalog", catalog, "-o", tmp_path / "r.xlsx", "--distorted-share", "0.28", "--format", "json")
@@ -483,9 +482,49 @@ def test_distorted_share_exactly_reached_by_an_inexact_product(tmp_path: Path) -
     assert code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="Institution.reasons formats the share with {:.0%}: --distorted-share 0.275 is reported as 达到 28% beside a ratio of 27.5%")
 def test_distorted_reason_states_the_share_given(tmp_path: Path) -> None:
     sheet, catalog = _phone_corpus(tmp_path, 11, 40)  # 11 of 40 = 27.5 %
     code, doc, _ = invoke("audit", sheet, "--catalog", catalog, "-o", tmp_path / "r.xlsx", "--distorted-share", "0.275", "--format", "json")
     assert code == 1
     assert doc["institutions"][0]["reasons"] == ["40 条成果中有 11 条（27.5%）被数据失真筛查标出，达到 27.5%，数据严重失真。"]
+
+
+def test_report_and_figures_must_be_xlsx(tmp_path: Path) -> None:
+    sheet, catalog = _phone_corpus(tmp_path, 0, 3)
+    for args in (("audit", sheet, "--catalog", catalog, "-o", tmp_path / "r.json"), ("stats", sheet, "--catalog", catalog, "-o", tmp_path / "f.csv")):
+        code, doc, text = invoke(*args)
+        assert code == 2 and doc is None and ".xlsx" in text and "Traceback" not in text, text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["成果.xlsx", "目录.xlsx"]
+
+
+def test_stats_refuses_an_existing_workbook_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zjcredit.documents.outcomes.check import OutcomeRun
+
+    sheet, catalog = _phone_corpus(tmp_path, 0, 3)
+    (tmp_path / "f.xlsx").write_bytes(b"mine")
+    read: list[str] = []
+    add = OutcomeRun.add
+    monkeypatch.setattr(OutcomeRun, "add", lambda self, source, *a, **k: (read.append(source.display), add(self, source, *a, **k))[1])
+    code, _, text = invoke("stats", sheet, "--catalog", catalog, "-o", tmp_path / "f.xlsx")
+    assert code == 2 and "已存在" in text and read == []
+    assert (tmp_path / "f.xlsx").read_bytes() == b"mine"
+
+
+def test_an_unreadable_file_among_others_is_reported_and_not_stored(tmp_path: Path) -> None:
+    """Each file keeps its own result: an unreadable one is neither lost nor stored (read again next time)."""
+    catalog = write_catalog(tmp_path / "目录.xlsx", "2019H1", [XH2])
+    folder = tmp_path / "成果"
+    write_outcomes(folder / "a.xlsx", [row(k, XH2) for k in range(1, 4)])
+    (folder / "b.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    write_outcomes(folder / "c.xlsx", [row(k, XH2) for k in range(4, 6)])
+    store = tmp_path / "核查.duckdb"
+    for _ in range(2):
+        code, doc, text = invoke("audit", folder, "--catalog", catalog, "--store", store, "-o", tmp_path / "r.xlsx", "--force", "--format", "json")
+        assert code == 2, text
+        files = {Path(f["path"]).name: (f["records"], f["errors"]) for f in doc["files"]}
+        assert set(files) == {"a.xlsx", "b.xlsx", "c.xlsx"} and files["a.xlsx"] == (3, 0) and files["c.xlsx"] == (2, 0) and files["b.xlsx"][1] == 1
+        assert [r["outcomes"] for r in doc["figures"]["by_institution"]] == [5]
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as db:
+        assert sorted(r[0] for r in db.execute("SELECT name FROM files").fetchall()) == ["a.xlsx", "c.xlsx"]

@@ -133,7 +133,7 @@ def test_changed_file_replaces_its_rows_and_a_new_file_adds(work: Path) -> None:
     write_outcomes(work / "成果" / "c_余杭.xlsx", [row(k, YH) for k in range(20, 23)])
     code, doc, _ = audit(work, "成果")
     assert sorted(f["path"] for f in doc["findings"] if f["rule"].startswith("store-")) == ["成果/a_西湖.xlsx", "成果/b_鄞州.csv"]  # both unchanged
-    assert [f["path"] for f in doc["files"]] == ["成果/b_鄞州.csv", "成果/a_西湖.xlsx", "成果/c_余杭.xlsx"]  # in the order stored
+    assert [f["path"] for f in doc["files"]] == ["成果/a_西湖.xlsx", "成果/b_鄞州.csv", "成果/c_余杭.xlsx"]  # in the order given
     assert by(doc["figures"]["by_county"], "county_code") == {"330106": (4, 4, 32, 0, 0), "330110": (3, 3, 72, 0, 0), "330212": (4, 4, 40, 0, 2)}
     assert consistent(work / "核查.duckdb") == [("b_鄞州.csv", 6), ("a_西湖.xlsx", 4), ("c_余杭.xlsx", 3)]
 
@@ -143,7 +143,7 @@ def test_changed_file_replaces_its_rows_and_a_new_file_adds(work: Path) -> None:
     assert figures["figures"] == doc["figures"]
 
 
-@pytest.mark.xfail(strict=True, reason="the store knows a file by its path as given: the same file named another way (absolute, or from another folder) is stored again beside its old version")
+
 def test_changed_file_named_another_way_still_replaces(work: Path) -> None:
     write_outcomes(work / "成果" / "a_西湖.xlsx", [row(k, XH) for k in range(1, 7)] + [row(30, XH)])  # one learner more
     code, doc, _ = audit(work, work / "成果" / "a_西湖.xlsx")  # stored as 成果/a_西湖.xlsx, named by its absolute path now
@@ -153,7 +153,7 @@ def test_changed_file_named_another_way_still_replaces(work: Path) -> None:
     assert consistent(work / "核查.duckdb") == [("b_鄞州.csv", 6), ("a_西湖.xlsx", 7)]
 
 
-@pytest.mark.xfail(strict=True, reason="the store knows a file by its path as given: another folder's file of the same relative name replaces (deletes) the stored one's records")
+
 def test_another_folders_file_of_the_same_name_does_not_replace(work: Path) -> None:
     other = work / "鄞州区"
     write_outcomes(other / "成果" / "a_西湖.xlsx", [row(k, YZ) for k in range(40, 43)])  # 鄞州区's own sheet, named alike

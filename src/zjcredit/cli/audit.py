@@ -49,6 +49,7 @@ def audit(
 
     options = AuditOptions(tuple(catalog or ()), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens)
     _need_input(paths, store, lang)
+    _need_xlsx(output, lang)
     progress = progress_for(quiet, lang.value)
     try:
         report = guarded(lang.value, run, paths or [], options, progress)
@@ -78,6 +79,7 @@ def stats(
 
     options = AuditOptions(tuple(catalog or ()), store, (), output, year=year, force=force, lang=lang.value)
     _need_input(paths, store, lang)
+    _need_xlsx(output, lang)
     progress = progress_for(quiet, lang.value)
     try:
         figures = guarded(lang.value, run, paths or [], options, progress)
@@ -88,6 +90,17 @@ def stats(
 
         guarded(lang.value, write_figures, output, figures, options)
     _emit_figures(figures, fmt, lang.value)
+
+
+def _need_xlsx(output: Path | None, lang: Lang) -> None:
+    if output is not None and output.suffix.lower() != ".xlsx":
+        from zjcredit.cli.run import fail
+        from zjcredit.errors import UsageError
+
+        fail(UsageError(
+            f"输出文件 {output} 应以 .xlsx 结尾（写出的是 Excel 工作簿），例如 {output.with_suffix('.xlsx').name}。",
+            f"The output {output} should end in .xlsx (an Excel workbook is written), e.g. {output.with_suffix('.xlsx').name}.",
+        ), lang.value)
 
 
 def _need_input(paths: list[Path] | None, store: Path | None, lang: Lang) -> None:

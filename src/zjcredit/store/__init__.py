@@ -133,11 +133,28 @@ class Store:
     # Files ------------------------------------------------------------------------------------------
 
     def stored(self, path: Path, sha256: str) -> tuple[StoredFile | None, StoredFile | None]:
-        """(the file stored with this content, if any; the file stored before under this path with other
-        content, if any)."""
+        """(the file stored with this content, if any; the file stored before from the same place — the
+        same absolute path, however it was named — with other content, if any)."""
         same = self.db.execute("SELECT file_id, path, sha256, records FROM files WHERE sha256 = ? ORDER BY file_id LIMIT 1", [sha256]).fetchone()
-        other = self.db.execute("SELECT file_id, path, sha256, records FROM files WHERE path = ? AND sha256 <> ? ORDER BY file_id LIMIT 1", [str(path), sha256]).fetchone()
+        other = self.db.execute(
+            "SELECT file_id, path, sha256, records FROM files WHERE location = ? AND sha256 <> ? ORDER BY file_id LIMIT 1", [self.location(path), sha256]
+        ).fetchone()
         return (StoredFile(*same) if same else None), (StoredFile(*other) if other else None)
+
+    def location(self, path: Path) -> str:
+        """Where a file is, however it was named (relative, absolute, through a link): its path from the
+        store's folder when it lies under it — so a folder moved with its store keeps its files — else
+        its absolute path."""
+        try:
+            resolved = Path(path).resolve()
+        except OSError:
+            resolved = Path(path).absolute()
+        if self.path is not None:
+            try:
+                return resolved.relative_to(Path(self.path).resolve().parent).as_posix()
+            except (ValueError, OSError):
+                pass
+        return resolved.as_posix()
 
     def next_file_id(self) -> int:
         row = self.db.execute("SELECT coalesce(max(file_id), 0) + 1 FROM files").fetchone()
@@ -167,8 +184,8 @@ class Store:
                 for table in ("outcomes", "findings", "sheets", "files"):
                     db.execute(f"DELETE FROM {table} WHERE file_id = ?", [new.replaces])  # noqa: S608 - our own table names
             db.execute(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [new.file_id, new.display, new.path.name, new.sha256, new.size, new.records, dt.datetime.now().replace(microsecond=0), __version__],
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new.file_id, new.display, self.location(new.path), new.path.name, new.sha256, new.size, new.records, dt.datetime.now().replace(microsecond=0), __version__],
             )
             for sheet, header_row, columns in new.sheets:
                 db.execute("INSERT INTO sheets VALUES (?, ?, ?, ?)", [new.file_id, sheet, header_row, json.dumps(columns, ensure_ascii=False)])

@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS files (
     file_id INTEGER PRIMARY KEY,   -- the high 32 bits of its rows' rid
     path VARCHAR NOT NULL,         -- as given when it was stored
+    location VARCHAR,              -- where it is: from the store's folder, else absolute; stored again from
+                                   -- there with other content, it replaces these rows
     name VARCHAR,
     sha256 VARCHAR NOT NULL,       -- content: the same content is not read again
     size BIGINT,
@@ -32,19 +34,30 @@ CREATE TABLE IF NOT EXISTS outcomes (
     rid BIGINT,                    -- file_id << 32 | the record's place in its file
     file_id INTEGER, sheet VARCHAR, "row" INTEGER,
     -- as written
-    name VARCHAR, id_number VARCHAR, phone VARCHAR, org_code VARCHAR, project_code VARCHAR,
-    course_code VARCHAR, hours_text VARCHAR, result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
+    name VARCHAR, org_code VARCHAR, project_code VARCHAR, course_code VARCHAR, hours_text VARCHAR,
+    result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
     -- as compared (what the queries of zjcredit.screens read)
     id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
-    birth DATE, name_key VARCHAR, phone_num BIGINT, project VARCHAR, course VARCHAR, org VARCHAR,
-    hours DOUBLE, date DATE, dual BOOLEAN,
+    birth DATE, phone_num BIGINT, hours DOUBLE, date DATE, dual BOOLEAN,
     has_error BOOLEAN,             -- a rule of the record alone found an error on it
-    -- the ID as compared, computed when read (storing a text per row costs a fifth of a file's commit):
-    -- from id_num when well-formed (17 digits × 11 + check character), else the text as written
+    -- Texts that nearly always equal another column are stored only where they differ ('' for "none"),
+    -- and the columns users and queries read are computed from them: a text per row is most of what a
+    -- file's commit costs.
+    id_written VARCHAR,            -- the ID as written, where not the 18 characters id_num stands for
+    phone_written VARCHAR,         -- the phone as written, where not the digits of phone_num
+    name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR,
     id_key VARCHAR GENERATED ALWAYS AS (
         CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
-             ELSE upper(trim(id_number)) END
-    ) VIRTUAL
+             ELSE upper(replace(trim(id_written), ' ', '')) END
+    ) VIRTUAL,
+    id_number VARCHAR GENERATED ALWAYS AS (
+        coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END)
+    ) VIRTUAL,
+    phone VARCHAR GENERATED ALWAYS AS (coalesce(phone_written, CAST(phone_num AS VARCHAR))) VIRTUAL,
+    name_key VARCHAR GENERATED ALWAYS AS (nullif(coalesce(name_compared, name), '')) VIRTUAL,
+    project VARCHAR GENERATED ALWAYS AS (nullif(coalesce(project_compared, project_code), '')) VIRTUAL,
+    course VARCHAR GENERATED ALWAYS AS (nullif(coalesce(course_compared, course_code), '')) VIRTUAL,
+    org VARCHAR GENERATED ALWAYS AS (nullif(coalesce(org_compared, org_code), '')) VIRTUAL
 );
 CREATE TABLE IF NOT EXISTS findings (
     rid BIGINT,                    -- NULL for a finding about the file or sheet

@@ -5,12 +5,14 @@ one transaction. A file stored before with the same content is not read again.""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zjcredit.documents.outcomes.check import OutcomeRun, Part
 from zjcredit.io.readers import read_ahead
@@ -42,18 +44,30 @@ WRITTEN = {
 }
 
 
-def ingest(store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None = None) -> dict[int, FileResult]:
+def ingest(store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None = None) -> dict[int, FileResult | None]:
     """Read, check and store every source that is not stored yet (each stored by the store's writer
-    thread while the next is read); the results by file number, with an info finding for each file that
-    was already stored or replaced an earlier version. The run keeps its files' results, not their
-    records: the screens read those from the store."""
-    notes: dict[int, FileResult] = {}
-    queued: dict[str, StoredFile] = {}  # by content: files of this run not committed yet
+    thread while the next is read). Returns the sources' file numbers in the order given, each with the
+    note of a file already stored (None for a file read now; ``run.results`` has its result, with an info
+    finding when it replaced an earlier version). The run keeps its files' results, not their records:
+    the screens read those from the store."""
+    notes: dict[int, FileResult | None] = {}
     file_id = store.next_file_id()
+    # Reading (its own DuckDB for the CSV parse, and numpy) and storing run side by side: each gets half
+    # the cores rather than both contending for all of them.
+    store.db.execute(f"SET threads = {max(1, (os.cpu_count() or 2) // 2)}")
+    try:
+        _ingest_all(store, run, sources, progress, notes, file_id)
+    finally:
+        store.db.execute("RESET threads")
+    return notes
+
+
+def _ingest_all(store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None, notes: dict[int, FileResult | None], file_id: int) -> None:
+    queued: dict[str, StoredFile] = {}  # by content: files of this run not committed yet
     with store.writer() as writer:
         for k, source in enumerate(sources):
             digest = file_digest(source.path)
-            same, earlier = store.stored(Path(source.display), digest)
+            same, earlier = store.stored(source.path, digest)
             same = same or queued.get(digest)
             if same is not None:
                 notes[same.file_id] = FileResult(source.display, "outcomes", same.records, [make(STORE_UNCHANGED, source.display, stored=same.path)])
@@ -63,14 +77,13 @@ def ingest(store: Store, run: OutcomeRun, sources: list[Source], progress: Calla
             if progress:
                 progress(source.display)
             result = run.add(source, file_id)
-            if result.unreadable:
-                continue  # not stored: read again next time
-            writer.put(_new_file(run, source, file_id, digest, result, earlier))
-            queued[digest] = StoredFile(file_id, source.display, digest, result.records)
-            if earlier is not None:  # a note of this run's, not stored with the file's findings
-                result.findings.append(make(STORE_REPLACED, source.display, records=earlier.records))
+            notes[file_id] = None
+            if not result.unreadable:  # an unreadable file is not stored: it is read again next time
+                writer.put(_new_file(run, source, file_id, digest, result, earlier))
+                queued[digest] = StoredFile(file_id, source.display, digest, result.records)
+                if earlier is not None:  # a note of this run's, not stored with the file's findings
+                    result.findings.append(make(STORE_REPLACED, source.display, records=earlier.records))
             file_id += 1
-    return notes
 
 
 def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result: FileResult, earlier: StoredFile | None) -> NewFile:
@@ -86,24 +99,48 @@ def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result
     )
 
 
+# The store's column of each compared text, the column as written it nearly always equals, and where only
+# the differences are kept (see zjcredit.store.schema).
+SPARSE = {"name_key": ("name", "name_compared"), "project": ("project_code", "project_compared"),
+          "course": ("course_code", "course_compared"), "org": ("org_code", "org_compared")}
+
+
 def rows(part: Part) -> pa.Table:
     """A sheet's records as the store keeps them: the screens' relation, the text as written, where each
     record is, and whether a rule of the record alone found an error on it."""
     sheet = part.sheet
-    table = sheet.relation(part.first_rid, part.file_id).drop_columns(["id_key"])  # computed by the store
+    relation = sheet.relation(part.first_rid, part.file_id)
+    written = {column: sheet.raw(name) for name, column in WRITTEN.items()}
     errors = np.zeros(sheet.n, dtype=bool)
     for positions, severity in part.flags:
         if severity is Severity.ERROR:
             errors[positions] = True
-    extra = {
+    well_formed = pc.fill_null(pc.greater_equal(relation["id_num"], 0), False)
+    columns = {
+        **{name: relation[name] for name in relation.column_names if name not in SPARSE and name != "id_key"},
         "sheet": pa.array([sheet.table.sheet] * sheet.n, type=pa.string()),
         "row": pa.array(sheet.table.rows.astype(np.int32)),
-        **{column: sheet.raw(name) for name, column in WRITTEN.items()},
+        **{column: values for column, values in written.items() if column not in ("id_number", "phone")},
         "has_error": pa.array(errors),
+        "id_written": _unless(pc.and_(well_formed, _same(written["id_number"], relation["id_key"])), written["id_number"]),
+        "phone_written": _unless(_same(written["phone"], pc.cast(relation["phone_num"], pa.string())), written["phone"]),
+        **{stored: _differences(relation[name], written[raw]) for name, (raw, stored) in SPARSE.items()},
     }
-    for name, column in extra.items():
-        table = table.append_column(name, column)
-    return table
+    return pa.table(columns)
+
+
+def _same(a: pa.Array, b: pa.Array) -> pa.Array:
+    """Equal, or both empty."""
+    return pc.or_(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
+
+
+def _unless(condition: pa.Array, values: pa.Array) -> pa.Array:
+    return pc.if_else(condition, pa.scalar(None, pa.string()), values)
+
+
+def _differences(compared: pa.Array, raw: pa.Array) -> pa.Array:
+    """``compared`` where it differs from ``raw`` ('' where it is empty and ``raw`` is not), else null."""
+    return _unless(_same(compared, raw), pc.fill_null(compared, ""))
 
 
 def _letters(part: Part) -> dict[str, str]:

@@ -47,7 +47,7 @@ def _open(options: AuditOptions) -> Store:
     return store
 
 
-def _read(store: Store, paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult]]:
+def _read(store: Store, paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None]]:
     """Catalogs into the store, the new files read, checked and stored, and the screens run over all."""
     for catalog in options.catalogs:
         index = load_catalog_index([catalog])
@@ -68,16 +68,20 @@ def _read(store: Store, paths: Iterable[str | Path], options: AuditOptions, prog
     return run, stored, notes
 
 
-def _results(run: OutcomeRun, stored: StoredFiles, notes: dict[int, FileResult]) -> list[FileResult]:
-    """Every file: read now, or rebuilt from the store (with the note saying so)."""
+def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult | None]) -> list[FileResult]:
+    """Every file: the ones given in their order (read now, or rebuilt from the store with the note
+    saying so), then the rest of the store's."""
     out = []
-    for file_id in sorted(set(run.results) | set(stored.file_ids)):
+    for file_id in [*given, *(f for f in stored.file_ids if f not in given)]:
         if file_id in run.results:
             out.append(run.results[file_id])
             continue
+        if file_id not in stored.file_ids:
+            continue
         result = stored.result(file_id)
-        if file_id in notes:
-            result.findings[:0] = notes[file_id].findings
+        note = given.get(file_id)
+        if note is not None:
+            result.findings[:0] = note.findings
         out.append(result)
     return out
 
@@ -109,6 +113,10 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
 def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """The yearly figures of the outcome files under ``paths`` (and, with a store, everything stored)."""
+    from zjcredit.report.output import check_target
+
+    if options.output is not None:
+        check_target(options.output, options.force, _protected(paths, options))
     with _open(options) as store:
         _read(store, paths, options, progress)
         return figures(store.db, options.year)

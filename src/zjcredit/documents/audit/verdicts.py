@@ -87,8 +87,8 @@ class Institution:
             if problem == "distorted":
                 ratio = self.screened_rows / max(self.outcome_rows, 1)
                 out.append(
-                    f"{self.screened_rows} of {self.outcome_rows} outcome rows ({ratio:.1%}) are flagged by the distortion screens, at least {share:.0%}."
-                    if en else f"{self.outcome_rows} 条成果中有 {self.screened_rows} 条（{ratio:.1%}）被数据失真筛查标出，达到 {share:.0%}，数据严重失真。"
+                    f"{self.screened_rows} of {self.outcome_rows} outcome rows ({ratio:.1%}) are flagged by the distortion screens, at least {percent(share)}."
+                    if en else f"{self.outcome_rows} 条成果中有 {self.screened_rows} 条（{ratio:.1%}）被数据失真筛查标出，达到 {percent(share)}，数据严重失真。"
                 )
             elif problem == "undeclared":
                 shown = "、".join(self.undeclared_projects[:3]) + ("等" if len(self.undeclared_projects) > 3 else "")
@@ -122,7 +122,7 @@ def judge(db: Any, share: float, ledgers: dict[str, int] | None) -> list[Institu
         inst = Institution(*row[:8], sorted(row[8]), sorted(row[9]))
         if inst.undeclared_rows:
             inst.problems.append("undeclared")
-        if inst.outcome_rows and inst.screened_rows and inst.screened_rows >= share * inst.outcome_rows:
+        if inst.outcome_rows and inst.screened_rows and reaches(inst.screened_rows, inst.outcome_rows, share):
             inst.problems.append("distorted")
         if ledgers is not None:
             inst.ledgers_missing = [p for p in inst.projects_with_outcomes if p not in ledgers]
@@ -149,3 +149,16 @@ def county_rows(institutions: list[Institution]) -> list[list[Any]]:
             + [sum(i.outcome_rows for i in group), sum(i.error_rows for i in group), sum(i.screened_rows for i in group)]
         )
     return rows
+
+
+def reaches(part: int, whole: int, share: float) -> bool:
+    """``part / whole >= share``, with the share taken as written (0.28 is 7/25 exactly, not the binary
+    float a hair above it)."""
+    from fractions import Fraction
+
+    return Fraction(part, whole) >= Fraction(repr(share))
+
+
+def percent(share: float) -> str:
+    """A share as the user gave it, in percent: 0.05 → 5%, 0.275 → 27.5%."""
+    return f"{round(share * 100, 6):g}%"
