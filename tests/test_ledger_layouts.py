@@ -283,3 +283,4 @@ def test_examples_match_expected_json(tmp_path, monkeypatch):
     assert {"id-checksum", "id-excel-number", "ledger-not-on-roster", "ledger-date-outside-period", "ledger-attendance-mismatch", "ledger-record-missing",
             "ledger-hours-mismatch", "ledger-course-mismatch", "ledger-low-attendance"} <= rules_by_ledger["330106-2019H1-004 家政服务员（育婴）培训_有错.xlsx"]
     assert {"ledger-missing", "ledger-result-mismatch", "ledger-outcome-not-on-roster"} <= rules_by_ledger["成果_2019H1.xlsx"]
+

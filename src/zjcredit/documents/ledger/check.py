@@ -24,7 +24,6 @@ from zjcredit.documents.ledger.model import CODE_RE, FOLDER, WORKBOOK, Ledger
 from zjcredit.documents.ledger.outcome_rules import RunContext
 from zjcredit.documents.ledger.outcomes import OutcomeIndex, read_outcomes
 from zjcredit.documents.ledger.parts import part_of_name
-from zjcredit.documents.ledger.pool import read_all
 from zjcredit.documents.ledger.read import (
     LedgerSource,
     find_ledgers,
@@ -233,8 +232,10 @@ def run_ledger_check(
     found_under: dict[str, bool] = {p: False for p in paths}
     skipped: list[Finding] = []
     ledgers: list[Ledger] = []
-    # The ledgers first (read by worker processes, forked before the outcome reader's threads exist).
-    for source, ledger in read_all(find_ledgers(paths, exclude), progress):
+    for source in find_ledgers(paths, exclude):
+        if progress:
+            progress(source.display)
+        ledger = read_ledger(source)
         if _not_ledger(ledger):
             skipped.extend(make(UNRECOGNISED, s.display, what=f"文件 {s.display}", what_en=f"file {s.display}") for s, _ in source.files if s.display != source.given)
             continue

@@ -158,12 +158,6 @@ class Ledger:
     _roster: Any = field(default=None, repr=False, compare=False)
     _found: dict[int, Learner | None] = field(default_factory=dict, repr=False, compare=False)
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Handed between processes (:mod:`.pool`): the look-up caches hold object ids, valid here only.
-        state = dict(self.__dict__)
-        state["_roster"], state["_found"] = None, {}
-        return state
-
     # The parts ------------------------------------------------------------------------------------
 
     def sheets_of(self, part: str) -> list[PartSheet]:
