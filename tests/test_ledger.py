@@ -318,3 +318,23 @@ def test_outcomes_of_a_ledger_without_evaluation_are_not_flagged_one_by_one(tmp_
     sheet = outcome_sheet(tmp_path / "成果.xlsx", [outcome_row(0), outcome_row(1)])
     doc = check([ledger], catalog, outcomes=(sheet,))
     assert found(doc) == [("ledger-part-missing", "台账.xlsx", None, None)]
+
+
+def test_a_declaration_among_the_ledgers_is_no_ledger(tmp_path, catalog):
+    """An Annex 2 form's course table alone looks like a course design: one part by its header is no ledger,
+    unless the file's name carries a 项目编码."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "申报表"
+    ws.append(["申报单位", "西湖成校", "机构代码", "ORG001"])
+    ws.append(["课程名称", "学时", "授课教师"])
+    ws.append(["理论", 8, "王"])
+    wb.save(tmp_path / "申报表.xlsx")
+    write_workbook(tmp_path / "台账.xlsx", clean_parts())
+    doc = check([tmp_path], catalog)
+    assert found(doc) == [("ledger-unrecognised", "申报表.xlsx", None, None)]
+    wb.save(tmp_path / f"{P2} 课程.xlsx")
+    doc = check([tmp_path / f"{P2} 课程.xlsx"], catalog)
+    assert doc["ledgers"][0]["project_code"] == P2 and doc["ledgers"][0]["parts_missing"] == ["学员信息表", "签到表", "开展情况记录", "学习成果评价表"]

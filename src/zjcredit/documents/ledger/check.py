@@ -308,14 +308,14 @@ def check_ledger_source(source: Source, grid: WorkbookGrid, options: LedgerOptio
         key = tuple((s.path.name, _stamp(s.path)) for s, _ in unit.files) + (_resolved(source.path.parent),)
         if key not in _FOLDER_CACHE:
             _FOLDER_CACHE.clear()
-            ledger = read_ledger(unit, {source.display: grid})
+            ledger = read_ledger(unit, {source.display: grid}, strict=False)
             _FOLDER_CACHE[key] = (ledger, LedgerRun(options).check(ledger))
         ledger, found = _FOLDER_CACHE[key]
         first = ledger.files[0] if ledger.files else source.display
         own = [f for f in found if f.path == source.display or (f.path == ledger.path and source.display == first)]
     else:
         unit = LedgerSource(source.display, WORKBOOK, ((source, None),), source.display)
-        ledger = read_ledger(unit, {source.display: grid})
+        ledger = read_ledger(unit, {source.display: grid}, strict=False)
         own = LedgerRun(options).check(ledger)
     records = sum(s.records for s in ledger.sheets if s.path == source.display)
     return FileResult(source.display, KIND, records, own)

@@ -21,6 +21,7 @@ from pathlib import Path, PurePath
 from zjcredit.documents.common import COLUMN_MISSING, HEADER_MISSING, UNREADABLE
 from zjcredit.documents.ledger import signin
 from zjcredit.documents.ledger.model import (
+    CODE_RE,
     FOLDER,
     WORKBOOK,
     Course,
@@ -143,8 +144,9 @@ def _folder(folder: Path, display: str, given: str, exclude: set[Path]) -> Ledge
 # Reading ---------------------------------------------------------------------------------------------
 
 
-def read_ledger(source: LedgerSource, grids: dict[str, WorkbookGrid] | None = None) -> Ledger:
-    """Read every part of a ledger; ``grids`` holds files already read (by display)."""
+def read_ledger(source: LedgerSource, grids: dict[str, WorkbookGrid] | None = None, strict: bool = True) -> Ledger:
+    """Read every part of a ledger; ``grids`` holds files already read (by display); ``strict``: see
+    :func:`read_workbook` (``validate`` was told, or found, that the file is a ledger)."""
     ledger = Ledger(source.display, source.layout)
     for file, hint in source.files:
         ledger.files.append(file.display)
@@ -155,14 +157,28 @@ def read_ledger(source: LedgerSource, grids: dict[str, WorkbookGrid] | None = No
             if hint:
                 ledger.unreadable_parts.add(hint)
             continue
-        read_workbook(ledger, grid, hint if source.layout == FOLDER else None)
+        read_workbook(ledger, grid, hint if source.layout == FOLDER else None, strict)
     return ledger
 
 
-def read_workbook(ledger: Ledger, grid: WorkbookGrid, file_part: str | None) -> None:
-    """The parts in one workbook (or CSV file) of ``ledger``."""
+def _holds_a_ledger(grid: WorkbookGrid, parts: list[tuple[SheetGrid, str | None, object]]) -> bool:
+    """Whether a workbook found among other files is a ledger: a sheet named after a part, or two parts
+    recognised by their headers, or one when the file's name carries a 项目编码 (a declaration's course
+    table alone looks like a course design)."""
+    if any(part_of_name(sheet.name) for sheet, _, _ in parts):
+        return True
+    by_header = {part for _, part, _ in parts if part is not None}
+    return len(by_header) >= 2 or (len(by_header) == 1 and CODE_RE.search(PurePath(grid.path).stem) is not None)
+
+
+def read_workbook(ledger: Ledger, grid: WorkbookGrid, file_part: str | None, strict: bool = True) -> None:
+    """The parts in one workbook (or CSV file) of ``ledger``; ``strict``: a workbook ledger found among
+    other files must look like one (:func:`_holds_a_ledger`), else it holds no part."""
     file_name = PurePath(grid.path).stem
-    for sheet, part, found in sheet_parts(grid, file_part):
+    parts = sheet_parts(grid, file_part)
+    if strict and file_part is None and ledger.layout == WORKBOOK and not _holds_a_ledger(grid, parts):
+        parts = [(sheet, None, found) for sheet, _, found in parts]
+    for sheet, part, found in parts:
         name = None if grid.format == "csv" else sheet.name
         if part is None:
             ledger.unrecognised.append((grid.path, name))
