@@ -23,6 +23,7 @@ from zjcredit.templates.style import (
     Styles,
     label_cell,
     merge,
+    page_header_footer,
     print_setup,
     title,
     value_cell,
@@ -175,7 +176,7 @@ def _table_sheet(wb: Any, part: str, heading: LedgerHeading | None, rows: int, s
             for name, value in zip(("课程名称", "学时", "授课教师"), course):
                 sheet.ws.cell(row=first + k - 1, column=col[name], value=value)
     dvs.apply(sheet.ws)
-    _finish(sheet, first, end, landscape=False)
+    _finish(sheet, first, end, False, heading)
 
 
 def _numbered(ws: Any, first: int, end: int, st: Styles, height: float = ROW_HEIGHT) -> None:
@@ -187,7 +188,8 @@ def _numbered(ws: Any, first: int, end: int, st: Styles, height: float = ROW_HEI
         ws.row_dimensions[r].height = height
 
 
-def _finish(sheet: _Sheet, first: int, end: int, landscape: bool, header_rows: int = 1) -> None:
+def _finish(sheet: _Sheet, first: int, end: int, landscape: bool, heading: LedgerHeading | None, header_rows: int = 1) -> None:
+    """Frozen header, printed on every page under a line naming the part (and the project), page numbers."""
     from openpyxl.utils import get_column_letter
 
     ws = sheet.ws
@@ -197,6 +199,8 @@ def _finish(sheet: _Sheet, first: int, end: int, landscape: bool, header_rows: i
     # The prepared lines are empty but bordered: a print area prints them as a form everywhere.
     ws.print_area = f"A1:{last}{end}"
     print_setup(ws, landscape=landscape, centered=True)
+    project = " ".join(t for t in (heading.code, heading.name) if t) if heading is not None else ""
+    page_header_footer(ws, header_left=f"过程性台账 · {ws.title}", header_right=project)
 
 
 def _signin_sheet(wb: Any, heading: LedgerHeading | None, rows: int, st: Styles) -> None:
@@ -245,7 +249,7 @@ def _signin_sheet(wb: Any, heading: LedgerHeading | None, rows: int, st: Styles)
     day_dv.add(days)
     ws.add_data_validation(mark_dv)
     ws.add_data_validation(day_dv)
-    _finish(sheet, first, end + 1, landscape=True, header_rows=2)
+    _finish(sheet, first, end + 1, True, heading, header_rows=2)
 
 
 def _guide_lines() -> list[str]:
