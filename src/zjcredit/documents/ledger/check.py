@@ -102,7 +102,8 @@ class LedgerCatalog:
 
 def period_of(code: str | None, project: Any = None) -> str | None:
     """The project's canonical catalog period, else the one in its 项目编码."""
-    for text in ((project.period if project is not None else None), (CODE_RE.search(code).group(1)[7:13] if code and CODE_RE.search(code) else None)):
+    in_code = CODE_RE.search(code or "")
+    for text in (project.period if project is not None else None, in_code.group(1)[7:13] if in_code else None):
         if text and periods.is_period(text):
             return periods.parse_period(text)
     return None

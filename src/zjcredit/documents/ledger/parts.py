@@ -58,7 +58,10 @@ def skipped_sheet(name: str | None) -> bool:
     return header_key(name or "") in SKIP_SHEETS
 
 
-def header_columns(sheet: SheetGrid) -> tuple[int, dict[str, int]] | None:
+Header = tuple[int, dict[str, int]]  # 0-based header row, canonical field → 0-based column
+
+
+def header_columns(sheet: SheetGrid) -> Header | None:
     """The 0-based header row of whichever part ``sheet`` holds, and its recognised columns."""
     found = find_header(sheet, ANY_PART)
     return None if found is None else (found[0], found[1])
@@ -76,17 +79,16 @@ def session_columns(sheet: SheetGrid, header: int, columns: dict[str, int]) -> l
     return out
 
 
-Header = tuple[int, dict[str, int]]
+def part_by_header(sheet: SheetGrid) -> str | None:
+    """The part whose columns the sheet's header row names, or None."""
+    return part_of_header(sheet, header_columns(sheet))
 
 
-def part_by_header(sheet: SheetGrid, found: Header | None | bool = True) -> str | None:
-    """The part whose columns the sheet's header row names, or None (the columns tell the parts apart:
-    考核结果 is an evaluation's, 参加人数 a record's, 课程名称 a course design's, a date column or a
-    签到/签名/课次 column with 姓名 a sign-in sheet's, 姓名 with 身份证号 or 联系电话 a roster's). ``found``:
-    the sheet's :func:`header_columns`, when already known."""
-    if found is True:
-        found = header_columns(sheet)
-    if not isinstance(found, tuple):
+def part_of_header(sheet: SheetGrid, found: Header | None) -> str | None:
+    """The part whose columns the header row ``found`` (:func:`header_columns`) names: 考核结果 is an
+    evaluation's, 参加人数 a record's, 课程名称 a course design's, a date column or a 签到/签名/课次 column
+    with 姓名 a sign-in sheet's, 姓名 with 身份证号 or 联系电话 a roster's."""
+    if found is None:
         return None
     header, cols = found
     if "项目编码" in cols or "课程编码" in cols:
@@ -113,7 +115,7 @@ def sheet_parts(grid: WorkbookGrid, file_part: str | None = None) -> list[tuple[
         if skipped_sheet(sheet.name) or not any(True for _ in sheet.iter_cells()):
             continue
         found = header_columns(sheet)
-        out.append((sheet, part_of_name(sheet.name) or file_part or part_by_header(sheet, found), found))
+        out.append((sheet, part_of_name(sheet.name) or file_part or part_of_header(sheet, found), found))
     return out
 
 
