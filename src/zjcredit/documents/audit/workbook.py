@@ -197,7 +197,8 @@ def _chart(ws: Any, header: int, last: int, title: str, axis: str, anchor: str) 
 def _details(ws: Any, report: Report, t: dict[str, Any], lang: str) -> None:
     from zjcredit.report.render import ordered_findings
 
-    findings = ordered_findings(report)
+    # Errors first, then warnings and infos (each in the files' order): what the limit cuts is the least.
+    findings = sorted(ordered_findings(report), key=lambda f: -int(f.severity))
     head = t["detail_head"]
     _title(ws, t["details"], len(head))
     severity = SEVERITY[lang]
