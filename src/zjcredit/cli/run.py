@@ -166,7 +166,25 @@ def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet:
             _write_report(output, text, force, lang, report)
         else:
             guarded(lang, sys.stdout.write, text)  # Ctrl-C → 130
-    raise typer.Exit(report.exit_status(Severity.ERROR if fail_on is FailOn.error else Severity.WARNING))
+    status = report.exit_status(Severity.ERROR if fail_on is FailOn.error else Severity.WARNING)
+    if status == 2 and output is not None:
+        _say_why(report, output, lang)
+    raise typer.Exit(status)
+
+
+def _say_why(report: Any, output: Path, lang: str) -> None:
+    """Exit status 2 with the report in a file: one sentence on the terminal too, the most serious
+    finding's, so that nobody is left with a silent failure."""
+    from zjcredit.report.findings import Severity
+
+    findings = [f for fr in report.files for f in fr.findings]
+    first = next((f for f in findings if f.rule == "unreadable"), None) or next((f for f in findings if f.severity >= Severity.ERROR), None) or (findings[0] if findings else None)
+    reason = first.message(lang) if first is not None else ("没有可写入的内容。" if lang != "en" else "there was nothing to write.")
+    _stderr_console().print(
+        f"{reason}（完整报告：{output}）" if lang != "en" else f"{reason} (full report: {output})",
+        markup=False,
+        highlight=False,
+    )
 
 
 def _write_report(output: Path, text: str, force: bool, lang: str, report: Any) -> None:
