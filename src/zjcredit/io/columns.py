@@ -82,8 +82,13 @@ def xlsx_sheets(path: Path, display: str, loaded: list[tuple[str, Any]], notes: 
     import re
     import zipfile
 
-    with zipfile.ZipFile(path) as zf:
-        parts = dict(sheetxml.worksheets(zf))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = dict(sheetxml.worksheets(zf))
+    except Exception as exc:  # noqa: BLE001 - the guard passed it, so this is damage it does not see
+        from zjcredit.errors import damaged_workbook
+
+        raise damaged_workbook(display, exc) from None
     first = _Lazy(lambda: sheetxml.first_shared_string(path))
     sheets = []
     for name, batch in loaded:

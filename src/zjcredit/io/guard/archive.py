@@ -140,7 +140,7 @@ def _check_part(fh: Any, file_size: int, info: Any, display: str, visit: Visitor
     _part_start(fh, file_size, info, display)
     name = info.filename
     scan = _PartScan(name, display, grid=rectangle)
-    for block in _inflate(fh, info, display):
+    for block in _crc_checked(_inflate(fh, info, display), info, display):
         scan.feed(block)
         if visit is not None:
             visit(name, block)
@@ -192,6 +192,17 @@ def _inflate(fh: Any, info: Any, display: str, limit: int | None = None) -> Iter
         raise damaged(display, f"部件 {name} 的压缩数据无效：{exc}", f"the compressed data of part {name} is invalid: {exc}") from None
     if not inflater.eof or produced != info.file_size:
         raise damaged(display, f"部件 {name} 的数据不完整", f"part {name} is incomplete")
+
+
+def _crc_checked(blocks: Iterator[bytes], info: Any, display: str) -> Iterator[bytes]:
+    """``blocks`` passed on, refused at the end when their CRC-32 is not the one the zip declares (the
+    readers would otherwise meet the damage later, each in its own way)."""
+    crc = 0
+    for block in blocks:
+        crc = zlib.crc32(block, crc)
+        yield block
+    if crc != info.CRC:
+        raise damaged(display, f"部件 {info.filename} 的 CRC 校验不符", f"part {info.filename} fails its CRC check")
 
 
 class _PartScan:
