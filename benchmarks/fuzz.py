@@ -736,8 +736,12 @@ class Tally:
         }
 
 
-def fuzz(seed: int, count: int, work: Path, *, start: int = 0, every_command: bool = True, process_share: float = 0.05, timeout: float = COMMAND_TIMEOUT, log: Callable[[str], None] | None = None) -> Tally:
-    """Run cases ``start`` … ``start + count - 1`` of ``seed``; failing inputs are kept in ``work/failures``."""
+def fuzz(
+    seed: int, count: int, work: Path, *, start: int = 0, every_command: bool = True, process_share: float = 0.05,
+    timeout: float = COMMAND_TIMEOUT, log: Callable[[str], None] | None = None, report: Path | None = None,
+) -> Tally:
+    """Run cases ``start`` … ``start + count - 1`` of ``seed``; failing inputs are kept in ``work/failures``,
+    the tallies written to ``report`` every 100 cases (a long run can be stopped at any time)."""
     work.mkdir(parents=True, exist_ok=True)
     seeds = build_seeds(work / "seeds")
     worker = Worker(work)
@@ -746,8 +750,12 @@ def fuzz(seed: int, count: int, work: Path, *, start: int = 0, every_command: bo
     try:
         for index in range(start, start + count):
             _one_case(seed, index, seeds, work, worker, tally, every_command, process_share, timeout)
-            if log is not None and (index - start + 1) % 100 == 0:
-                log(f"{index - start + 1} cases, {tally.commands} commands, {len(tally.failures)} failures, {time.monotonic() - started:.0f} s")
+            if (index - start + 1) % 100 == 0:
+                tally.seconds = time.monotonic() - started
+                if log is not None:
+                    log(f"{index - start + 1} cases, {tally.commands} commands, {len(tally.failures)} failures, {tally.seconds:.0f} s")
+                if report is not None:
+                    report.write_text(json.dumps(tally.summary(), ensure_ascii=False, indent=1), encoding="utf-8")
     finally:
         worker.stop()
         tally.seconds = time.monotonic() - started
@@ -849,7 +857,7 @@ def main() -> None:
         return replay(args.replay, args.work)
     if args.memory:
         return memory_check(args.work)
-    tally = fuzz(args.seed, args.cases, args.work, start=args.start, every_command=not args.quick, process_share=args.process_share, timeout=args.timeout, log=lambda s: print(s, file=sys.stderr, flush=True))
+    tally = fuzz(args.seed, args.cases, args.work, start=args.start, every_command=not args.quick, process_share=args.process_share, timeout=args.timeout, log=lambda s: print(s, file=sys.stderr, flush=True), report=args.report)
     summary = tally.summary()
     if args.report:
         args.report.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
