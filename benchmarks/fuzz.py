@@ -791,6 +791,9 @@ def _one_case(seed: int, index: int, seeds: dict[str, list[Path]], work: Path, w
         if problems:
             _keep_failure(work, case, argv, result, problems, tally)
             _clean_scratch(scratch)
+        if result.get("timeout"):  # what the killed run left is not the next command's
+            for p in (folder / "输出").rglob("*.tmp"):
+                p.unlink(missing_ok=True)
         if any("input changed" in p for p in problems):
             before = {p: fingerprint(p) for p in inputs}
 
@@ -798,11 +801,12 @@ def _one_case(seed: int, index: int, seeds: dict[str, list[Path]], work: Path, w
 def _keep_failure(work: Path, case: Case, argv: list[str], result: dict[str, Any], problems: list[str], tally: Tally) -> None:
     keep = work / "failures" / case.id.replace(":", "-")
     keep.mkdir(parents=True, exist_ok=True)
+    name = f"failure-{argv[0]}{'-' + argv[1] if argv[0] in ('outcomes', 'summary', 'catalog') else ''}.json"
     for p in (work / "case").iterdir():
         if p.is_file():
             shutil.copy(p, keep / p.name)
     entry = {"case": case.id, "source": case.source, "mutation": case.mutation, "attack": case.attack, "argv": argv, "problems": problems, "stderr": (result.get("stderr") or "")[-1500:], "traceback": result.get("traceback", "")}
-    (keep / "failure.json").write_text(json.dumps(entry, ensure_ascii=False, indent=1), encoding="utf-8")
+    (keep / name).write_text(json.dumps(entry, ensure_ascii=False, indent=1), encoding="utf-8")
     tally.failures.append(entry)
 
 

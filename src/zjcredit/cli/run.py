@@ -37,6 +37,8 @@ def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
     except (typer.Exit, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - a Rust panic (pyo3's PanicException) is not an Exception
+        if Terminated.received or "Query interrupted" in str(exc):  # DuckDB turns Ctrl-C/SIGTERM into an error
+            interrupted(lang)
         if is_memory_error(exc):
             fail(OutOfMemory(), lang)
         if isinstance(exc, OSError):

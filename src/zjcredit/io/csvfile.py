@@ -372,6 +372,8 @@ def _parse(path: Path, delimiter: str, width: int, limit: int | None, *, strict:
                 rel = con.read_csv(str(path), parallel=parallel, **options)
                 return (rel.limit(limit) if limit is not None else rel).to_arrow_table()
             except duckdb.Error as exc:
+                if "interrupted" in str(exc).lower():  # DuckDB turned Ctrl-C or SIGTERM into an error
+                    raise KeyboardInterrupt from None
                 if "unicode" in str(exc).lower():
                     raise _NotUtf8 from None
                 if parallel and "parallel" in str(exc).lower():
