@@ -784,7 +784,7 @@ def _one_case(seed: int, index: int, seeds: dict[str, list[Path]], work: Path, w
                 result, allowed = run_process(argv, folder, work / "process-tmp", random.Random(0), timeout, terminate=False)
                 scratch = [work / "process-tmp", SHM]
         problems = judge(result, argv, before, folder / "输出", scratch, allowed=allowed)
-        if case.attack and result.get("code") != 2 and not problems:
+        if case.attack and result.get("code") not in (2, 143) and not problems:
             problems.append("an output aimed at an input was not refused")
         outcome = "timeout" if result.get("timeout") else ("died" if result.get("died") else f"exit {result.get('code')}")
         tally.by_mutation[kind][outcome if not problems else "FAILED"] += 1

@@ -21,7 +21,10 @@ def _stderr_console() -> Any:
 
 
 def fail(exc: ZjcreditError, lang: str) -> None:
-    _stderr_console().print(f"[bold red]{'Error' if lang == 'en' else '错误'}：[/]{exc.text(lang)}", highlight=False, markup=True)
+    try:
+        _stderr_console().print(f"[bold red]{'Error' if lang == 'en' else '错误'}：[/]{exc.text(lang)}", highlight=False, markup=True)
+    except MemoryError:  # no room for rich: the sentence plainly
+        sys.stderr.write(f"{'Error' if lang == 'en' else '错误'}：{exc.text(lang)}\n")
     raise typer.Exit(2)
 
 
@@ -40,6 +43,12 @@ def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         if Terminated.received or "Query interrupted" in str(exc):  # DuckDB turns Ctrl-C/SIGTERM into an error
             interrupted(lang)
         if is_memory_error(exc):
+            # What filled the memory is still held by the traceback's frames: dropped before printing.
+            exc.__traceback__ = None
+            del exc
+            import gc
+
+            gc.collect()
             fail(OutOfMemory(), lang)
         if isinstance(exc, OSError):
             fail(file_trouble(exc), lang)
