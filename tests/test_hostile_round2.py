@@ -711,3 +711,26 @@ def test_xlsx_with_far_cell_in_single_quotes_is_refused(tmp_path: Path) -> None:
         code, text, doc = cli("validate", path, "--format", "json")
         assert_one_sentence(code, text)
         assert rules_of(doc) == ["unreadable"] and "XFD1048576" in doc["findings"][0]["message"]
+
+
+def test_far_value_is_too_large_for_a_grid_but_an_outcome_sheet_is_still_checked(tmp_path: Path) -> None:
+    """Found by the fuzzer: one value in A1048576 makes a 12.6-million-cell rectangle, which calamine allocates
+    (and a grid holds twice). Declarations, summaries and catalogs are read cell by cell: refused with a
+    sentence; an outcome sheet is read column-wise and checked."""
+    from test_hostile import HEADER_ROW
+
+    far = '<row r="1048576"><c r="L1048576"><v>1</v></c></row>'
+    form = tmp_path / "申报表.xlsx"
+    form.write_bytes(xlsx_bytes(sheet(HEADER_ROW + far)))
+    code, text, doc = cli("summary", "build", form, "-o", tmp_path / "汇总.xlsx", "--format", "json")
+    assert_one_sentence(code, text)
+    assert "逐格读取的上限" in json.dumps(doc, ensure_ascii=False)
+    plain = write_sheet(tmp_path / "plain.xlsx", clean_rows())
+    path = _patched_sheet(plain, tmp_path / "成果.xlsx", lambda d: d.replace(b"</sheetData>", far.encode() + b"</sheetData>"))
+    code, text, doc = cli("validate", path, "--format", "json")
+    assert code in (0, 1) and doc["files"][0]["kind"] == "outcomes", text
+    # Whole-sheet formatting (empty styled cells far away) is no value: read as usual.
+    styled = tmp_path / "格式.xlsx"
+    styled.write_bytes(xlsx_bytes(sheet(HEADER_ROW + "".join(f'<row r="{i}"><c r="T{i}" s="1"/></row>' for i in range(2, 300_000)))))
+    code, text, doc = cli("validate", styled, "--format", "json")
+    assert "unreadable" not in rules_of(doc), text

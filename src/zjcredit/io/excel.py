@@ -45,6 +45,9 @@ def read_excel_grid(path: Path, display: str, nrows: int | None = None) -> Workb
     """Every worksheet as a grid with merged ranges; ``nrows`` reads only the first rows."""
     wb = _open(path, display)
     is_xls = path.suffix.lower() == ".xls"
+    parts = _sheet_parts(path) if not is_xls else {}
+    for meta in _worksheets(wb):  # before calamine allocates any sheet's rectangle
+        guard.check_grid(path, display, meta.name, parts.get(meta.name) if not is_xls else None)
     errors = xls_error_cells(path) if is_xls else sheetxml.error_cells(path)
     sheets: list[SheetGrid] = []
     complete = True
@@ -70,6 +73,16 @@ def read_excel_grid(path: Path, display: str, nrows: int | None = None) -> Workb
     if not sheets:
         raise _no_worksheet(display)
     return WorkbookGrid(display, "xls" if is_xls else "xlsx", sheets, complete=complete)
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return dict(sheetxml.worksheets(zf))
+    except Exception:  # noqa: BLE001 - calamine reports the damage itself
+        return {}
 
 
 def _rows(sheet: Any, nrows: int | None) -> list[list[Any]]:

@@ -109,7 +109,15 @@ def _xlsx_peek(path: Path, display: str, nrows: int) -> WorkbookGrid:
                 return WorkbookGrid(display, "xlsx", sheets, complete=False)
     except Exception:  # noqa: BLE001, S110 - anything odd: the full reader says what is wrong
         pass
-    return read_grid(path, display, nrows=nrows)
+    try:
+        return read_grid(path, display, nrows=nrows)
+    except guard.GridTooLarge:
+        # Too large to read cell by cell (a far-away value): the first rows streamed tell the kind, and an
+        # outcome sheet is then read column-wise; any other kind is refused when read in full.
+        sheets = sheetxml.peek_sheets(path, nrows)
+        if not sheets:
+            raise
+        return WorkbookGrid(display, "xlsx", sheets, complete=False)
 
 
 READERS: dict[str, Reader] = {

@@ -403,6 +403,27 @@ def _shared_strings(zf: zipfile.ZipFile, part: str, last: int) -> list[str]:
     return texts
 
 
+# The cells that hold a value -------------------------------------------------------------------------
+
+_VALUE_CELL_RE = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,4})(\d{1,8})["'][^>]*(?<!/)>\s*<(?:\w+:)?(?:v|is|f)[\s>/]""")
+
+
+def value_extent(path: Path, part: str) -> tuple[int, int]:
+    """(rows, columns) up to the last cell of ``part`` that holds a value, a formula or inline text, which
+    is what the readers allocate; streamed. Cells without an ``r`` are not placed (the guard's own count
+    bounds them)."""
+    rows = cols = 0
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            buf = tail + chunk
+            for m in _VALUE_CELL_RE.finditer(buf):
+                rows = max(rows, int(m.group(2)))
+                cols = max(cols, column_index(m.group(1)) + 1)
+            tail = buf[-4096:]
+    return rows, cols
+
+
 # Row counts ------------------------------------------------------------------------------------------
 
 _DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\$?[0-9]*:?\$?[A-Z]*\$?([0-9]+)\"")

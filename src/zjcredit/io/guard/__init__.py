@@ -41,13 +41,16 @@ from zjcredit.io.guard.cfb import check_cfb
 from zjcredit.io.guard.cellrefs import scan_cell_refs  # noqa: F401  (public)
 from zjcredit.io.guard.limits import *  # noqa: F403  (the limits are part of the guard's interface)
 from zjcredit.io.guard.limits import MAX_INPUT_BYTES, MAX_ROWS, MIB, Visitor
-from zjcredit.io.guard.refusals import refused
+from zjcredit.io.guard.refusals import GridTooLarge, refused
 from zjcredit.io.guard.sniff import ZIP_MAGIC, check_container
 
 # Verdicts per (file, size, mtime): None passed, else the (zh, en) refusal. _CHEAP_CACHE holds
 # :func:`precheck`'s, _CACHE the full verdict of :func:`preflight`/:func:`deep_check`.
 _CACHE: dict[tuple[str, int, int], tuple[str, str] | None] = {}
 _CHEAP_CACHE: dict[tuple[str, int, int], tuple[str, str] | None] = {}
+# The cell rectangle of each sheet part as the checks measured it (an upper bound), per file version;
+# "" for a legacy .xls (its largest sheet).
+_RECTANGLES: dict[tuple[str, int, int], dict[str, int]] = {}
 
 
 
@@ -125,7 +128,9 @@ def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[s
             raise refused(*verdict)
         return
     try:
-        _inspect(path, display, key[1], deep=deep, visit=visit)
+        rectangles = _inspect(path, display, key[1], deep=deep, visit=visit)
+        if rectangles:
+            _RECTANGLES.setdefault(key, {}).update(rectangles)
     except Exception as exc:
         zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
         if zh is None or en is None:  # an OSError while reading, or a bug in a guard: still one sentence
@@ -136,7 +141,7 @@ def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[s
     cache[key] = None
 
 
-def _inspect(path: Path, display: str, size: int, *, deep: bool, visit: Visitor | None = None) -> None:
+def _inspect(path: Path, display: str, size: int, *, deep: bool, visit: Visitor | None = None) -> dict[str, int]:
     fmt = format_of(path)
     container = fmt.container if fmt is not None else None
     if deep:  # what the file is was settled by precheck; only a zip container has more to inspect
@@ -144,8 +149,8 @@ def _inspect(path: Path, display: str, size: int, *, deep: bool, visit: Visitor 
             with path.open("rb") as fh:
                 is_zip = fh.read(4) == ZIP_MAGIC
             if is_zip:
-                check_zip(path, display, deep=True, visit=visit)
-        return
+                return check_zip(path, display, deep=True, visit=visit)
+        return {}
     if size == 0:
         raise refused(
             f"{display}：文件是空的（0 字节）。请重新导出或另存后再检查。",
@@ -163,10 +168,44 @@ def _inspect(path: Path, display: str, size: int, *, deep: bool, visit: Visitor 
     if container == "zip":
         check_zip(path, display, deep=False)
     elif container == "ole":
-        check_cfb(path, display)
+        return {"": check_cfb(path, display)}
+    return {}
 
 
 # Sheet limits applied by the readers ----------------------------------------------------------------
+
+
+def check_grid(path: Path, display: str, sheet: str, part: str | None) -> None:
+    """Refuse, before the grid reader allocates it, a sheet spanning more than :data:`MAX_GRID_CELLS` cells
+    (``part``: its worksheet part in an .xlsx; None for a legacy .xls). The guard's measure counts every
+    cell reference; only when that is too large are the cells that hold a value measured exactly
+    (whole-sheet formatting writes empty cells, which the reader skips)."""
+    from zjcredit.io.guard.limits import MAX_GRID_CELLS
+
+    try:
+        measured = _RECTANGLES.get(file_key(path), {})
+    except OSError:
+        return
+    cells = measured.get(part if part is not None else "", 0)
+    if cells <= MAX_GRID_CELLS:
+        return
+    rows = cols = 0
+    if part is not None:
+        from zjcredit.io import sheetxml
+
+        rows, cols = sheetxml.value_extent(path, part)
+        cells = rows * cols
+        if cells <= MAX_GRID_CELLS:
+            return
+    where_zh = f"（{rows:,} 行 × {cols:,} 列）" if rows else ""
+    where_en = f" ({rows:,} rows × {cols:,} columns)" if rows else ""
+    raise GridTooLarge(
+        f"{display}：工作表“{sheet}”的单元格范围有 {cells:,} 个单元格{where_zh}，超过逐格读取的上限 {MAX_GRID_CELLS:,} 个。"
+        "通常是远处某个单元格误填了内容：请删除多余的行列后另存；学习成果表请用 outcomes check 检查。",
+        f"{display}: sheet '{sheet}' spans {cells:,} cells{where_en}, above the limit of {MAX_GRID_CELLS:,} for reading cell by cell; "
+        "usually a stray value far away: delete the extra rows and columns and save again (check outcome sheets with outcomes check).",
+    )
+
 
 
 def sheet_too_long(display: str, sheet: str, rows: int) -> Exception:

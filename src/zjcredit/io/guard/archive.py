@@ -33,10 +33,11 @@ _OUT_CHUNK = 4 * MIB
 _CARRY = 4096
 
 
-def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | None = None, rectangle: bool = True) -> None:
+def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | None = None, rectangle: bool = True) -> dict[str, int]:
     """Inspect an .xlsx/.xlsm container: central directory first, then each part as a bounded stream
     (``deep``), or only each part's XML prolog (not ``deep``: a few KiB per part). ``rectangle``: scan
-    each sheet's cell references for the area the readers would allocate."""
+    each sheet's cell references for the area the readers would allocate; returned, in cells, by part
+    (an upper bound: cells without a value count too)."""
     import zipfile
 
     try:
@@ -89,14 +90,17 @@ def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | N
             f"the parts inflate to {total / MIB:,.0f} MiB in all (limit {MAX_TOTAL_BYTES // MIB:,} MiB), a likely zip bomb",
         )
     size = path.stat().st_size
+    rectangles: dict[str, int] = {}
     with path.open("rb") as fh:
         for info in infos:
             if deep:
-                _check_part(fh, size, info, display, visit if "worksheets/" in info.filename.lower() else None, rectangle)
+                scan = _check_part(fh, size, info, display, visit if "worksheets/" in info.filename.lower() else None, rectangle)
+                if rectangle and "worksheets/" in info.filename.lower():
+                    rectangles[info.filename] = scan.max_row * scan.columns
             else:
                 _check_prolog(fh, size, info, display)
     if deep:
-        return
+        return rectangles
     # Only now that every part's declared size and prolog are harmless (zipfile never inflates a part
     # beyond its declared size): a workbook without any worksheet part.
     if not any("worksheets/" in n for n in names):
@@ -107,6 +111,7 @@ def check_zip(path: Path, display: str, *, deep: bool = True, visit: Visitor | N
                 f"{display}：工作簿里没有可读取的工作表（可能只有图表页）。请把数据放在普通工作表中另存后再检查。",
                 f"{display}: the workbook has no worksheet to read (perhaps only chart sheets); put the data on an ordinary worksheet, save and check again.",
             )
+    return {}
 
 
 def _part_start(fh: Any, file_size: int, info: Any, display: str) -> None:
@@ -134,7 +139,7 @@ def _check_prolog(fh: Any, file_size: int, info: Any, display: str) -> None:
     scan.finish()
 
 
-def _check_part(fh: Any, file_size: int, info: Any, display: str, visit: Visitor | None = None, rectangle: bool = True) -> None:
+def _check_part(fh: Any, file_size: int, info: Any, display: str, visit: Visitor | None = None, rectangle: bool = True) -> _PartScan:
     """Inflate one part as a stream: it must yield exactly what it declares, its XML prolog must be
     harmless, and (``rectangle``) the cells of a sheet must span a rectangle the reader can hold."""
     _part_start(fh, file_size, info, display)
@@ -145,6 +150,7 @@ def _check_part(fh: Any, file_size: int, info: Any, display: str, visit: Visitor
         if visit is not None:
             visit(name, block)
     scan.finish()
+    return scan
 
 
 def _inflate(fh: Any, info: Any, display: str, limit: int | None = None) -> Iterator[bytes]:

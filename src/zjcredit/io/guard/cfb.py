@@ -63,14 +63,14 @@ class _Crafted(_Damage):
     """The structure is sound but asks for more than any real workbook does."""
 
 
-def check_cfb(path: Path, display: str) -> None:
+def check_cfb(path: Path, display: str) -> int:
     """Refuse an OLE compound file whose structure does not fit the file, or whose workbook reaches
-    beyond the legacy grid; one sentence naming the file (:class:`~zjcredit.errors.Unreadable`)."""
+    beyond the legacy grid; one sentence naming the file (:class:`~zjcredit.errors.Unreadable`). Returns
+    the largest rectangle (cells) a sheet spans, which the grid reader allocates."""
     try:
         with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             book = CompoundFile(data).workbook_stream()
-            if book is not None:
-                scan_biff(book)
+            return scan_biff(book) if book is not None else 0
     except _Crafted as exc:
         raise crafted(display, exc.zh, exc.en) from None
     except _Damage as exc:
@@ -281,39 +281,51 @@ class CompoundFile:
         return None
 
 
-def scan_biff(stream: bytes) -> None:
+def scan_biff(stream: bytes) -> int:
     """Walk the workbook stream's records: none may run past the end, and no DIMENSIONS or cell record
-    may reach beyond the legacy grid (the readers allocate the rectangle these records span)."""
+    may reach beyond the legacy grid (the readers allocate the rectangle these records span). Returns the
+    largest rectangle (cells) a sheet's DIMENSIONS and cells span."""
     n = len(stream)
     pos = 0
     unpack = _HH.unpack_from
+    largest = rows = cols = 0
     while pos + 4 <= n:
         kind, length = unpack(stream, pos)
         body, pos = pos + 4, pos + 4 + length
         if pos > n:
             if any(stream[body - 4 :]):
                 raise _Damage("工作簿数据流在记录中间结束（文件不完整）", "the workbook stream ends inside a record (the file is incomplete)")
-            return
-        if kind == _DIMENSIONS:
-            _check_dimensions(stream, body, length)
+            break
+        if kind == _BOF:
+            largest, rows, cols = max(largest, rows * cols), 0, 0
+        elif kind == _DIMENSIONS:
+            dim_rows, dim_cols = _check_dimensions(stream, body, length)
+            rows, cols = max(rows, dim_rows), max(cols, dim_cols)
         elif kind in _CELL_RECORDS and length >= 4:
-            _check_col(unpack(stream, body)[1])
+            row, col = unpack(stream, body)
+            _check_col(col)
+            rows, cols = max(rows, row + 1), max(cols, col + 1)
         elif kind in _MULTI_RECORDS and length >= 6:
-            _check_col(max(unpack(stream, body)[1], struct.unpack_from("<H", stream, pos - 2)[0]))
+            row, first = unpack(stream, body)
+            col = max(first, struct.unpack_from("<H", stream, pos - 2)[0])
+            _check_col(col)
+            rows, cols = max(rows, row + 1), max(cols, col + 1)
+    return max(largest, rows * cols)
 
 
-def _check_dimensions(stream: bytes, body: int, length: int) -> None:
+def _check_dimensions(stream: bytes, body: int, length: int) -> tuple[int, int]:
     if length >= 14:
         _, rows, _, cols = struct.unpack_from("<IIHH", stream, body)
     elif length >= 8:
         _, rows, _, cols = struct.unpack_from("<HHHH", stream, body)
     else:
-        return
+        return 0, 0
     if rows > BIFF_MAX_ROWS or cols > BIFF_MAX_COLS:
         raise _Crafted(
             f"工作表声称有 {rows:,} 行 × {cols:,} 列，超出旧版 Excel 的 {BIFF_MAX_ROWS:,} 行 × {BIFF_MAX_COLS} 列",
             f"a sheet claims {rows:,} rows × {cols:,} columns, beyond the legacy grid of {BIFF_MAX_ROWS:,} × {BIFF_MAX_COLS}",
         )
+    return rows, cols
 
 
 def _check_col(col: int) -> None:

@@ -18,6 +18,10 @@ MAX_RATIO = 300
 RATIO_MIN_BYTES = 16 * MIB
 MAX_PROLOG_BYTES = 64 * KIB
 MAX_CELLS = 30_000_000
+# Cells a sheet read cell by cell into a grid (forms, summaries, catalogs, annotated copies) may span: the
+# reader holds the rectangle twice over (Rust, then Python), about 100 bytes a cell, and an annotated copy
+# reads it again, so this keeps a grid well inside 2 GiB. Outcome sheets are read column-wise instead.
+MAX_GRID_CELLS = 5_000_000
 # A sheet larger than this is refused with a clear message (Excel's own limit is 1,048,576 rows).
 MAX_ROWS = 1_100_000
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from zjcredit.errors import Unreadable
 
 
+class GridTooLarge(Unreadable):
+    """A sheet too large to read cell by cell (it may still be read column-wise)."""
+
+
 def refused(zh: str, en: str) -> Unreadable:
     return Unreadable(zh, en)
 
