@@ -79,8 +79,11 @@ def frugal_under_memory_limit() -> None:
     used, so a run peaking at 0.7 GiB resident needs 2.7 GiB of address space. Two arenas and Arrow on
     the system allocator bring that to 1.1 GiB. Without a limit nothing changes (no speed is lost)."""
     import os
-    import resource
 
+    try:
+        import resource
+    except ImportError:  # Windows: no address-space limit to honour
+        return
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
         return

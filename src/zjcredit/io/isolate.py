@@ -55,6 +55,8 @@ OWNER_FILE = "owner.pid"
 # A scratch folder without an owner file (written by an older version) is removed when this old.
 UNOWNED_MAX_AGE = 24 * 3600
 _swept = False
+# Windows: no user ids, and ``os.kill(pid, 0)`` terminates the process instead of probing it.
+_WINDOWS = os.name == "nt"
 
 
 def scratch_dir(size: int) -> str:
@@ -96,7 +98,7 @@ def sweep_stale_scratch() -> None:
         for folder in candidates:
             try:
                 st = folder.lstat()
-                if not folder.is_dir() or folder.is_symlink() or st.st_uid != os.getuid():
+                if not folder.is_dir() or folder.is_symlink() or not _ours(st):
                     continue
                 try:
                     owner = int((folder / OWNER_FILE).read_text(encoding="ascii").strip())
@@ -110,7 +112,17 @@ def sweep_stale_scratch() -> None:
                 continue
 
 
+def _ours(st: os.stat_result) -> bool:
+    """The folder belongs to this user (Windows has no user ids: the temporary folder is the user's own)."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or st.st_uid == getuid()
+
+
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. On Windows ``os.kill(pid, 0)`` would terminate it, so there a
+    folder is never taken for a dead run's (the system's temporary-file clean-up removes it)."""
+    if _WINDOWS:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -275,17 +287,13 @@ def child_main() -> None:
     """The child's body (``sys.argv[1]``: the job as JSON): bounded memory, each sheet to an Arrow IPC file
     in the job's folder, and one JSON line on stdout saying what happened. Its stderr (Rust panics) goes to
     the job's folder."""
-    import resource
-
     _die_with_parent()
     job = json.loads(sys.argv[1])
     folder = job["dir"]
     err = os.open(os.path.join(folder, "stderr.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(err, 2)
     os.close(err)
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = int(job["memory"])
-    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+    _cap_memory(int(job["memory"]))
     try:
         from zjcredit.io.xlsxload import load_xlsx
 
@@ -310,8 +318,20 @@ def child_main() -> None:
     sys.stdout.flush()
 
 
+def _cap_memory(wanted: int) -> None:
+    """Cap the child's address space (``RLIMIT_AS``). Windows has no such limit: the child runs uncapped there."""
+    try:
+        import resource
+    except ImportError:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
 def _die_with_parent() -> None:
     """Linux: the child gets SIGKILL if the parent dies first, so it never outlives an interrupted run."""
+    if not sys.platform.startswith("linux"):
+        return
     try:
         import ctypes
         import signal
