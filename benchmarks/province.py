@@ -96,7 +96,7 @@ INSERT INTO outcomes BY NAME SELECT
     replace(project_code, '2019', '{year}') AS project_code, replace(course_code, '2019', '{year}') AS course_code, hours_text, result,
     replace(completed, '2019', '{year}') AS completed, outcome_form, note,
     CASE WHEN id_num >= 0 THEN id_num + {days} * 11000 ELSE id_num - {days} END AS id_num, id_ok, id_body, id_digits,
-    id_prefix + {days} * 1000 AS id_prefix, id_last, birth + {days} AS birth, phone_num, hours,
+    id_prefix + {days} * 1000 AS id_prefix, id_last, birth + {days} AS birth, phone_num + {days} * 100000000000 AS phone_num, hours,
     date + INTERVAL ({year} - 2019) YEAR AS date, dual, has_error, id_written, phone_written, name_compared,
     replace(project_compared, '2019', '{year}') AS project_compared, replace(course_compared, '2019', '{year}') AS course_compared, org_compared
 FROM outcomes WHERE file_id <= {top};

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from zjcredit.cli.app import app, store_app
-from zjcredit.cli.i18n import T
+from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, QuietOpt, ReportOpt, with_screen_options
 from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
 
@@ -19,15 +19,21 @@ StoreCatalogsOpt = Annotated[Optional[list[Path]], typer.Option("--catalog", hel
     "项目目录文件（可多次给出，对应多个期次）；给过的目录存入核查数据库，以后用同一个 --store 时可不再给。",
     "Catalog workbook (repeatable, one per period); stored with --store, so later runs on that store may leave it out.",
 ))]
-OptionalPaths = Annotated[Optional[list[Path]], typer.Argument(help=T("成果表文件或文件夹（有 --store 时可不给：核查数据库中已有的全部成果）。", "Outcome sheets or folders (optional with --store: everything stored)."), show_default=False)]
+OptionalPaths = Annotated[Optional[list[Path]], typer.Argument(metavar=T("路径", "PATH"), help=T("成果表文件或文件夹（有 --store 时可不给：核查数据库中已有的全部成果）。", "Outcome sheets or folders (optional with --store: everything stored)."), show_default=False)]
 
 
-@app.command(help=T(
-    "省中心核查：检查全部成果表并对每个机构作出结论（申报备案未落实、缺乏相关材料、数据严重失真），统计年度数据，写出核查报告。"
-    "例：zjcredit audit 成果/ --catalog 目录.xlsx --store 核查.duckdb -o 核查报告.xlsx",
-    "The province's verification: check every outcome sheet, judge each institution (undeclared, materials missing, distorted), count the "
-    "yearly figures and write the report. Example: zjcredit audit 成果/ --catalog 目录.xlsx --store 核查.duckdb -o report.xlsx",
-))
+@app.command(
+    help=T(
+        "省中心核查：检查全部成果表并对每个机构作出结论（申报备案未落实、缺乏相关材料、数据严重失真），统计年度数据，写出核查报告。",
+        "The province's verification: check every outcome sheet, judge each institution (undeclared, materials missing, distorted), count the "
+        "yearly figures and write the report.",
+    ),
+    epilog=examples(
+        "zjcredit audit 成果 --catalog 目录_2019H1.xlsx -o 核查.xlsx",
+        "zjcredit audit 成果 --catalog 目录_2019H1.xlsx --ledgers 台账 -o 核查.xlsx",
+        folder="examples/province",
+    ),
+)
 @with_screen_options
 def audit(
     paths: OptionalPaths = None,
@@ -58,11 +64,17 @@ def audit(
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
 
 
-@app.command(help=T(
-    "年度数据（浙学银〔2019〕2号 四（五））：按县（市、区）、机构、项目类别和培训对象统计成果数、学员数、学时、双证制成果和未计入的记录。"
-    "例：zjcredit stats --catalog 目录.xlsx --store 核查.duckdb --year 2019",
-    "The yearly figures by county, institution, category and target group. Example: zjcredit stats --catalog 目录.xlsx --store 核查.duckdb --year 2019",
-))
+@app.command(
+    help=T(
+        "年度数据（浙学银〔2019〕2号 四（五））：按县（市、区）、机构、项目类别和培训对象统计成果数、学员数、学时、双证制成果和未计入的记录。",
+        "The yearly figures by county, institution, category and target group.",
+    ),
+    epilog=examples(
+        "zjcredit stats 成果 --catalog 目录_2019H1.xlsx --year 2019",
+        "zjcredit stats 成果 --catalog 目录_2019H1.xlsx -o 年度数据.xlsx",
+        folder="examples/province",
+    ),
+)
 def stats(
     paths: OptionalPaths = None,
     catalog: StoreCatalogsOpt = None,
@@ -125,12 +137,20 @@ def _emit_figures(figures: dict[str, Any], fmt: Format | None, lang: str) -> Non
     raise typer.Exit(0)
 
 
-@store_app.command("export", help=T(
-    "把核查数据库导出为 Parquet 文件（成果记录按目录期次和县（市、区）分区）。例：zjcredit store export 导出/ --store 核查.duckdb",
-    "Export the store as Parquet files (outcome records partitioned by period and county). Example: zjcredit store export out/ --store 核查.duckdb",
-))
+@store_app.command(
+    "export",
+    help=T(
+        "把核查数据库导出为 Parquet 文件（成果记录按目录期次和县（市、区）分区）。核查数据库由 zjcredit audit --store 生成。",
+        "Export the store as Parquet files (outcome records partitioned by period and county). The store is written by zjcredit audit --store.",
+    ),
+    epilog=examples(
+        "zjcredit stats 成果 --catalog 目录_2019H1.xlsx --store 核查.duckdb",
+        "zjcredit store export 导出 --store 核查.duckdb",
+        folder="examples/province",
+    ),
+)
 def store_export(
-    directory: Annotated[Path, typer.Argument(help=T("导出到这个文件夹。", "The folder to write into."), show_default=False)],
+    directory: Annotated[Path, typer.Argument(metavar=T("文件夹", "DIR"), help=T("导出到这个文件夹。", "The folder to write into."), show_default=False)],
     store: Annotated[Path, typer.Option("--store", help=T("核查数据库文件。", "The store file."))],
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,

@@ -9,11 +9,15 @@ from typing import Annotated, Optional
 import typer
 
 from zjcredit.cli.app import catalog_app, summary_app
-from zjcredit.cli.i18n import T
+from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
 from zjcredit.cli.run import check_outputs, emit, guarded
 
-@summary_app.command("build", help=T("把各校的申报表（附件2）汇总成申报汇总表（附件1）。", "Merge Annex 2 declarations into an Annex 1 summary."))
+@summary_app.command(
+    "build",
+    help=T("把各校的申报表（附件2）汇总成申报汇总表（附件1）。", "Merge Annex 2 declarations into an Annex 1 summary."),
+    epilog=examples("zjcredit summary build declarations -o 申报汇总表.xlsx --filler 陈静", folder="examples/county"),
+)
 def summary_build(
     paths: PathsArg,
     output: Annotated[Path, typer.Option("-o", "--output", help=T("输出的汇总表文件（.xlsx）。", "The summary workbook to write (.xlsx)."))],
@@ -37,7 +41,11 @@ def summary_build(
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
 
 
-@catalog_app.command("build", help=T("由申报表或汇总表生成季度培训项目目录，分配项目编码和课程编码。", "Build the quarterly catalog with project and course codes."))
+@catalog_app.command(
+    "build",
+    help=T("由申报表或汇总表生成季度培训项目目录，分配项目编码和课程编码。", "Build the quarterly catalog with project and course codes."),
+    epilog=examples("zjcredit catalog build declarations --period 2019H1 -o 目录.xlsx", folder="examples/county"),
+)
 def catalog_build(
     paths: PathsArg,
     period: Annotated[str, typer.Option("--period", help=T("目录期次：YYYYH1（第一、二季度合并）、YYYYQ3 或 YYYYQ4；YYYYQ1/YYYYQ2 视同 YYYYH1。", "Period: YYYYH1 (Q1+Q2), YYYYQ3 or YYYYQ4; YYYYQ1/YYYYQ2 mean YYYYH1."))],
@@ -67,10 +75,11 @@ def catalog_build(
         "比较同一期次的两版项目目录：新增、删除（含作废）、修改和未变的项目与课程。退出状态 0 相同，1 有差别，2 用法错误。",
         "Compare two versions of one period's catalog: projects and courses added, removed, changed and kept. Exit 0 identical, 1 different, 2 usage error.",
     ),
+    epilog=examples("zjcredit catalog diff catalog-2019H1.xlsx catalog-2019H1-v2.xlsx", folder="examples/county"),
 )
 def catalog_diff(
-    old: Annotated[Path, typer.Argument(help=T("原来的目录（.xlsx）。", "The earlier catalog (.xlsx)."), show_default=False)],
-    new: Annotated[Path, typer.Argument(help=T("新的目录（.xlsx）。", "The later catalog (.xlsx)."), show_default=False)],
+    old: Annotated[Path, typer.Argument(metavar=T("原目录", "OLD"), help=T("原来的目录（.xlsx）。", "The earlier catalog (.xlsx)."), show_default=False)],
+    new: Annotated[Path, typer.Argument(metavar=T("新目录", "NEW"), help=T("新的目录（.xlsx）。", "The later catalog (.xlsx)."), show_default=False)],
     fmt: FormatOpt = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help=T("另把变化写成可打印的工作簿（.xlsx）。", "Also write the changes as a printable workbook (.xlsx)."))] = None,
     force: ForceOpt = False,

@@ -23,3 +23,14 @@ HELP_LANG = requested_lang()
 def T(zh: str, en: str) -> str:
     """Pick a help text by the language requested on the command line."""
     return en if HELP_LANG == "en" else zh
+
+
+def examples(*commands: str, folder: str | None = None) -> str:
+    """A help page's closing examples (an epilog): a heading and one command a line, kept as written
+    (Click does not rewrap a paragraph that starts with a \\b line). ``folder``: the bundled example
+    folder the commands are run in (a test runs them there)."""
+    if folder:
+        heading = T(f"示例（在 {folder} 文件夹中运行）：", f"Examples (run in {folder}):")
+    else:
+        heading = T("示例：", "Examples:")
+    return "\b\n" + heading + "\n" + "\n".join(f"  {command}" for command in commands)

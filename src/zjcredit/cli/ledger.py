@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from zjcredit.cli.app import ledger_app
-from zjcredit.cli.i18n import T
+from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import (
     AnnotateOpt,
     CatalogsOpt,
@@ -36,7 +36,11 @@ MinAttendanceOpt = Annotated[
 ]
 
 
-@ledger_app.command("check", help=T("检查过程性台账：五个部分是否齐全、名册与签到和评价是否一致、日期、学时与课程，并做跨台账筛查。", "Check process ledgers: all five parts, roster against sign-ins and evaluation, dates, hours and courses, and screens across ledgers."))
+@ledger_app.command(
+    "check",
+    help=T("检查过程性台账：五个部分是否齐全、名册与签到和评价是否一致、日期、学时与课程，并做跨台账筛查。", "Check process ledgers: all five parts, roster against sign-ins and evaluation, dates, hours and courses, and screens across ledgers."),
+    epilog=examples("zjcredit ledger check 台账 --catalog 目录_2019H1.xlsx", "zjcredit ledger check 台账 --catalog 目录_2019H1.xlsx --output 结果.xlsx", folder="examples/ledgers"),
+)
 @with_ledger_screen_options
 def ledger_check(
     paths: PathsArg,

@@ -50,11 +50,25 @@ FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help=T("�
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", help=T("把结果写入此文件（而不是屏幕）。", "Write the report to this file instead of standard output."))]
 AnnotateOpt = Annotated[Optional[Path], typer.Option("--annotate", help=T("在此文件夹中为每个输入写一份标出问题单元格的副本（*.checked.xlsx）。", "Write a copy of each input with its problem cells marked (*.checked.xlsx) into this folder."))]
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help=T("达到此级别的问题时退出状态为 1：error 或 warning。", "Exit with status 1 when findings reach this level: error or warning."))]
-LangOpt = Annotated[Lang, typer.Option("--lang", help=T("信息语言：zh（中文）或 en（英文）。", "Language of messages: zh or en."))]
+
+
+def _chosen_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang) -> Lang:
+    """A command's --lang when given to it; else the language of the whole command line (``--lang`` before
+    the command, as in ``zjcredit --lang en validate …``, or ZJCREDIT_LANG)."""
+    from typer._click.core import ParameterSource
+
+    from zjcredit.cli.click_zh import current
+
+    if ctx.get_parameter_source(param.name or "lang") is ParameterSource.COMMANDLINE:
+        return value
+    return Lang(current())
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", callback=_chosen_lang, help=T("信息语言：zh（中文）或 en（英文）；也可设环境变量 ZJCREDIT_LANG=en。", "Language of messages: zh or en; or set ZJCREDIT_LANG=en."))]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T("表格输出只显示每个文件的汇总行；不显示进度。", "Table output shows only the summary lines; no progress."))]
-OrgCodeOpt = Annotated[Optional[str], typer.Option("--org-code-pattern", help=T("机构代码应符合的正则表达式，默认 ^[A-Za-z0-9-]{4,30}$（字母、数字和连字符）。", "Regular expression 机构代码 must match; default ^[A-Za-z0-9-]{4,30}$ (letters, digits, hyphens)."))]
+OrgCodeOpt = Annotated[Optional[str], typer.Option("--org-code-pattern", help=T("机构代码的格式（正则表达式，供熟悉的人调整）。不给时，机构代码应为 4–30 位字母、数字或连字符。", "The format of 机构代码, as a regular expression (for those who know them). Without it, a code is 4–30 letters, digits or hyphens."))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=T("允许覆盖已存在的输出文件。", "Allow overwriting an existing output file."))]
-PathsArg = Annotated[list[Path], typer.Argument(help=T("要检查的文件或文件夹（文件夹会递归读取）。", "Files or folders to read (folders recursively)."), show_default=False)]
+PathsArg = Annotated[list[Path], typer.Argument(metavar=T("路径", "PATH"), help=T("要检查的文件或文件夹（文件夹会递归读取）。", "Files or folders to read (folders recursively)."), show_default=False)]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help=T("输出文件名（默认在当前文件夹）。", "Output file (default: in the current folder)."))]
 ReportOpt = Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件。", "Write the findings report to this file."))]
 CatalogsOpt = Annotated[list[Path], typer.Option("--catalog", help=T("项目目录文件（可多次给出，对应多个期次）。", "Catalog workbook (repeatable, one per period)."))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zjcredit.cli.app import outcomes_app
-from zjcredit.cli.i18n import T
+from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import (
     AnnotateOpt,
     CatalogsOpt,
@@ -23,7 +23,11 @@ from zjcredit.cli.options import (
 from zjcredit.cli.run import check_outputs, emit, guarded, progress_for, stop_progress
 
 
-@outcomes_app.command("check", help=T("对照项目目录检查学习成果表：编码匹配、身份证号、电话、学时、日期和数据失真筛查。", "Check outcome sheets against the catalog: codes, IDs, phones, hours, dates and audit screens."))
+@outcomes_app.command(
+    "check",
+    help=T("对照项目目录检查学习成果表：编码匹配、身份证号、电话、学时、日期和数据失真筛查。", "Check outcome sheets against the catalog: codes, IDs, phones, hours, dates and audit screens."),
+    epilog=examples("zjcredit outcomes check 成果 --catalog 目录_2019H1.xlsx", "zjcredit outcomes check 成果 --catalog 目录_2019H1.xlsx --output 结果.xlsx", folder="examples/province"),
+)
 @with_screen_options
 def outcomes_check(
     paths: PathsArg,

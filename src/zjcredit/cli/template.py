@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from zjcredit.cli.app import template_app
-from zjcredit.cli.i18n import T
+from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.ledger import LedgerCatalogOpt, LedgerProjectOpt
 from zjcredit.cli.options import ForceOpt, Lang, LangOpt, OrgCodeOpt, OutOpt
 from zjcredit.cli.run import guarded
@@ -31,12 +31,20 @@ def _report_prefilled(done: Any, lang: str, summary_zh: str, summary_en: str) ->
         typer.echo(f"{'Not used' if lang == 'en' else '未使用'}：{path}（{en if lang == 'en' else zh}）", err=True)
 
 
-@template_app.command("annex1", help=T("生成附件1《浙江省成人学校社会培训项目申报汇总表》空白模板。", "Write the blank Annex 1 summary table."))
+@template_app.command(
+    "annex1",
+    help=T("生成附件1《浙江省成人学校社会培训项目申报汇总表》空白模板。", "Write the blank Annex 1 summary table."),
+    epilog=examples("zjcredit template annex1", "zjcredit template annex1 -o 西湖区申报汇总表.xlsx"),
+)
 def template_annex1(output: OutOpt = None, force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
     _template("annex1", output, force, lang.value)
 
 
-@template_app.command("annex2", help=T("生成附件2《浙江省成人学校社会培训项目申报表》空白模板。", "Write the blank Annex 2 declaration form."))
+@template_app.command(
+    "annex2",
+    help=T("生成附件2《浙江省成人学校社会培训项目申报表》空白模板。", "Write the blank Annex 2 declaration form."),
+    epilog=examples("zjcredit template annex2", "zjcredit template annex2 --projects 5 -o 三墩成校申报表.xlsx"),
+)
 def template_annex2(
     output: OutOpt = None,
     projects: Annotated[int, typer.Option("--projects", min=1, max=50, help=T("表中预留的培训项目数（1–50）。", "Number of project blocks (1–50)."))] = 2,
@@ -52,6 +60,7 @@ def template_annex2(
         "生成学习成果登记表：空白模板；给出 --catalog 时按项目目录为各机构预先填好（机构代码、只含本机构编码的下拉列表）。",
         "Write the learner-outcome sheet: blank, or with --catalog prefilled per institution (its code, drop-downs of its own codes).",
     ),
+    epilog=examples("zjcredit template outcomes", "zjcredit template outcomes --catalog catalog-2019H1.xlsx -o 成果表", folder="examples/county"),
 )
 def template_outcomes(
     output: OutOpt = None,
@@ -84,6 +93,7 @@ def _needs_catalog() -> None:
         "生成审核结果表（catalog build --review 读取）：空白，或用 --from 由申报表、申报汇总表预先填好每个申报的项目。",
         "Write the review sheet read by catalog build --review: blank, or prefilled with every project declared in --from.",
     ),
+    epilog=examples("zjcredit template review --from declarations -o 审核结果表.xlsx", folder="examples/county"),
 )
 def template_review(
     sources: Annotated[Optional[list[Path]], typer.Option("--from", help=T("申报表（附件2）或申报汇总表（附件1），文件或文件夹（可多次给出）。", "Declarations (Annex 2) or summaries (Annex 1), files or folders (repeatable)."))] = None,
@@ -110,6 +120,7 @@ def template_review(
         "生成过程性台账模板（学员信息表、签到表、项目课程设计表、开展情况记录、学习成果评价表）；给出 --catalog 和 --project 时按目录填好项目信息和课程设计。",
         "Write the process ledger (roster, sign-in sheet, course design, session records, outcome evaluation); with --catalog and --project, filled in for that catalog project.",
     ),
+    epilog=examples("zjcredit template ledger", "zjcredit template ledger -o 台账模板.xlsx"),
 )
 def template_ledger(output: OutOpt = None, catalog: LedgerCatalogOpt = None, project: LedgerProjectOpt = None, force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
     if not catalog and project is None:

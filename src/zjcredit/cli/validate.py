@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from zjcredit.cli.app import app
-from zjcredit.cli.i18n import T
+from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import (
     AnnotateOpt,
     FailOn,
@@ -25,7 +25,10 @@ from zjcredit.cli.options import (
 from zjcredit.cli.run import check_outputs, emit, guarded, progress_for, stop_progress
 
 
-@app.command(help=T("检查申报表、汇总表、项目目录或学习成果表，列出每个问题所在的单元格。", "Check declarations, summaries, catalogs or outcome sheets and list every problem by cell."))
+@app.command(
+    help=T("检查申报表、汇总表、项目目录或学习成果表，列出每个问题所在的单元格。", "Check declarations, summaries, catalogs or outcome sheets and list every problem by cell."),
+    epilog=examples("zjcredit validate declarations", "zjcredit validate declarations --output 检查结果.xlsx", folder="examples/county"),
+)
 def validate(
     paths: PathsArg,
     kind: Annotated[Kind, typer.Option("--kind", help=T("表格类型；auto 为自动识别。", "Document kind; auto recognises it."))] = Kind.auto,

@@ -39,7 +39,8 @@ WITH enrolled AS (
 ),
 per_day AS (SELECT project, birth, count(*) AS n FROM enrolled GROUP BY project, birth HAVING count(*) >= $count),
 per_project AS (
-    SELECT project, count(*) AS learners FROM enrolled WHERE project IN (SELECT project FROM per_day) GROUP BY project
+    SELECT e.project, count(*) AS learners FROM enrolled e JOIN (SELECT DISTINCT project FROM per_day) d ON e.project = d.project
+    GROUP BY e.project
 ),
 heavy AS (
     SELECT d.project, d.birth, d.n, d.n / p.learners AS share FROM per_day d JOIN per_project p USING (project)

@@ -32,9 +32,9 @@ WITH twice AS (
     GROUP BY h HAVING count(*) > 1
 ),
 repeated AS (
-    SELECT id_num, course, min(rid) AS first_rid FROM outcomes
-    WHERE id_num IS NOT NULL AND course IS NOT NULL AND hash(id_num, course) IN (SELECT h FROM twice)
-    GROUP BY id_num, course HAVING count(*) > 1
+    SELECT o.id_num, o.course, min(o.rid) AS first_rid FROM outcomes o JOIN twice t ON hash(o.id_num, o.course) = t.h
+    WHERE o.id_num IS NOT NULL AND o.course IS NOT NULL
+    GROUP BY o.id_num, o.course HAVING count(*) > 1
 )
 SELECT o.rid, o.course, r.first_rid
 FROM outcomes o JOIN repeated r USING (id_num, course)

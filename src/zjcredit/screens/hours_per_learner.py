@@ -38,8 +38,8 @@ r AS (
                                    WHEN month(o.date) <= 6 THEN year(o.date) || 'H1'
                                    WHEN month(o.date) <= 9 THEN year(o.date) || 'Q3'
                                    ELSE year(o.date) || 'Q4' END) AS period
-    FROM outcomes o LEFT JOIN projects p ON p.code = o.project
-    WHERE o.hours IS NOT NULL AND o.id_num IN (SELECT id_num FROM heavy_learners)
+    FROM outcomes o JOIN heavy_learners l ON o.id_num = l.id_num LEFT JOIN projects p ON p.code = o.project
+    WHERE o.hours IS NOT NULL
 ),
 heavy AS (
     SELECT id_num, period, sum(hours) AS total FROM r WHERE period IS NOT NULL

@@ -34,8 +34,8 @@ WITH candidates AS (
     GROUP BY id_num HAVING min(hash(name_key)) <> max(hash(name_key))
 ),
 named AS (
-    SELECT rid, id_num, id_key, name_key FROM outcomes
-    WHERE name_key IS NOT NULL AND id_num IN (SELECT id_num FROM candidates)
+    SELECT o.rid, o.id_num, o.id_key, o.name_key FROM outcomes o JOIN candidates c ON o.id_num = c.id_num
+    WHERE o.name_key IS NOT NULL
 ),
 conflicting AS (
     SELECT id_num, arg_min(name_key, rid) AS first_name, min(rid) AS first_rid

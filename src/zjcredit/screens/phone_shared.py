@@ -34,15 +34,16 @@ class Options:
     )
 
 
-# Only numbers on enough records can be shared by enough learners: the distinct counts run on those.
+# Only numbers on enough records of more than one learner can be shared by enough learners (a learner's
+# own number is on all their records): the distinct counts run on those.
 SQL = """
 WITH busy AS (
     SELECT phone_num FROM outcomes WHERE phone_num IS NOT NULL AND id_num IS NOT NULL
-    GROUP BY phone_num HAVING count(*) >= least($per_project, $total)
+    GROUP BY phone_num HAVING count(*) >= least($per_project, $total) AND min(id_num) <> max(id_num)
 ),
 candidates AS (
-    SELECT rid, project, phone_num, id_num FROM outcomes
-    WHERE id_num IS NOT NULL AND phone_num IN (SELECT phone_num FROM busy)
+    SELECT o.rid, o.project, o.phone_num, o.id_num FROM outcomes o JOIN busy b ON o.phone_num = b.phone_num
+    WHERE o.id_num IS NOT NULL
 ),
 in_project AS (
     SELECT project, phone_num, count(DISTINCT id_num) AS n
