@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import os
 from pathlib import Path
 from typing import Any
 
@@ -211,19 +212,23 @@ def test_org_code_conflict_both_ways(tmp_path: Path) -> None:
     assert sorted(Path(e["path"]).name for e in doc["excluded"]) == ["a.xlsx", "b.xlsx", "c.xlsx", "e.xlsx"]
 
 
-def test_project_declared_twice_is_reported_and_kept_once(tmp_path: Path) -> None:
+def test_a_second_file_of_one_school_with_a_project_in_common_replaces_the_first(tmp_path: Path) -> None:
+    """Issue 13: two files of one institution sharing a project are a resubmission: the newer file is
+    used, the other is named (declaration-replaced) — no longer a project declared twice, kept from the
+    older file."""
     d = tmp_path / "d"
     write_declaration(d / "a.xlsx", SANDUN, [project("智能手机应用", scale=40)])
     write_declaration(d / "b.xlsx", SANDUN, [project("智能 手机应用", scale=45), project("茶艺")])
+    os.utime(d / "a.xlsx", (1_700_000_000, 1_700_000_000))
     out = tmp_path / "s.xlsx"
     code, doc, _ = run("summary", "build", str(d), "-o", str(out), "--filler", "陈静")
-    assert code == 1
-    twice = [f for f in doc["findings"] if f["rule"] == "project-declared-twice"]
-    assert [(Path(f["path"]).name, f["cell"], f["project"]) for f in twice] == [("b.xlsx", "B5", 1)]
-    assert "a.xlsx" in twice[0]["message"] and "培训规模" in twice[0]["message"]
-    assert doc["duplicates"][0]["kept"].endswith("a.xlsx")
+    assert code == 0
+    assert not [f for f in doc["findings"] if f["rule"] == "project-declared-twice"]
+    replaced = [f for f in doc["findings"] if f["rule"] == "declaration-replaced"]
+    assert [Path(f["path"]).name for f in replaced] == ["a.xlsx"]
+    assert "b.xlsx" in replaced[0]["message"] and "修改时间" in replaced[0]["message"]
     names = [r[1] for r in sheet_rows(out)[7:]]
-    assert names == ["智能手机应用", "茶艺"]
+    assert names == ["智能 手机应用", "茶艺"]
 
 
 def test_refuses_to_overwrite_and_never_writes_over_an_input(county: Path, tmp_path: Path) -> None:

@@ -91,12 +91,15 @@ def test_clean_folder_exits_0_with_exact_json(clean_folder):
     assert list(doc) == ["zjcredit", "command", "files", "findings", "summary"]
     assert doc["command"] == "validate"
     assert doc["files"] == [
-        {"path": str(clean_folder / "a.xlsx"), "kind": "annex2", "records": 1, "errors": 0, "warnings": 0},
-        {"path": str(clean_folder / "c.csv"), "kind": "annex1", "records": 1, "errors": 0, "warnings": 0},
-        {"path": str(clean_folder / "sub" / "b.xls"), "kind": "annex2", "records": 1, "errors": 0, "warnings": 0},
+        {"path": str(clean_folder / "a.xlsx"), "kind": "annex2", "records": 1, "errors": 0, "warnings": 0, "infos": 0},
+        {"path": str(clean_folder / "c.csv"), "kind": "annex1", "records": 1, "errors": 0, "warnings": 0, "infos": 0},
+        {"path": str(clean_folder / "sub" / "b.xls"), "kind": "annex2", "records": 1, "errors": 0, "warnings": 0, "infos": 0},
+        # what the folder held besides spreadsheets is listed, not read (issue 13)
+        {"path": str(clean_folder / "notes.txt"), "kind": None, "records": 0, "errors": 0, "warnings": 0, "infos": 1},
+        {"path": str(clean_folder / "~$a.xlsx"), "kind": None, "records": 0, "errors": 0, "warnings": 0, "infos": 1},
     ]
-    assert doc["findings"] == []
-    assert doc["summary"] == {"files": 3, "errors": 0, "warnings": 0, "infos": 0}
+    assert [(Path(f["path"]).name, f["rule"], f["severity"]) for f in doc["findings"]] == [("notes.txt", "input-skipped", "info"), ("~$a.xlsx", "input-skipped", "info")]
+    assert doc["summary"] == {"files": 5, "errors": 0, "warnings": 0, "infos": 2}
 
 
 def test_findings_exit_1_and_name_the_cell(tmp_path):
@@ -157,8 +160,9 @@ def test_unreadable_input_exits_2(tmp_path):
 def test_forced_kind_on_the_wrong_document(tmp_path):
     path = gbk_csv(tmp_path / "s.csv")
     result = invoke(str(path), "--kind", "annex2", "--format", "json")
-    assert result.exit_code == 1
-    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["form-missing"]
+    # Issue 13: named as what it is, and nothing checked is a usage error, never "no problems".
+    assert result.exit_code == 2
+    assert "没有检查任何项目申报表（附件2）" in result.output and "是申报汇总表（附件1）" in result.output
 
 
 def test_examples_match_expected_json(tmp_path, monkeypatch):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from zjcredit.errors import Unreadable
-from zjcredit.report.findings import FileResult, make, register
+from zjcredit.report.findings import FileResult, Finding, Severity, make, register
+
+if TYPE_CHECKING:
+    from zjcredit.io.sources import Skipped
 
 UNREADABLE = register(
     "unreadable",
@@ -12,6 +18,14 @@ UNREADABLE = register(
     "{reason_en}",
     title_zh="文件无法读取",
     title_en="the file could not be read",
+)
+INPUT_SKIPPED = register(
+    "input-skipped",
+    "info",
+    "{reason}",
+    "{reason_en}",
+    title_zh="输入文件已跳过",
+    title_en="input skipped",
 )
 KIND_UNKNOWN = register(
     "kind-unknown",
@@ -72,8 +86,8 @@ NO_RECORDS = register(
 PHONE_INVALID = register(
     "phone-invalid",
     "error",
-    "联系电话“{value}”不是有效的号码：手机号为 1[3-9] 开头的 11 位数字，固定电话为区号加 7–8 位号码（如 0571-89925320）。",
-    "Phone '{value}' is not a valid number: a mobile has 11 digits starting 1[3-9], a landline an area code and 7–8 digits (e.g. 0571-89925320).",
+    "联系电话“{value}”不是有效的号码：手机号是以 13–19 开头的 11 位数字，固定电话是区号加 7–8 位号码（如 0571-89925320）。",
+    "Phone '{value}' is not a valid number: a mobile number has 11 digits and starts with 13 to 19, a landline an area code and 7–8 digits (e.g. 0571-89925320).",
     title_zh="联系电话无效",
     title_en="phone number invalid",
 )
@@ -90,3 +104,44 @@ COURSE_HOURS_MISMATCH = register(
 def unreadable_result(display: str, exc: Unreadable, kind: str | None = None) -> FileResult:
     """The result of an input that could not be read at all: one ``unreadable`` finding saying why."""
     return FileResult(display, kind, 0, [make(UNREADABLE, display, reason=exc.zh, reason_en=exc.en)])
+
+
+def skipped_results(skipped: list[Skipped], target: Path | None = None) -> list[FileResult]:
+    """What a folder held besides the inputs (:attr:`zjcredit.io.sources.Sources.skipped`): one result
+    each, with an info ``input-skipped`` saying why it was not read. ``target``: the file the command
+    writes, when it lies among the inputs (the last run's output, replaced with --force)."""
+    out = []
+    for s in skipped:
+        zh, en = s.reason
+        if target is not None and s.why == "output" and _same_file(s.path, target):
+            from zjcredit.io.marker import OUTPUT_KINDS
+
+            what, what_en = OUTPUT_KINDS.get(s.detail, ("输出文件", "output"))
+            zh = f"这是上次运行时生成的{what}，也是本次要写入的输出文件，不作为输入读取。"
+            en = f"This is the {what_en} the last run wrote, and the output of this one; it is not read as an input."
+        out.append(FileResult(s.display, None, 0, [make(INPUT_SKIPPED, s.display, reason=zh, reason_en=en)]))
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def wrong_kind(display: str, found: tuple[str, str], expected: tuple[str, str]) -> Finding:
+    """An input of another kind than the command reads, named as what it is (a warning: it was given, and
+    not used)."""
+    return make(
+        INPUT_SKIPPED,
+        display,
+        severity=Severity.WARNING,
+        reason=f"这个文件是{found[0]}，不是{expected[0]}，没有使用。",
+        reason_en=f"This file is {found[1]}, not {expected[1]}; it was not used.",
+    )
+
+
+def is_wrong_kind(result: FileResult) -> bool:
+    """Whether ``result`` is an input of another kind, given and not used (see :func:`wrong_kind`)."""
+    return result.records == 0 and any(f.rule == INPUT_SKIPPED.id for f in result.findings)

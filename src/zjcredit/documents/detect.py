@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 from zjcredit.documents.ledger.parts import looks_like_ledger
 from zjcredit.domain.schema import ANNEX1, CATALOG_PROJECTS, OUTCOMES, header_key
+from zjcredit.errors import Unreadable, UsageError
 from zjcredit.io.tables import find_header
 from zjcredit.io.grid import WorkbookGrid
+
+# What each kind is called, to name a file as what it is (documents.kinds gives each Kind its title here).
+KIND_TITLES: dict[str, tuple[str, str]] = {
+    "annex1": ("申报汇总表（附件1）", "a summary (Annex 1)"),
+    "annex2": ("项目申报表（附件2）", "a declaration (Annex 2)"),
+    "catalog": ("项目目录", "a catalog"),
+    "outcomes": ("学习成果表", "an outcome sheet"),
+    "ledger": ("过程性台账", "a process ledger"),
+}
 
 PROJECT_BLOCK_RE = re.compile(r"^培训项目\s*([0-9０-９]+|[一二三四五六七八九十百零〇两]+)\s*([:：].*)?$", re.S)
 
@@ -46,3 +58,35 @@ def detect_kind(grid: WorkbookGrid) -> str | None:
                 if "项目申报表" in key:
                     return "annex2"
     return None
+
+
+# Rows enough to tell a document's kind (title lines, the header, a form's first labels).
+PEEK_ROWS = 60
+
+
+def peek_kind(path: Path, display: str) -> str | None:
+    """The kind of the file at ``path`` from its first rows, or None when it cannot be told or read: to name
+    an input given to a command that reads another kind as what it is ("这是项目目录"), rather than
+    report a missing header."""
+    from zjcredit.io.readers import peek_grid
+
+    try:
+        return detect_kind(peek_grid(path, display, PEEK_ROWS))
+    except Unreadable:
+        return None
+
+
+def kind_titles(kind: str | None) -> tuple[str, str]:
+    """What a document kind is called (zh, en), e.g. 项目目录 / a catalog."""
+    return KIND_TITLES.get(kind or "", ("无法识别的表格", "an unrecognised file"))
+
+
+def nothing_checked(results: list[Any], expected: tuple[str, str]) -> UsageError:
+    """The sentence for a run whose every input was of another kind than the command reads."""
+    shown = results[:4]
+    zh = "；".join(f"{r.path} 是{kind_titles(r.kind)[0]}" for r in shown) + (f" 等 {len(results)} 个文件" if len(results) > len(shown) else "")
+    en = "; ".join(f"{r.path} is {kind_titles(r.kind)[1]}" for r in shown) + (f" and {len(results) - len(shown)} more" if len(results) > len(shown) else "")
+    return UsageError(
+        f"没有检查任何{expected[0]}：{zh}。请给出{expected[0]}。",
+        f"Nothing was checked, no input is {expected[1]}: {en}. Give {expected[1]}.",
+    )

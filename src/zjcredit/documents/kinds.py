@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zjcredit.documents.detect import KIND_TITLES
+
 if TYPE_CHECKING:
     from zjcredit.io.grid import WorkbookGrid
     from zjcredit.io.sources import Source
@@ -83,10 +85,10 @@ def _ledger(source: Source, grid: WorkbookGrid | None, options: ValidateOptions)
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
-        Kind("annex1", "申报汇总表（附件1）", "a summary (Annex 1)", _annex1),
-        Kind("annex2", "项目申报表（附件2）", "a declaration (Annex 2)", _annex2),
-        Kind("catalog", "项目目录", "a catalog", _catalog),
-        Kind("outcomes", "学习成果表", "an outcome sheet", _outcomes, streamed=True),
-        Kind("ledger", "过程性台账", "a process ledger", _ledger),
+        Kind("annex1", *KIND_TITLES["annex1"], _annex1),
+        Kind("annex2", *KIND_TITLES["annex2"], _annex2),
+        Kind("catalog", *KIND_TITLES["catalog"], _catalog),
+        Kind("outcomes", *KIND_TITLES["outcomes"], _outcomes, streamed=True),
+        Kind("ledger", *KIND_TITLES["ledger"], _ledger),
     )
 }

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from zjcredit.documents.common import KIND_UNKNOWN, KIND_UNSUPPORTED, unreadable_result
-from zjcredit.documents.detect import detect_kind
+from zjcredit.documents.common import KIND_UNKNOWN, KIND_UNSUPPORTED, is_wrong_kind, skipped_results, unreadable_result, wrong_kind
+from zjcredit.documents.detect import detect_kind, kind_titles, nothing_checked, peek_kind
 from zjcredit.documents.kinds import KINDS, ValidateOptions
 from zjcredit.errors import Unreadable
 from zjcredit.io import guard
 from zjcredit.io.grid import WorkbookGrid
 from zjcredit.io.readers import peek_grid, read_grid
-from zjcredit.io.sources import Source, discover
+from zjcredit.io.sources import Source, discover, nothing_to_check
 from zjcredit.report.findings import FileResult, Report, make
 
 PEEK_ROWS = 60
@@ -40,15 +40,37 @@ def check_source(source: Source, kind: str = "auto", options: ValidateOptions | 
         if progress:
             progress(source.display)
         if spec.streamed:
-            return spec.check(source, None, options)
-        grid = peek if (peek is not None and peek.complete) else read_grid(source.path, source.display)
-        return spec.check(source, grid, options)
+            result = spec.check(source, None, options)
+        else:
+            grid = peek if (peek is not None and peek.complete) else read_grid(source.path, source.display)
+            result = spec.check(source, grid, options)
+        return result if peek is not None else _as_what_it_is(source, kind, result)
     except Unreadable as exc:
         return unreadable_result(source.display, exc, None if kind == "auto" else kind)
 
 
 def validate(paths: list[str] | list[Path], kind: str = "auto", options: ValidateOptions | None = None, progress: Callable[[str], None] | None = None) -> Report:
+    """Check every input under ``paths``. Nothing to check (an empty folder, only Word or PDF files, only
+    inputs of another kind than ``--kind``) is a usage error: nothing checked is never "no problems"."""
+    paths = list(paths)
     report = Report("validate")
-    for source in discover(paths):
+    sources = discover(paths)
+    if not sources:
+        raise nothing_to_check(paths, sources.skipped)
+    for source in sources:
         report.files.append(check_source(source, kind, options, progress))
+    if kind != "auto" and all(is_wrong_kind(fr) for fr in report.files):
+        raise nothing_checked(report.files, kind_titles(kind))
+    report.files.extend(skipped_results(sources.skipped))
     return report
+
+
+def _as_what_it_is(source: Source, kind: str, result: FileResult) -> FileResult:
+    """A file checked as ``kind`` that gave no record of it: when its first rows show it is another
+    document, it is named as what it is ("这是项目目录，不是学习成果表") instead of a missing header."""
+    if result.records or result.unreadable or is_wrong_kind(result):
+        return result
+    found = peek_kind(source.path, source.display)
+    if found is None or found == kind:
+        return result
+    return FileResult(source.display, found, 0, [wrong_kind(source.display, kind_titles(found), kind_titles(kind))])

@@ -168,7 +168,7 @@ def _write_copy(fr: FileResult, tmp: Path, lang: str) -> None:
     wb.active = wb.index(ws)
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
-    wb.save(tmp)
+    output.save_output(wb, tmp, "annotated")
 
 
 def _removed_note(removed: Removed, lang: str) -> str:

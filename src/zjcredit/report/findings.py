@@ -206,12 +206,16 @@ def display_value(value: Any) -> str:
 
 @dataclass
 class FileResult:
-    """What one input produced: its kind, how many records were read, and its findings."""
+    """What one input produced: its kind, how many records were read, and its findings.
+
+    ``output``: the result is about a file the command wrote (a summary's 所在区域, a catalog's codes); its
+    findings are reported, but it is not one of the inputs (the JSON's ``files``)."""
 
     path: str
     kind: str | None
     records: int = 0
     findings: list[Finding] = field(default_factory=list)
+    output: bool = False
 
     @property
     def errors(self) -> int:
@@ -236,6 +240,7 @@ class FileResult:
             "records": self.records,
             "errors": self.errors,
             "warnings": self.warnings,
+            "infos": self.infos,
         }
 
 
@@ -267,6 +272,11 @@ class Report:
 
     def findings(self) -> list[Finding]:
         return [f for fr in self.files for f in fr.findings]
+
+    @property
+    def inputs(self) -> list[FileResult]:
+        """The results of the inputs (the files written are not among them)."""
+        return [fr for fr in self.files if not fr.output]
 
     def count(self, severity: Severity) -> int:
         return sum(1 for fr in self.files for f in fr.findings if f.severity is severity)

@@ -185,7 +185,7 @@ def write_list_only(fr: FileResult, tmp: Path, lang: str, note: str) -> None:
         row: list[Any] = [text_cell(v) if isinstance(v, str) and needs_guard(v) else v for v in values]
         row[0] = text_cell(values[0], fill=fills[f.severity])
         ws.append(row)
-    wb.save(tmp)
+    output.save_output(wb, tmp, "annotated")
 
 
 def truncated_note(lang: str, rest: int) -> str:

@@ -65,6 +65,23 @@ def set_text(cell: Any, value: Any) -> None:
         cell.value = value
 
 
+def mark_output(wb: Any, kind: str) -> Any:
+    """Mark an openpyxl workbook as zjcredit's output of ``kind`` (see :mod:`zjcredit.io.marker`), so that
+    a later run finding it in an input folder skips it; returns ``wb``. Every output workbook is marked
+    here, just before it is saved; blank forms (templates, prefilled sheets) are not."""
+    from zjcredit.io.marker import OUTPUT_KINDS, keywords
+
+    assert kind in OUTPUT_KINDS, kind
+    wb.properties.keywords = keywords(kind)
+    wb.properties.lastModifiedBy = "zjcredit"
+    return wb
+
+
+def save_output(wb: Any, target: Any, kind: str) -> None:
+    """Save an openpyxl workbook that is zjcredit's output of ``kind``, marked (:func:`mark_output`)."""
+    mark_output(wb, kind).save(target)
+
+
 def check_target(target: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
     """Refuse, before anything is written, a target that is an input, an existing file without --force,
     a folder, or a place that cannot take a new file.

@@ -48,10 +48,10 @@ def to_json(report: Report, lang: str) -> str:
     doc: dict[str, Any] = {
         "zjcredit": __version__,
         "command": report.command,
-        "files": [fr.to_dict() for fr in report.files],
+        "files": [fr.to_dict() for fr in report.inputs],
         "findings": [f.to_dict(lang) for f in ordered_findings(report)],
         "summary": {
-            "files": len(report.files),
+            "files": len(report.inputs),
             "errors": report.count(Severity.ERROR),
             "warnings": report.count(Severity.WARNING),
             "infos": report.count(Severity.INFO),

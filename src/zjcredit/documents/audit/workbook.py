@@ -12,7 +12,7 @@ from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution, county_rows
 from zjcredit.report.findings import RULES, Report, Severity
 from zjcredit.report.layout import ROW_PADDING, CellStyles, line_height, lines_needed, print_setup
-from zjcredit.report.output import set_text, write_atomic
+from zjcredit.report.output import save_output, set_text, write_atomic
 
 # The findings sheet is for people; the JSON or CSV report lists every finding.
 DETAIL_LIMIT = 50_000
@@ -46,7 +46,7 @@ TEXT = {
 
 def write_report(target: Path, report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions) -> None:
     lang = "en" if options.lang == "en" else "zh"
-    write_atomic(target, lambda tmp: _workbook(report, institutions, figures, options, lang).save(tmp), force=options.force)
+    write_atomic(target, lambda tmp: save_output(_workbook(report, institutions, figures, options, lang), tmp, "audit"), force=options.force)
 
 
 def _workbook(report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions, lang: str) -> Any:
@@ -223,6 +223,6 @@ def write_figures(target: Path, figures: dict[str, list[dict[str, Any]]], option
         wb = Workbook()
         wb.active.title = TEXT[lang]["figures"]
         _figures(wb.active, figures, TEXT[lang])
-        wb.save(tmp)
+        save_output(wb, tmp, "stats")
 
     write_atomic(target, build, force=options.force)

@@ -17,6 +17,7 @@ from typing import Any
 from zjcredit.documents.catalog.candidates import COUNTY_UNKNOWN, Candidate, annex1_candidates, annex2_candidates, catalog_key, deduplicated, every_key, with_county
 from zjcredit.documents.catalog.codes import Coded, assign_codes, load_previous, previous_by_key
 from zjcredit.documents.catalog.review import Decisions, apply_review, load_review, unmatched_rows
+from zjcredit.documents.common import skipped_results
 from zjcredit.documents.declarations.inputs import Input, discover_inputs, excluded_table, read_declarations, read_inputs
 from zjcredit.documents.declarations.options import DeclarationOptions, parse_date_option
 from zjcredit.domain.periods import parse_period
@@ -51,7 +52,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
     period = parse_period(options.period)
     output = Path(options.output)
     build_date = parse_date_option(options.date)
-    sources = discover_inputs(paths)
+    sources = discover_inputs(paths, reads=("summary",), prefer=options.declarations.prefer)  # the counties' summaries are inputs here
     extra_inputs = [Path(p) for p in (options.previous, options.review) if p is not None]
     check_target(output, options.force, [s.path for s in sources] + extra_inputs)
     prev = load_previous(Path(options.previous), period) if options.previous is not None else None
@@ -60,6 +61,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
 
     report = Report("catalog build")
     report.files.extend(inp.result for inp in inputs)
+    report.files.extend(skipped_results(sources.skipped, output))
     items = read_declarations(inputs, options.declarations)
     excluded: list[dict[str, Any]] = []
     candidates = annex2_candidates(items, excluded, 0)
@@ -78,7 +80,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
 
     coded = assign_codes(candidates, prev, decisions.removed_codes, period, results)
     live = coded.live_projects
-    out_result = FileResult(str(output), "catalog", len(live), list(coded.findings))
+    out_result = FileResult(str(output), "catalog", len(live), list(coded.findings), output=True)
     report.extra.update(
         {"output": None, "period": period, "projects": len(live), "courses": len(coded.live_courses), "excluded": excluded, "rejected": decisions.rejected, "not_approved": decisions.not_approved, **coded.stats}
     )
@@ -92,9 +94,29 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
     write_catalog(output, coded, notes, options.force, [s.path for s in sources] + extra_inputs)
     report.files.append(out_result)
     report.extra["output"] = str(output)
+    report.extra["codes"] = catalog_codes(coded)
     report.tables[0] = _result_table(str(output), period, coded)
     report.status = 1 if _left_out(inputs, excluded, decisions) else 0
     return report
+
+
+def catalog_codes(coded: Coded) -> list[dict[str, Any]]:
+    """The codes of the catalog written, for scripts (JSON key ``codes``): each project code with its
+    project and institution, and its courses' codes (withdrawn rows included, with their 状态)."""
+    courses: dict[str, list[dict[str, Any]]] = {}
+    for c in coded.courses:
+        courses.setdefault(c["项目编码"], []).append({"course_code": c["课程编码"], "course": c["课程名称"], "hours": c.get("课程学时"), "status": c.get("状态")})
+    return [
+        {
+            "project_code": p["项目编码"],
+            "project": p.get("项目名称"),
+            "org_code": p.get("机构代码"),
+            "org_name": p.get("申报单位"),
+            "status": p.get("状态"),
+            "courses": courses.get(p["项目编码"], []),
+        }
+        for p in coded.projects
+    ]
 
 
 # Why an input gave fewer projects than it holds: these rules, on its result, say so.

@@ -173,12 +173,12 @@ DIFF_HEADER = ("类别", "变化", "编码", "名称", "字段", "原值", "新�
 
 def write_diff_workbook(diff: CatalogDiff, output: Path, *, force: bool = False) -> Path:
     """The changes as a printable sheet (A4 landscape, header repeated, page numbers)."""
-    from zjcredit.report.output import write_atomic
+    from zjcredit.report.output import mark_output, write_atomic
     from zjcredit.templates import workbook_bytes
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"-o 只能是 .xlsx 文件，请把 {output} 改为以 .xlsx 结尾的文件名。", f"-o must be an .xlsx file; give {output} a name ending in .xlsx.")
-    data = workbook_bytes(diff_workbook(diff))
+    data = workbook_bytes(mark_output(diff_workbook(diff), "diff"))
     return write_atomic(output, lambda tmp: tmp.write_bytes(data), force=force, inputs=[Path(diff.old), Path(diff.new)])
 
 

@@ -71,10 +71,10 @@ def catalog_title(region: str, period: str, what: str = "社会培训项目目�
 
 def write_catalog(output: Path, coded: Coded, notes: CatalogNotes, force: bool, inputs: list[Path]) -> None:
     """Write the workbook to ``output`` atomically (never over an input, over an existing file only with ``force``)."""
-    from zjcredit.report.output import write_atomic
+    from zjcredit.report.output import mark_output, write_atomic
     from zjcredit.templates import workbook_bytes
 
-    data = workbook_bytes(catalog_workbook(coded, notes))
+    data = workbook_bytes(mark_output(catalog_workbook(coded, notes), "catalog"))
     write_atomic(output, lambda tmp: tmp.write_bytes(data), force=force, inputs=inputs)
 
 

@@ -14,32 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zjcredit.documents.common import unreadable_result
+from zjcredit.documents.common import unreadable_result, wrong_kind
 from zjcredit.documents.declarations.check import checked_annex2
-from zjcredit.documents.declarations.model import Declaration
+from zjcredit.documents.declarations.model import Declaration, org_position
 from zjcredit.documents.declarations.options import DeclarationOptions
-from zjcredit.documents.detect import detect_kind
-from zjcredit.documents.kinds import KINDS
+from zjcredit.documents.detect import detect_kind, kind_titles
 from zjcredit.domain.normalize import clean_text, code_key, name_key, parse_number, plain_number
-from zjcredit.errors import Unreadable, UsageError
+from zjcredit.errors import Unreadable
 from zjcredit.io.grid import WorkbookGrid
 from zjcredit.io.readers import read_grid
-from zjcredit.io.sources import Source, discover
+from zjcredit.io.sources import Source, Sources, discover, nothing_to_check
 from zjcredit.report.findings import FileResult, Finding, Severity, SummaryTable, make, register
 
 
-
 # Reading the inputs ----------------------------------------------------------------------------------------
-
-INPUT_SKIPPED = register(
-    "input-skipped",
-    "warning",
-    "这个文件是{found}，不是{expected}，没有使用。",
-    "This file is {found_en}, not {expected_en}; it was not used.",
-    title_zh="输入文件类型不符，已跳过",
-    title_en="input of the wrong kind skipped",
-)
-
 
 @dataclass
 class Input:
@@ -51,26 +39,25 @@ class Input:
     grid: WorkbookGrid | None = None
 
 
-def discover_inputs(paths: Iterable[str | Path]) -> list[Source]:
-    """The input files under ``paths``; none at all is a usage error."""
-    sources = discover(list(paths))
+def discover_inputs(paths: Iterable[str | Path], reads: Iterable[str] = (), prefer: Iterable[Path] = ()) -> Sources:
+    """The input files under ``paths`` (``reads``: see :func:`~zjcredit.io.sources.discover`); none at
+    all is a usage error that says what the folders held instead, and so is a ``--prefer`` file that is
+    not among them."""
+    paths = list(paths)
+    sources = discover(paths, reads=reads)
     if not sources:
-        raise UsageError(
-            "在给定的路径中没有找到任何 .xlsx、.xls 或 .csv 文件。",
-            "No .xlsx, .xls or .csv file was found under the given paths.",
-        )
+        raise nothing_to_check(paths, sources.skipped, "申报表", "declaration")
+    if prefer:
+        from zjcredit.documents.declarations.resubmit import check_prefer
+
+        check_prefer(prefer, sources)
     return sources
-
-
-def _kind_titles(kind: str | None) -> tuple[str, str]:
-    spec = KINDS.get(kind or "")
-    return (spec.title_zh, spec.title_en) if spec is not None else ("无法识别的表格", "an unrecognised file")
 
 
 def read_inputs(sources: list[Source], accept: tuple[str, ...]) -> list[Input]:
     """Read every input; an unreadable file or one of another kind than ``accept`` becomes a finding on its result."""
-    expected_zh = "或".join(_kind_titles(k)[0] for k in accept)
-    expected_en = " or ".join(_kind_titles(k)[1] for k in accept)
+    expected_zh = "或".join(kind_titles(k)[0] for k in accept)
+    expected_en = " or ".join(kind_titles(k)[1] for k in accept)
     inputs: list[Input] = []
     for source in sources:
         try:
@@ -81,8 +68,7 @@ def read_inputs(sources: list[Source], accept: tuple[str, ...]) -> list[Input]:
         kind = detect_kind(grid)
         if kind not in accept:
             result = FileResult(source.display, kind)
-            found, found_en = _kind_titles(kind)
-            result.findings.append(make(INPUT_SKIPPED, source.display, found=found, found_en=found_en, expected=expected_zh, expected_en=expected_en))
+            result.findings.append(wrong_kind(source.display, kind_titles(kind), (expected_zh, expected_en)))
             inputs.append(Input(source, result, kind))
             continue
         inputs.append(Input(source, FileResult(source.display, kind), kind, grid))
@@ -132,11 +118,16 @@ def declaration_items(inp: Input, start: int, options: DeclarationOptions) -> li
 
 
 def read_declarations(inputs: list[Input], options: DeclarationOptions) -> list[Item]:
-    """The declarations of every Annex 2 input, checked one by one and then against each other."""
+    """The declarations of every Annex 2 input, checked one by one and then against each other: of an
+    institution with declarations in several files only one file's are used (a corrected resubmission
+    replaces the original: :mod:`.resubmit`), then one 机构代码 per 申报单位 and back."""
+    from zjcredit.documents.declarations.resubmit import choose_resubmissions
+
     items: list[Item] = []
     for inp in inputs:
         if inp.kind == "annex2" and inp.grid is not None:
             items.extend(declaration_items(inp, len(items), options))
+    items = choose_resubmissions(items, options.prefer)
     org_conflicts(items)
     return items
 
@@ -211,8 +202,7 @@ DECLARATION_EXCLUDED = register(
 
 def declaration_position(item: Item) -> dict[str, Any]:
     """Where a finding about a whole declaration points: its 申报单位."""
-    value = item.decl.header.get("申报单位")
-    return {"sheet": item.decl.sheet, "cell": value.cell, "row": value.row, "field": "申报单位", "value": value.text}
+    return org_position(item.decl)
 
 
 def exclude_declaration(item: Item, target: str, target_en: str, hint: str = "", hint_en: str = "") -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from zjcredit.domain.divisions import Place
 from zjcredit.domain.normalize import code_key, name_key
@@ -48,6 +49,12 @@ class Declaration:
     @property
     def org_code(self) -> str | None:
         return self.header.text("机构代码")
+
+
+def org_position(decl: Declaration) -> dict[str, Any]:
+    """Where a finding about a whole declaration points: its 申报单位."""
+    value = decl.header.get("申报单位")
+    return {"sheet": decl.sheet, "cell": value.cell, "row": value.row, "field": "申报单位", "value": value.text}
 
 
 def project_key(org_code: str | None, org_name: str | None, project_name: str | None) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cached_property
 
 from zjcredit.domain.normalize import parse_date
@@ -15,9 +16,11 @@ DEFAULT_ORG_CODE_PATTERN = r"^[A-Za-z0-9-]{4,30}$"
 
 @dataclass(frozen=True)
 class DeclarationOptions:
-    """How declarations are checked: ``org_code_pattern`` is the 机构代码 rule (``--org-code-pattern``)."""
+    """How declarations are checked: ``org_code_pattern`` is the 机构代码 rule (``--org-code-pattern``);
+    ``prefer``: the files to use when an institution has declarations in several (``--prefer``)."""
 
     org_code_pattern: str | None = None
+    prefer: tuple[Path, ...] = ()
 
     @cached_property
     def org_code_regex(self) -> re.Pattern[str]:
@@ -39,5 +42,5 @@ def parse_date_option(text: str | None) -> dt.date:
         return dt.date.today()
     parsed = parse_date(text)
     if parsed is None:
-        raise UsageError(f"--date “{text}” 不是有效日期，请写成 YYYY-MM-DD，如 2019-07-01。", f"--date '{text}' is not a valid date; use YYYY-MM-DD, e.g. 2019-07-01.")
+        raise UsageError(f"--date “{text}” 不是有效日期，请写成年-月-日，如 2019-07-01。", f"--date '{text}' is not a valid date; write year-month-day, e.g. 2019-07-01.")
     return parsed

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from zjcredit.documents.common import HEADER_MISSING, NO_RECORDS, unreadable_result
+from zjcredit.documents.common import HEADER_MISSING, NO_RECORDS, is_wrong_kind, skipped_results, unreadable_result, wrong_kind
+from zjcredit.documents.detect import kind_titles, nothing_checked, peek_kind
 from zjcredit.documents.outcomes import rules
 from zjcredit.documents.catalog.model import Catalog
 from zjcredit.documents.outcomes.catalog import CatalogIndex
@@ -29,7 +30,7 @@ from zjcredit.domain.schema import OUTCOMES
 from zjcredit.errors import Unreadable
 from zjcredit.io.columns import ColumnTable, find_table
 from zjcredit.io.readers import read_ahead, read_sheets
-from zjcredit.io.sources import Source, discover
+from zjcredit.io.sources import Source, discover, nothing_to_check
 from zjcredit.report.findings import FileResult, Finding, Report, Rule, Severity, checks_for, make
 from zjcredit.screens import Hit, ScreenOptions, run_screens
 
@@ -105,7 +106,12 @@ class OutcomeRun:
         result = FileResult(source.display, KIND, 0, [])
         self.results[file_id] = result
         if not tables:
-            result.findings.append(make(HEADER_MISSING, source.display, expected="姓名、身份证号、项目编码、课程编码"))
+            found = peek_kind(source.path, source.display)
+            if found is not None and found != KIND:  # a catalog, a declaration …: named as what it is
+                result.kind = found
+                result.findings.append(wrong_kind(source.display, kind_titles(found), kind_titles(KIND)))
+            else:
+                result.findings.append(make(HEADER_MISSING, source.display, expected="姓名、身份证号、项目编码、课程编码"))
             return result
         for table in tables:
             part = Part(OutcomeSheet(table, self.today), result, file_id, record_id(file_id, result.records))
@@ -242,7 +248,11 @@ def check_outcomes(
     options = options or OutcomeOptions()
     # A catalog lying in the folder of outcome sheets (or named twice) is the reference, not an input.
     catalog_files = {_resolved(c) for c in catalogs}
-    sources = [s for s in discover(list(paths)) if _resolved(s.path) not in catalog_files]
+    paths = list(paths)
+    found = discover(paths)
+    sources = [s for s in found if _resolved(s.path) not in catalog_files]
+    if not sources:
+        raise nothing_to_check(paths, found.skipped, "学习成果表", "outcome sheet")
     for catalog in catalogs:
         if not Path(catalog).exists():  # said before any sheet is read
             load_catalog_index([catalog])
@@ -254,10 +264,13 @@ def check_outcomes(
         if progress:
             progress(source.display)
         report.files.append(run.add(source))
+    if all(is_wrong_kind(fr) for fr in report.files):  # nothing checked is never "no problems"
+        raise nothing_checked(report.files, kind_titles(KIND))
     run.prepare()
     run.screen()
     summarise(run.db, report, run.results, run.relation(), run.flags(), run.catalog.org_names() if run.catalog is not None else {})
     run.db.close()
+    report.files.extend(skipped_results(found.skipped))
     return report
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zjcredit.documents.common import skipped_results
 from zjcredit.documents.declarations.inputs import (
     Item,
     declaration_position,
@@ -56,12 +57,13 @@ def build_summary(paths: Iterable[str | Path], options: SummaryOptions) -> Repor
     output = Path(options.output)
     fill_date = parse_date_option(options.date)
     chosen_region = region_from_option(options.region) if options.region else None
-    sources = discover_inputs(paths)
+    sources = discover_inputs(paths, prefer=options.declarations.prefer)
     check_target(output, options.force, [s.path for s in sources])
     inputs = read_inputs(sources, ("annex2",))
 
     report = Report("summary build")
     report.files.extend(inp.result for inp in inputs)
+    report.files.extend(skipped_results(sources.skipped, output))
     kept, excluded = _sort_out(read_declarations(inputs, options.declarations), options.include_invalid)
     rows, duplicates = summary_rows(kept)
     report.extra.update({"projects": len(rows), "declarations": len(kept), "excluded": excluded, "duplicates": duplicates, "output": None})
@@ -72,7 +74,7 @@ def build_summary(paths: Iterable[str | Path], options: SummaryOptions) -> Repor
         report.status = 2
         return report
 
-    out_result = FileResult(str(output), "annex1", len(rows))
+    out_result = FileResult(str(output), "annex1", len(rows), output=True)
     region = chosen_region if chosen_region is not None else _region_of(kept, out_result)
     filler = clean_text(options.filler)
     if not filler:

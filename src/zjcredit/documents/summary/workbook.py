@@ -25,10 +25,10 @@ NOT_FILLED = "（未填）"
 
 def write_summary(output: Path, rows: list[Row], region: Region, filler: str | None, date: dt.date, force: bool, inputs: list[Path]) -> None:
     """Write the workbook to ``output`` atomically (never over an input, over an existing file only with ``force``)."""
-    from zjcredit.report.output import write_atomic
+    from zjcredit.report.output import mark_output, write_atomic
     from zjcredit.templates import workbook_bytes
 
-    data = workbook_bytes(summary_workbook(rows, region, filler, date))
+    data = workbook_bytes(mark_output(summary_workbook(rows, region, filler, date), "summary"))
     write_atomic(output, lambda tmp: tmp.write_bytes(data), force=force, inputs=inputs)
 
 

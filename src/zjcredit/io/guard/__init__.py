@@ -94,10 +94,20 @@ def stream_check(path: Path, display: str, visit: Visitor) -> None:
         try:
             check_zip(path, display, deep=True, visit=visit, rectangle=False)
         except OSError as exc:
-            raise refused(
-                f"{display}：读取文件时出错（{type(exc).__name__}）。请确认文件完整、未被其他程序占用。",
-                f"{display}: the file could not be read ({type(exc).__name__}); check that it is complete and not locked by another program.",
-            ) from None
+            raise refused(*read_failure(display, exc)) from None
+
+
+def read_failure(display: str, exc: BaseException) -> tuple[str, str]:
+    """The sentence (zh, en) for a file that could not be read: no permission said as such."""
+    if isinstance(exc, PermissionError):
+        return (
+            f"{display}：没有读取这个文件的权限。请让文件的所有者或管理员开放读取权限，或把文件复制到自己的文件夹后再检查。",
+            f"{display}: no permission to read this file; ask its owner or an administrator for read access, or copy it into a folder of your own and check the copy.",
+        )
+    return (
+        f"{display}：读取文件时出错（{type(exc).__name__}）。请确认文件完整、未被其他程序占用。",
+        f"{display}: the file could not be read ({type(exc).__name__}); check that it is complete and not locked by another program.",
+    )
 
 
 def deep_checked(path: Path) -> bool:
@@ -134,8 +144,7 @@ def _verdict(path: Path, display: str, cache: dict[tuple[str, int, int], tuple[s
     except Exception as exc:
         zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
         if zh is None or en is None:  # an OSError while reading, or a bug in a guard: still one sentence
-            zh = f"{display}：读取文件时出错（{type(exc).__name__}）。请确认文件完整、未被其他程序占用。"
-            en = f"{display}: the file could not be read ({type(exc).__name__}); check that it is complete and not locked by another program."
+            zh, en = read_failure(display, exc)
         cache[key] = (zh, en)
         raise refused(zh, en) from None
     cache[key] = None
