@@ -13,6 +13,18 @@ from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
 from zjcredit.cli.run import check_outputs, emit, guarded
 
+PreferOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--prefer",
+        help=T(
+            "同一机构有两份申报表时使用这一份（可多次给出）；默认使用较新的一份（表上日期、文件名中的“修改/更正/第二版”、文件修改时间）。",
+            "When an institution has two declarations, use this one (repeatable); by default the newer one is used (the date on the form, a name marked 修改/更正/v2, the file's modification time).",
+        ),
+        readable=False,
+    ),
+]
+
 @summary_app.command(
     "build",
     help=T("把各校的申报表（附件2）汇总成申报汇总表（附件1）。", "Merge Annex 2 declarations into an Annex 1 summary."),
@@ -31,11 +43,12 @@ def summary_build(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     org_code_pattern: OrgCodeOpt = None,
+    prefer: PreferOpt = None,
 ) -> None:
     from zjcredit.documents.declarations.options import DeclarationOptions
     from zjcredit.documents.summary.build import SummaryOptions, build_summary
 
-    options = SummaryOptions(output, region=region, filler=filler, date=date, include_invalid=include_invalid, force=force, declarations=DeclarationOptions(org_code_pattern))
+    options = SummaryOptions(output, region=region, filler=filler, date=date, include_invalid=include_invalid, force=force, declarations=DeclarationOptions(org_code_pattern, tuple(prefer or ())))
     check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output])  # before the workbook is written
     report = guarded(lang.value, build_summary, paths, options)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
@@ -50,8 +63,8 @@ def catalog_build(
     paths: PathsArg,
     period: Annotated[str, typer.Option("--period", help=T("目录期次：YYYYH1（第一、二季度合并）、YYYYQ3 或 YYYYQ4；YYYYQ1/YYYYQ2 视同 YYYYH1。", "Period: YYYYH1 (Q1+Q2), YYYYQ3 or YYYYQ4; YYYYQ1/YYYYQ2 mean YYYYH1."))],
     output: Annotated[Path, typer.Option("-o", "--output", help=T("输出的项目目录文件（.xlsx）。", "The catalog workbook to write (.xlsx)."))],
-    previous: Annotated[Optional[Path], typer.Option("--previous", help=T("同一期次的上一版目录：已有项目保持原编码。", "The previous catalog of the same period: its projects keep their codes."))] = None,
-    review: Annotated[Optional[Path], typer.Option("--review", help=T("审核结果表（机构代码、项目名称、审核结果、审核意见）：只收录“通过”的项目。", "Review sheet (机构代码, 项目名称, 审核结果, 审核意见): only approved projects enter."))] = None,
+    previous: Annotated[Optional[Path], typer.Option("--previous", help=T("同一期次的上一版目录：已有项目保持原编码。", "The previous catalog of the same period: its projects keep their codes."), readable=False)] = None,
+    review: Annotated[Optional[Path], typer.Option("--review", help=T("审核结果表（机构代码、项目名称、审核结果、审核意见）：只收录“通过”的项目。", "Review sheet (机构代码, 项目名称, 审核结果, 审核意见): only approved projects enter."), readable=False)] = None,
     date: Annotated[Optional[str], typer.Option("--date", help=T("编制日期 YYYY-MM-DD（写入“说明”页），默认今天。", "Build date YYYY-MM-DD for the 说明 sheet; today by default."))] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = None,
@@ -59,11 +72,12 @@ def catalog_build(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     org_code_pattern: OrgCodeOpt = None,
+    prefer: PreferOpt = None,
 ) -> None:
     from zjcredit.documents.catalog.build import CatalogOptions, build_catalog
     from zjcredit.documents.declarations.options import DeclarationOptions
 
-    options = CatalogOptions(period, output, previous=previous, review=review, date=date, force=force, declarations=DeclarationOptions(org_code_pattern))
+    options = CatalogOptions(period, output, previous=previous, review=review, date=date, force=force, declarations=DeclarationOptions(org_code_pattern, tuple(prefer or ())))
     check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output, *(p for p in (previous, review) if p is not None)])
     report = guarded(lang.value, build_catalog, paths, options)
     emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)

@@ -68,10 +68,10 @@ LangOpt = Annotated[Lang, typer.Option("--lang", callback=_chosen_lang, help=T("
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T("表格输出只显示每个文件的汇总行；不显示进度。", "Table output shows only the summary lines; no progress."))]
 OrgCodeOpt = Annotated[Optional[str], typer.Option("--org-code-pattern", help=T("机构代码的格式（正则表达式，供熟悉的人调整）。不给时，机构代码应为 4–30 位字母、数字或连字符。", "The format of 机构代码, as a regular expression (for those who know them). Without it, a code is 4–30 letters, digits or hyphens."))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=T("允许覆盖已存在的输出文件。", "Allow overwriting an existing output file."))]
-PathsArg = Annotated[list[Path], typer.Argument(metavar=T("路径", "PATH"), help=T("要检查的文件或文件夹（文件夹会递归读取）。", "Files or folders to read (folders recursively)."), show_default=False)]
+PathsArg = Annotated[list[Path], typer.Argument(metavar=T("路径", "PATH"), help=T("要检查的文件或文件夹（文件夹会递归读取）。", "Files or folders to read (folders recursively)."), show_default=False, readable=False)]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help=T("输出文件名（默认在当前文件夹）。", "Output file (default: in the current folder)."))]
 ReportOpt = Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件。", "Write the findings report to this file."))]
-CatalogsOpt = Annotated[list[Path], typer.Option("--catalog", help=T("项目目录文件（可多次给出，对应多个期次）。", "Catalog workbook (repeatable, one per period)."))]
+CatalogsOpt = Annotated[list[Path], typer.Option("--catalog", help=T("项目目录文件（可多次给出，对应多个期次）。", "Catalog workbook (repeatable, one per period)."), readable=False)]
 
 
 def with_screen_options(command: Callable[..., Any]) -> Callable[..., Any]:
