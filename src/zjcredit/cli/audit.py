@@ -30,7 +30,7 @@ OptionalPaths = Annotated[Optional[list[Path]], typer.Argument(metavar=T("路径
     ),
     epilog=examples(
         "zjcredit audit 成果 --catalog 目录_2019H1.xlsx -o 核查.xlsx",
-        "zjcredit audit 成果 --catalog 目录_2019H1.xlsx --ledgers 台账 -o 核查.xlsx",
+        "zjcredit audit 成果 --catalog 目录_2019H1.xlsx --ledgers 台账 -o 报告.xlsx",
         folder="examples/province",
     ),
 )

@@ -35,7 +35,7 @@ def summary_build(
     output: Annotated[Path, typer.Option("-o", "--output", help=T("输出的汇总表文件（.xlsx）。", "The summary workbook to write (.xlsx)."))],
     region: Annotated[Optional[str], typer.Option("--region", help=T("所在区域，如“杭州市西湖区”；默认取申报表中的地址。", "Region, e.g. 杭州市西湖区; defaults to the declarations' addresses."))] = None,
     filler: Annotated[Optional[str], typer.Option("--filler", help=T("填报人姓名。", "Name of the person filling in."))] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help=T("填报时间 YYYY-MM-DD，默认今天。", "Date YYYY-MM-DD; today by default."))] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help=T("填报时间，写成年-月-日，如 2019-05-20；默认今天。", "Date, as year-month-day, e.g. 2019-05-20; today by default."))] = None,
     include_invalid: Annotated[bool, typer.Option("--include-invalid", help=T("有错误的申报表也汇总进来，并在备注中标明。", "Keep declarations with errors and mark their rows."))] = False,
     force: ForceOpt = False,
     fmt: FormatOpt = None,
@@ -61,11 +61,11 @@ def summary_build(
 )
 def catalog_build(
     paths: PathsArg,
-    period: Annotated[str, typer.Option("--period", help=T("目录期次：YYYYH1（第一、二季度合并）、YYYYQ3 或 YYYYQ4；YYYYQ1/YYYYQ2 视同 YYYYH1。", "Period: YYYYH1 (Q1+Q2), YYYYQ3 or YYYYQ4; YYYYQ1/YYYYQ2 mean YYYYH1."))],
+    period: Annotated[str, typer.Option("--period", help=T("目录期次：年份加 H1（第一、二季度合并，如 2019H1）、Q3 或 Q4（如 2019Q3）；2019Q1、2019Q2 视同 2019H1。", "Period: the year and H1 (Q1 and Q2 merged, e.g. 2019H1), Q3 or Q4 (e.g. 2019Q3); 2019Q1 and 2019Q2 mean 2019H1."))],
     output: Annotated[Path, typer.Option("-o", "--output", help=T("输出的项目目录文件（.xlsx）。", "The catalog workbook to write (.xlsx)."))],
     previous: Annotated[Optional[Path], typer.Option("--previous", help=T("同一期次的上一版目录：已有项目保持原编码。", "The previous catalog of the same period: its projects keep their codes."), readable=False)] = None,
     review: Annotated[Optional[Path], typer.Option("--review", help=T("审核结果表（机构代码、项目名称、审核结果、审核意见）：只收录“通过”的项目。", "Review sheet (机构代码, 项目名称, 审核结果, 审核意见): only approved projects enter."), readable=False)] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help=T("编制日期 YYYY-MM-DD（写入“说明”页），默认今天。", "Build date YYYY-MM-DD for the 说明 sheet; today by default."))] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help=T("编制日期（写入“说明”页），写成年-月-日，如 2019-07-01；默认今天。", "Build date for the 说明 sheet, as year-month-day, e.g. 2019-07-01; today by default."))] = None,
     force: ForceOpt = False,
     fmt: FormatOpt = None,
     report_output: ReportOpt = None,

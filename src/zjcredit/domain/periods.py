@@ -15,8 +15,8 @@ def parse_period(text: str) -> str:
     m = _PERIOD_RE.match(str(text).strip().upper()) if text else None
     if not m or not (2000 <= int(m.group(1)) <= 2100):
         raise UsageError(
-            f"期次“{text}”无效。可用的写法：YYYYH1（第一、二季度合并）、YYYYQ3、YYYYQ4，例如 2019H1；YYYYQ1、YYYYQ2 视同 YYYYH1。",
-            f"Invalid period '{text}'. Accepted: YYYYH1 (Q1 and Q2 merged), YYYYQ3, YYYYQ4, e.g. 2019H1; YYYYQ1 and YYYYQ2 mean YYYYH1.",
+            f"期次“{text}”无效。期次写成年份加 H1（第一、二季度合并，如 2019H1）、Q3 或 Q4（如 2019Q3）；2019Q1、2019Q2 视同 2019H1。",
+            f"Invalid period '{text}'. Write the year and H1 (Q1 and Q2 merged, e.g. 2019H1), Q3 or Q4 (e.g. 2019Q3); 2019Q1 and 2019Q2 mean 2019H1.",
         )
     year, part = m.group(1), m.group(2).upper()
     if part in ("Q1", "Q2"):

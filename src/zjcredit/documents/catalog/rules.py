@@ -159,8 +159,8 @@ def project_code_once(ctx: CatalogContext, rec: Record) -> None:
 PERIOD_INVALID = register(
     "catalog-period-invalid",
     "error",
-    "目录期次“{value}”无效，应为 YYYYH1（第一、二季度合并）、YYYYQ3 或 YYYYQ4，如 2019H1。",
-    "Period '{value}' is invalid; use YYYYH1 (Q1 and Q2 merged), YYYYQ3 or YYYYQ4, e.g. 2019H1.",
+    "目录期次“{value}”无效，应为年份加 H1（第一、二季度合并，如 2019H1）、Q3 或 Q4（如 2019Q3）。",
+    "Period '{value}' is invalid; write the year and H1 (Q1 and Q2 merged, e.g. 2019H1), Q3 or Q4 (e.g. 2019Q3).",
     title_zh="目录期次无效",
     title_en="invalid period",
     documents=CATALOG,

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from zjcredit.documents.common import COURSE_HOURS_MISMATCH, NO_RECORDS, PHONE_INVALID
 from zjcredit.documents.declarations.model import Declaration, Project, project_key
-from zjcredit.documents.declarations.options import DeclarationOptions
+from zjcredit.documents.declarations.options import DEFAULT_ORG_CODE_PATTERN, DeclarationOptions
 from zjcredit.domain import divisions, schema, vocab
 from zjcredit.domain.divisions import Place
 from zjcredit.domain.normalize import compact, name_key, normalize_phone, number_text, out_of_range, parse_number, phone_kind, split_contact
@@ -347,8 +347,8 @@ def address(ctx: Context, field: str, value: Value) -> None:
 ORG_CODE_INVALID = register(
     "org-code-invalid",
     "error",
-    "机构代码“{value}”格式不对：应为“学分银行”系统生成的代码（字母、数字和连字符，{pattern}）。请从系统中复制，单元格设为文本格式。",
-    "Institution code '{value}' is malformed: it should be the code the credit-bank system generated (letters, digits, hyphens; {pattern}); copy it from the system into a text-formatted cell.",
+    "机构代码“{value}”格式不对：应为“学分银行”系统生成的代码（{format}）。请从系统中复制，单元格设为文本格式。",
+    "Institution code '{value}' is malformed: it should be the code the credit-bank system generated ({format_en}); copy it from the system into a text-formatted cell.",
     title_zh="机构代码格式不对",
     title_en="malformed institution code",
 )
@@ -358,7 +358,11 @@ ORG_CODE_INVALID = register(
 def org_code(ctx: Context, field: str, value: Value) -> None:
     regex = ctx.options.org_code_regex
     if not regex.search(compact(value.text)):
-        ctx.add(ORG_CODE_INVALID, field, value, pattern=regex.pattern)
+        # The format in words, never the regular expression: a clerk reads this.
+        if regex.pattern == DEFAULT_ORG_CODE_PATTERN:
+            ctx.add(ORG_CODE_INVALID, field, value, format="4–30 位字母、数字或连字符", format_en="4–30 letters, digits or hyphens")
+        else:
+            ctx.add(ORG_CODE_INVALID, field, value, format="本次检查用 --org-code-pattern 指定的格式", format_en="the format given with --org-code-pattern")
 
 
 # Whole forms and tables -------------------------------------------------------------------------------
