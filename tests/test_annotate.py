@@ -384,8 +384,8 @@ def test_two_runs_into_one_folder_do_not_overwrite_each_other(tmp_path, monkeypa
     # A second run whose name was free when it started, but taken by another run while it wrote.
     real = annotate_mod._write_copy
 
-    def slow_copy(fr, tmp, lang):
-        real(fr, tmp, lang)
+    def slow_copy(fr, tmp, lang, *rest):
+        real(fr, tmp, lang, *rest)
         (out / "申报表.checked.xlsx").write_bytes(kept)  # the other run finishes first
 
     (out / "申报表.checked.xlsx").unlink()

@@ -14,7 +14,8 @@ runner = CliRunner()
 
 
 def _run(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    result = runner.invoke(app, list(args))
+    # JSON on request: the table is the default wherever the output goes.
+    result = runner.invoke(app, [*args, "--format", "json"])
     return result.exit_code, (json.loads(result.stdout) if result.stdout.strip().startswith("{") else {"text": result.stdout + result.stderr})
 
 
@@ -25,7 +26,7 @@ def test_clean_sheet_exit_0_and_json(tmp_path: Path) -> None:
     assert code == 0
     assert doc["command"] == "outcomes check"
     assert doc["findings"] == []
-    assert doc["files"] == [{"path": str(sheet), "kind": "outcomes", "records": 18, "errors": 0, "warnings": 0}]
+    assert doc["files"] == [{"path": str(sheet), "kind": "outcomes", "records": 18, "errors": 0, "warnings": 0, "infos": 0}]
     assert doc["dual_certificate_rows"] == 0
     assert [i["org_code"] for i in doc["institutions"]] == ["ORG001", "ORG002"]
 

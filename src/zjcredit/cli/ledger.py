@@ -21,10 +21,12 @@ from zjcredit.cli.options import (
     LangOpt,
     OutputOpt,
     PathsArg,
+    MaskIdsOpt,
     QuietOpt,
+    VerboseOpt,
     with_ledger_screen_options,
 )
-from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
+from zjcredit.cli.run import check_outputs, emit, guarded, progress_for, stop_progress
 
 OutcomesOpt = Annotated[
     Optional[list[Path]],
@@ -54,18 +56,21 @@ def ledger_check(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    verbose: VerboseOpt = False,
+    mask_ids: MaskIdsOpt = False,
     *,
     screens: Any = None,
 ) -> None:
     from zjcredit.documents.ledger.check import LedgerOptions, check_ledgers
 
     options = LedgerOptions(min_attendance=min_attendance, outcomes=tuple(outcomes or ()), screens=screens)
-    progress = progress_for(quiet, lang.value)
+    check_outputs(lang.value, output=output, annotate=annotate, force=force, inputs=[*paths, *catalog, *(outcomes or ())], fmt=fmt)
+    progress = progress_for(quiet, lang.value, verbose)
     try:
         report = guarded(lang.value, check_ledgers, paths, list(catalog), options, progress)
     finally:
         stop_progress(progress)
-    emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
+    emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force, mask_ids=mask_ids)
 
 # `zjcredit template ledger` (in :mod:`.template`) takes these.
 LedgerCatalogOpt = Annotated[

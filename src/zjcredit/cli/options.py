@@ -46,8 +46,8 @@ class Lang(str, Enum):
 
 
 # Options shared by every reporting command ---------------------------------------------------------
-FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help=T("输出格式：table（表格）、json 或 csv；终端中默认 table，重定向时默认 json。", "Output format: table, json or csv; table on a terminal, json when redirected."))]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", help=T("把结果写入此文件（而不是屏幕）。", "Write the report to this file instead of standard output."))]
+FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help=T("输出格式：table（表格）、json 或 csv。默认是表格，屏幕上和重定向到文件时都一样；给出 --output 时按它的扩展名（.json、.csv、.txt、.xlsx）决定。", "Output format: table, json or csv. The table by default, on a terminal and when redirected alike; with --output, its extension (.json, .csv, .txt, .xlsx) decides."))]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", help=T("另把完整报告写入此文件：.xlsx（问题清单工作簿）、.json、.csv 或 .txt（表格文本）。", "Also write the full report to this file: .xlsx (a findings workbook), .json, .csv or .txt (the table as text)."))]
 AnnotateOpt = Annotated[Optional[Path], typer.Option("--annotate", help=T("在此文件夹中为每个输入写一份标出问题单元格的副本（*.checked.xlsx）。", "Write a copy of each input with its problem cells marked (*.checked.xlsx) into this folder."))]
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help=T("达到此级别的问题时退出状态为 1：error 或 warning。", "Exit with status 1 when findings reach this level: error or warning."))]
 
@@ -66,11 +66,13 @@ def _chosen_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang) ->
 
 LangOpt = Annotated[Lang, typer.Option("--lang", callback=_chosen_lang, help=T("信息语言：zh（中文）或 en（英文）；也可设环境变量 ZJCREDIT_LANG=en。", "Language of messages: zh or en; or set ZJCREDIT_LANG=en."))]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T("表格输出只显示每个文件的汇总行；不显示进度。", "Table output shows only the summary lines; no progress."))]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=T("进度中逐个列出已读取的文件及用时。", "List each file read, with its time, in the progress."))]
+MaskIdsOpt = Annotated[bool, typer.Option("--mask-ids", help=T("在报告和标注副本中遮盖身份证号和手机号（如 330106********123X、138****5678），行和单元格位置不变；外发或共享报告时使用。", "Mask resident IDs and phone numbers in reports and annotated copies (330106********123X, 138****5678), keeping rows and cells; use it when sharing reports."))]
 OrgCodeOpt = Annotated[Optional[str], typer.Option("--org-code-pattern", help=T("机构代码的格式（正则表达式，供熟悉的人调整）。不给时，机构代码应为 4–30 位字母、数字或连字符。", "The format of 机构代码, as a regular expression (for those who know them). Without it, a code is 4–30 letters, digits or hyphens."))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=T("允许覆盖已存在的输出文件。", "Allow overwriting an existing output file."))]
 PathsArg = Annotated[list[Path], typer.Argument(metavar=T("路径", "PATH"), help=T("要检查的文件或文件夹（文件夹会递归读取）。", "Files or folders to read (folders recursively)."), show_default=False, readable=False)]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help=T("输出文件名（默认在当前文件夹）。", "Output file (default: in the current folder)."))]
-ReportOpt = Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件。", "Write the findings report to this file."))]
+ReportOpt = Annotated[Optional[Path], typer.Option("--report", help=T("把检查报告写入此文件：.xlsx（问题清单工作簿）、.json、.csv 或 .txt。", "Write the findings report to this file: .xlsx (a findings workbook), .json, .csv or .txt."))]
 CatalogsOpt = Annotated[list[Path], typer.Option("--catalog", help=T("项目目录文件（可多次给出，对应多个期次）。", "Catalog workbook (repeatable, one per period)."), readable=False)]
 
 

@@ -17,7 +17,9 @@ from zjcredit.cli.options import (
     LangOpt,
     OutputOpt,
     PathsArg,
+    MaskIdsOpt,
     QuietOpt,
+    VerboseOpt,
     with_screen_options,
 )
 from zjcredit.cli.run import check_outputs, emit, guarded, progress_for, stop_progress
@@ -39,15 +41,17 @@ def outcomes_check(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    verbose: VerboseOpt = False,
+    mask_ids: MaskIdsOpt = False,
     *,
     screens: Any = None,
 ) -> None:
     from zjcredit.documents.outcomes.check import OutcomeOptions, check_outcomes
 
-    check_outputs(lang.value, output=output, annotate=annotate, force=force, inputs=[*paths, *catalog])
-    progress = progress_for(quiet, lang.value)
+    check_outputs(lang.value, output=output, annotate=annotate, force=force, inputs=[*paths, *catalog], fmt=fmt)
+    progress = progress_for(quiet, lang.value, verbose)
     try:
         report = guarded(lang.value, check_outcomes, paths, catalog, OutcomeOptions(screens=screens), progress)
     finally:
         stop_progress(progress)
-    emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
+    emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force, mask_ids=mask_ids)

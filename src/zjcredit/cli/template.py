@@ -12,11 +12,13 @@ from zjcredit.cli.app import template_app
 from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.ledger import LedgerCatalogOpt, LedgerProjectOpt
 from zjcredit.cli.options import ForceOpt, Lang, LangOpt, OrgCodeOpt, OutOpt
-from zjcredit.cli.run import guarded
+from zjcredit.cli.run import check_names, guarded
 
 
 def _template(kind: str, output: Path | None, force: bool, lang: str, **kwargs: Any) -> None:
     from zjcredit.templates import DEFAULT_NAMES, write_template
+
+    _check_name(output, lang)
 
     target = output or Path(DEFAULT_NAMES[kind])
     path = guarded(lang, write_template, kind, target, force=force, **kwargs)
@@ -74,11 +76,21 @@ def template_outcomes(
             guarded(lang.value, _needs_catalog)
         _template("outcomes", output, force, lang.value)
         return
+    if output is not None and org is None:  # one sheet per institution into the folder -o
+        check_names(lang.value, folder=output, folder_option="-o")
+    else:
+        _check_name(output, lang.value)
     from zjcredit.documents.catalog.prefill import write_outcome_sheets
 
     done = guarded(lang.value, write_outcome_sheets, list(catalogs), output, org=org, force=force)
     n = len(done.written)
     _report_prefilled(done, lang.value, f"共 {n} 个机构的成果表，下拉列表中共 {done.rows} 门课程。", f"{n} institution sheet(s), {done.rows} course(s) in their drop-downs.")
+
+
+def _check_name(output: Path | None, lang: str) -> None:
+    """A template is a workbook: -o must end in .xlsx (checked before anything is read)."""
+    if output is not None:
+        check_names(lang, workbook=output)
 
 
 def _needs_catalog() -> None:
@@ -105,6 +117,7 @@ def template_review(
     if not sources:
         _template("review", output, force, lang.value)
         return
+    _check_name(output, lang.value)
     from zjcredit.documents.catalog.prefill import write_review_sheet
     from zjcredit.documents.declarations.options import DeclarationOptions
     from zjcredit.templates import DEFAULT_NAMES
@@ -126,6 +139,7 @@ def template_ledger(output: OutOpt = None, catalog: LedgerCatalogOpt = None, pro
     if not catalog and project is None:
         _template("ledger", output, force, lang.value)
         return
+    _check_name(output, lang.value)
     from zjcredit.documents.ledger.blank import write_ledger_template
     from zjcredit.templates import DEFAULT_NAMES
 

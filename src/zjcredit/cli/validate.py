@@ -20,7 +20,9 @@ from zjcredit.cli.options import (
     OrgCodeOpt,
     OutputOpt,
     PathsArg,
+    MaskIdsOpt,
     QuietOpt,
+    VerboseOpt,
 )
 from zjcredit.cli.run import check_outputs, emit, guarded, progress_for, stop_progress
 
@@ -40,14 +42,16 @@ def validate(
     quiet: QuietOpt = False,
     force: ForceOpt = False,
     org_code_pattern: OrgCodeOpt = None,
+    verbose: VerboseOpt = False,
+    mask_ids: MaskIdsOpt = False,
 ) -> None:
     from zjcredit.documents.kinds import ValidateOptions
     from zjcredit.documents.validate import validate as run
 
-    check_outputs(lang.value, output=output, annotate=annotate, force=force, inputs=paths)
-    progress = progress_for(quiet, lang.value)
+    check_outputs(lang.value, output=output, annotate=annotate, force=force, inputs=paths, fmt=fmt)
+    progress = progress_for(quiet, lang.value, verbose)
     try:
         report = guarded(lang.value, run, paths, kind.value, ValidateOptions(org_code_pattern), progress)
     finally:
         stop_progress(progress)
-    emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force)
+    emit(report, fmt, output, lang.value, quiet, fail_on, annotate, force, mask_ids=mask_ids)

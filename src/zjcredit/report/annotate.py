@@ -47,26 +47,32 @@ DEFAULT_ROW_HEIGHT = 15.0
 _CELL_RE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
+# A cell under an ID or phone header is masked whole when it is made of a number's characters only.
+_NUMBERLIKE_RE = re.compile(r"[0-9Xx.Ee+\-()（）\s]+")
 
 
-def annotate(report: Report, out_dir: Path, *, lang: str = "zh", force: bool = False) -> list[Path]:
+def annotate(report: Report, out_dir: Path, *, lang: str = "zh", force: bool = False, mask: bool = False) -> list[Path]:
     """Write ``out_dir/<stem>.checked.xlsx`` for every readable input of ``report``; return the paths.
+
+    With ``mask`` (``--mask-ids``) the copies show no resident ID or phone number: every cell of an ID or
+    phone column, and any ID or mobile number elsewhere, masked in place (:mod:`zjcredit.report.mask`);
+    ``report``'s findings are expected masked already (their messages and values).
 
     Every target is checked before anything is written, so a refusal (an existing file without
     ``force``, a target that is an input) leaves nothing half done.
     """
     lang = "en" if lang == "en" else "zh"
-    results = [fr for fr in report.files if not fr.unreadable]
-    inputs = [Path(fr.path) for fr in report.files]
+    results = [fr for fr in report.inputs if not fr.unreadable and not fr.skipped]
+    inputs = [Path(fr.path) for fr in report.files if not fr.skipped]  # our own copies passed over may be replaced
     targets = [out_dir / f"{name}.checked.xlsx" for name in unique_names([fr.path for fr in results])]
     for target in targets:
         output.check_target(target, force, inputs)
     written: list[Path] = []
     for fr, target in zip(results, targets):
         if force:
-            written.append(output.write_atomic(target, lambda tmp, fr=fr: _write_copy(fr, tmp, lang), force=True, inputs=inputs))
+            written.append(output.write_atomic(target, lambda tmp, fr=fr: _write_copy(fr, tmp, lang, mask), force=True, inputs=inputs))
         else:
-            written.append(_write_new(target, lambda tmp, fr=fr: _write_copy(fr, tmp, lang), written))
+            written.append(_write_new(target, lambda tmp, fr=fr: _write_copy(fr, tmp, lang, mask), written))
     return written
 
 
@@ -151,7 +157,7 @@ def _safe_filename(name: str) -> str:
 # Building the copy -----------------------------------------------------------------------------------
 
 
-def _write_copy(fr: FileResult, tmp: Path, lang: str) -> None:
+def _write_copy(fr: FileResult, tmp: Path, lang: str, mask: bool = False) -> None:
     source = Path(fr.path)
     if _is_large(source, fr):
         write_list_only(fr, tmp, lang, note=_large_note(lang))
@@ -161,6 +167,8 @@ def _write_copy(fr: FileResult, tmp: Path, lang: str) -> None:
     except Unreadable as exc:
         write_list_only(fr, tmp, lang, note=exc.en if lang == "en" else exc.zh)
         return
+    if mask:
+        _mask_cells(wb)
     _mark_cells(wb, fr.findings, lang, csv_sheet)
     _mark_emptied(wb, removed, lang)
     ws = wb.create_sheet(LIST_SHEET[lang])
@@ -255,6 +263,41 @@ def _rebuild(sheets: Sequence[SheetGrid], csv_sheet: str | None) -> Any:
     if not wb.worksheets:
         wb.create_sheet(csv_sheet or "Sheet1")
     return wb
+
+
+def _mask_cells(wb: Any) -> None:
+    """Mask personal numbers in the copy (``--mask-ids``): a column under a 身份证号 or 联系电话 header (any
+    accepted spelling) whole, whatever its values look like; IDs and mobile numbers anywhere else; the
+    workbook's own comments too. Cells keep their place, so the marks still point at the right rows."""
+    from zjcredit.domain.schema import canonical_field
+    from zjcredit.report.findings import display_value
+    from zjcredit.report.mask import ID_FIELDS, PHONE_FIELDS, mask_text, mask_value
+
+    personal = tuple(ID_FIELDS | PHONE_FIELDS)
+    for ws in wb.worksheets:
+        columns: dict[int, str] = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if value is None or isinstance(value, bool):
+                    continue
+                if cell.comment is not None:
+                    cell.comment.text = mask_text(cell.comment.text)
+                if isinstance(value, str):
+                    field = canonical_field(value, personal) if len(value) <= 12 else None
+                    if field is not None:
+                        columns[cell.column] = field
+                        continue
+                    text = value
+                elif isinstance(value, (int, float)):
+                    text = display_value(value)
+                else:
+                    continue
+                field = columns.get(cell.column)
+                numberlike = field is not None and _NUMBERLIKE_RE.fullmatch(text) is not None and sum(ch.isdigit() for ch in text) >= 6
+                masked = mask_value(field, text) if numberlike else mask_text(text)
+                if masked != text:
+                    output.set_text(cell, masked)
 
 
 def _mark_cells(wb: Any, findings: Sequence[Finding], lang: str, csv_sheet: str | None) -> None:

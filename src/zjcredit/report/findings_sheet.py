@@ -214,3 +214,114 @@ def needs_guard(text: str) -> bool:
 def xml_safe(text: str) -> str:
     """Control characters XML cannot hold, made visible instead of making openpyxl fail."""
     return _ILLEGAL_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+# The findings report as a workbook (`--output 问题清单.xlsx`) ------------------------------------------
+
+REPORT_SHEETS = {
+    "zh": ("问题清单", "问题汇总", "文件"),
+    "en": ("Findings", "By rule", "Files"),
+}
+REPORT_HEADERS = {
+    "zh": ("文件", "工作表", "单元格", "行", "项目", "字段", "规则", "名称", "级别", "说明", "读到的值"),
+    "en": ("File", "Sheet", "Cell", "Row", "Project", "Field", "Rule", "Title", "Severity", "Message", "Value as read"),
+}
+# Printed one page wide on A4 landscape, these widths keep 10 pt text above 9 pt on paper.
+REPORT_WIDTHS = (22, 9, 6, 6, 5, 10, 16, 14, 5, 33, 20)
+REPORT_WRAPPED = (1, 2, 6, 7, 8, 10, 11)  # 1-based columns that wrap
+COUNT_HEADERS = {"zh": ("规则", "名称", "级别", "处数"), "en": ("Rule", "Title", "Severity", "Findings")}
+COUNT_WIDTHS = (26, 30, 8, 10)
+FILE_HEADERS = {"zh": ("文件", "类型", "记录数", "错误", "警告", "提示"), "en": ("File", "Kind", "Records", "Errors", "Warnings", "Infos")}
+FILE_WIDTHS = (60, 10, 10, 8, 8, 8)
+
+
+def write_report_workbook(report: Any, tmp: Path, lang: str) -> None:
+    """The findings report for clerks: 问题清单 (one row per finding, each rule's title beside its id,
+    the severity in words, filters, frozen header, widths, A4 landscape), 问题汇总 (findings by rule) and
+    文件 (each input's counts). Headers in ``lang``; marked as zjcredit's report (never read as an input)."""
+    from openpyxl import Workbook
+
+    lang = "en" if lang == "en" else "zh"
+    findings = [f for fr in report.files for f in sorted(fr.findings, key=lambda f: (-int(f.severity), _position(f)))]
+    wb = Workbook()
+    names = REPORT_SHEETS[lang]
+    ws = wb.active
+    ws.title = names[0]
+    labels = SEVERITY_LABELS[lang]
+    rows = (
+        [f.path, f.sheet, f.cell, f.row, f.project, f.field, f.rule, rule_title(f.rule, lang), labels[f.severity], f.message(lang), f.value]
+        for f in findings
+    )
+    severities = [f.severity for f in findings]
+    _table_sheet(ws, REPORT_HEADERS[lang], REPORT_WIDTHS, rows, wrapped=REPORT_WRAPPED, fills=severities, fill_column=9,
+                 limit=LIST_LIMIT, rest=len(findings) - LIST_LIMIT, lang=lang)
+    counts: dict[tuple[str, Severity], int] = {}
+    for f in findings:
+        counts[(f.rule, f.severity)] = counts.get((f.rule, f.severity), 0) + 1
+    ordered_counts = sorted(counts.items(), key=lambda kv: (-int(kv[0][1]), -kv[1], kv[0][0]))
+    total = ("Total" if lang == "en" else "合计", "", "", len(findings))
+    _table_sheet(wb.create_sheet(names[1]), COUNT_HEADERS[lang], COUNT_WIDTHS,
+                 [*([rule, rule_title(rule, lang), labels[sev], n] for (rule, sev), n in ordered_counts), total],
+                 wrapped=(2,), fills=[sev for (_, sev), _ in ordered_counts], fill_column=3)
+    _table_sheet(wb.create_sheet(names[2]), FILE_HEADERS[lang], FILE_WIDTHS,
+                 ([fr.path, fr.kind or "", fr.records, fr.errors, fr.warnings, fr.infos] for fr in report.files), wrapped=(1,))
+    output.save_output(wb, tmp, "report")
+
+
+def _position(f: Finding) -> tuple[Any, ...]:
+    col = 0
+    for ch in "".join(c for c in (f.cell or "") if c.isalpha()):
+        col = col * 26 + ord(ch.upper()) - 64
+    return (f.sheet or "", f.row if f.row is not None else -1, col, f.project or 0, f.rule)
+
+
+def _table_sheet(ws: Any, headers: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence[Any]], *, wrapped: Sequence[int] = (),
+                 fills: Sequence[Severity] = (), fill_column: int = 0, limit: int | None = None, rest: int = 0, lang: str = "zh") -> None:
+    """A plain table on a sheet: bold header on row 1, frozen, filtered, columns sized, long texts
+    wrapped (rows made tall enough while the table is small), printed A4 landscape with the header on
+    every page."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from zjcredit.report.layout import fit_row_heights, page_header_footer, print_setup
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c, (text, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(row=1, column=c, value=text)
+        cell.font = Font(name="宋体", size=FONT_SIZE, bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    protos = []
+    for c in range(1, len(headers) + 1):
+        scratch = Cell(ws)
+        scratch.border = border
+        scratch.font = Font(name="宋体", size=FONT_SIZE)
+        scratch.alignment = Alignment(wrap_text=c in wrapped, vertical="top")
+        protos.append(scratch._style)
+    colours = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
+    r = 1
+    for i, values in enumerate(rows):
+        if limit is not None and i >= limit:
+            put(ws.cell(row=r + 1, column=1), truncated_note(lang, rest))
+            break
+        r += 1
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell._style = copy(protos[c - 1])
+            put(cell, value)
+        if fill_column and i < len(fills):
+            ws.cell(row=r, column=fill_column).fill = colours[fills[i]]
+    last = get_column_letter(len(headers))
+    if r - 1 <= 5000:  # measuring every row of a huge list costs more than it helps
+        fit_row_heights(ws, 2, r, columns=wrapped)
+    ws.auto_filter.ref = f"A1:{last}{max(r, 1)}"
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    print_setup(ws, landscape=True)
+    page_header_footer(ws, header_left=ws.title)

@@ -17,6 +17,11 @@ from zjcredit.report.output import escape_formula
 # In the table, the same rule with the same field and value is folded once it repeats this often.
 GROUP_AT = 4
 ROWS_SHOWN_IN_GROUP = 5
+# A rule with more lines than this in one file's table keeps its first ROWS_SHOWN_IN_GROUP and a line
+# saying how many more there are (only in the table: JSON, CSV and the workbook list every finding).
+FOLD_AT = 7
+PATH_HEADERS = ("文件", "输出文件", "file", "output", "path", "路径")
+PATH_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".json", ".txt", ".duckdb")
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -131,64 +136,164 @@ def _groups(findings: list[Finding]) -> list[list[Finding]]:
     return out
 
 
-def render_table(report: Report, lang: str, console: Any, quiet: bool = False) -> None:
-    from rich.table import Table
-    from rich.text import Text
+def _folded(groups: list[list[Finding]]) -> list[tuple[list[Finding], int]]:
+    """The lines of one file's table: a rule with more than FOLD_AT lines keeps its first
+    ROWS_SHOWN_IN_GROUP, followed by a line (an empty group) saying how many findings were left out."""
+    per_rule: dict[tuple[Any, str], list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        per_rule[(g[0].severity, g[0].rule)].append(i)
+    out: list[tuple[list[Finding], int]] = []
+    for i, g in enumerate(groups):
+        lines = per_rule[(g[0].severity, g[0].rule)]
+        if len(lines) <= FOLD_AT:
+            out.append((g, 0))
+            continue
+        k = lines.index(i)
+        if k < ROWS_SHOWN_IN_GROUP:
+            out.append((g, 0))
+        if k == ROWS_SHOWN_IN_GROUP - 1:
+            rest = sum(len(groups[j]) for j in lines[ROWS_SHOWN_IN_GROUP:])
+            out.append(([g[0]], rest))
+    return out
+
+
+def _fold_note(rest: int, lang: str, output: Any) -> str:
+    if lang == "en":
+        if output is not None:
+            return f"{rest:,} more, see the --output report {output}"
+        return f"{rest:,} more not shown; add --output findings.xlsx to see them all"
+    if output is not None:
+        return f"另有 {rest:,} 处，见 --output 报告 {output}"
+    return f"另有 {rest:,} 处未列出；加 --output 问题清单.xlsx 可看到全部"
+
+
+def rule_counts(report: Report) -> list[tuple[str, Severity, int]]:
+    """(rule, severity, findings) over the whole report, most severe and most frequent first."""
+    counts: dict[tuple[str, Severity], int] = defaultdict(int)
+    for fr in report.files:
+        for f in fr.findings:
+            counts[(f.rule, f.severity)] += 1
+    return sorted(((r, s, n) for (r, s), n in counts.items()), key=lambda t: (-int(t[1]), -t[2], t[0]))
+
+
+def _is_path_column(header: str, rows: list[list[Any]], k: int) -> bool:
+    if header.lower() in PATH_HEADERS:
+        return True
+    values = [r[k] for r in rows if isinstance(r[k], str) and r[k]]
+    return bool(values) and all(v.lower().endswith(PATH_SUFFIXES) for v in values)
+
+
+def summary_grid(spec: Any, lang: str, total: int) -> Any:
+    """A summary table as a :class:`~zjcredit.report.fit.Grid`: numbers right-aligned with thousands
+    separators, file names shortened when the table would not fit (their shared folder said below it)."""
+    from zjcredit.report.fit import Column, Grid, common_folder, widths
 
     en = lang == "en"
+    headers = spec.columns_en if en else spec.columns
+    columns: list[Any] = []
+    for k, head in enumerate(headers):
+        numbers = bool(spec.rows) and all(isinstance(row[k], (int, float)) and not isinstance(row[k], bool) for row in spec.rows)
+        columns.append(Column(head, justify="right" if numbers else "left", path=_is_path_column(head, spec.rows, k)))
+    rows = [[_cell(v) for v in row] for row in spec.rows]
+    grid = Grid(columns, rows, title=spec.title_en if en else spec.title)
+    natural = sum(widths(Grid(columns, rows), 10**6)) + 3 * (len(columns) - 1)
+    if natural > total:
+        for k, col in enumerate(columns):
+            if not col.path:
+                continue
+            folder = common_folder([r[k] for r in rows if r[k]])
+            if folder and all(r[k].startswith(folder) for r in rows if r[k]):
+                for r in rows:
+                    r[k] = r[k][len(folder):] if r[k] else r[k]
+                grid.note = f"{col.header}: all under {folder}" if en else f"{col.header}均在 {folder} 下"
+    return grid
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{int(v):,}" if v.is_integer() else f"{v:,}"
+    return "" if v is None else str(v)
+
+
+def counts_grid(counts: list[tuple[str, Severity, int]], lang: str) -> Any:
+    """问题汇总: one line per rule (id, title, level, how many)."""
+    from zjcredit.report.findings_sheet import rule_title
+    from zjcredit.report.fit import Column, Grid
+
+    en = lang == "en"
+    heads = ("rule", "title", "level", "count") if en else ("规则", "名称", "级别", "处数")
+    columns = [Column(heads[0]), Column(heads[1], flex=True), Column(heads[2]), Column(heads[3], justify="right")]
+    rows = [[r, rule_title(r, lang), (_sev(s, lang), SEVERITY_STYLE[s]), f"{n:,}"] for r, s, n in counts]
+    return Grid(columns, rows, title="Findings by rule" if en else "问题汇总")
+
+
+def findings_grid(findings: list[Finding], lang: str, *, fold: bool = True, output: Any = None) -> Any:
+    """One file's findings, most severe first; repeats of one value grouped, a rule's many lines folded."""
+    from zjcredit.report.fit import Column, Grid
+
+    en = lang == "en"
+    heads = ("level", "where", "field", "value", "message") if en else ("级别", "位置", "字段", "读到的值", "说明")
+    columns = [Column(heads[0], keep=True), Column(heads[1], max_width=24, keep=True), Column(heads[2], max_width=16, keep=True), Column(heads[3], max_width=24), Column(heads[4], flex=True)]
+    lines = _folded(_groups(findings)) if fold else [(g, 0) for g in _groups(findings)]
+    rows: list[list[Any]] = []
+    for group, rest in lines:
+        f = group[0]
+        if rest:
+            rows.append(["", "", "", "", (_fold_note(rest, lang, output), "italic")])
+            continue
+        where = _where(f, lang)
+        if len(group) > 1:
+            found = [g.row for g in group if g.row is not None]
+            shown = ", ".join(str(r) for r in found[:ROWS_SHOWN_IN_GROUP])
+            more = "…" if len(found) > ROWS_SHOWN_IN_GROUP else ""
+            where = (f"{len(group):,} rows: {shown}{more}" if en else f"{len(group):,} 处，行 {shown}{more}") if found else f"×{len(group):,}"
+        project = (f"project {f.project} " if en else f"项目{f.project} ") if f.project else ""
+        rows.append([(_sev(f.severity, lang), SEVERITY_STYLE[f.severity]), where, project + (f.field or ""), visible(f.value), f.message(lang)])
+    return Grid(columns, rows)
+
+
+def render_table(report: Report, lang: str, console: Any, quiet: bool = False, *, fold: bool = True, output: Any = None, width: int | None = None) -> None:
+    """The report as a person reads it: the command's summary tables, 问题汇总 (findings by rule), then
+    each file's findings and its summary line, then the total. ``fold`` keeps a rule's many lines to
+    its first few (the terminal); a report file (``fold=False``) lists them all."""
+    from rich.text import Text
+
+    from zjcredit.report.fit import draw, terminal_width, wrap
+
+    total = width or terminal_width(console)
     for spec in report.tables:
-        t = Table(title=spec.title_en if en else spec.title, title_justify="left", show_lines=False)
-        for k, col in enumerate(spec.columns_en if en else spec.columns):
-            numbers = bool(spec.rows) and all(isinstance(row[k], (int, float)) for row in spec.rows)
-            t.add_column(col, justify="right" if numbers else "left", no_wrap=numbers, overflow="fold")
-        for row in spec.rows:
-            t.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
-        console.print(t)
+        draw(console, summary_grid(spec, lang, total), total)
+    counts = rule_counts(report)
+    if counts:
+        draw(console, counts_grid(counts, lang), total)
     for fr in report.files:
         findings = sorted(fr.findings, key=lambda f: (-int(f.severity), *sort_key(f)))
-        head = Text()
-        head.append(fr.path, style="bold")
+        head = Text("\n".join(wrap(fr.path, total)), style="bold")
         if fr.kind:
             head.append(f"  [{fr.kind}]", style="dim")
         console.print(head)
         if findings and not quiet:
-            table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1), expand=False)
-            for name in (("level", "where", "field", "value", "message") if en else ("级别", "位置", "字段", "读到的值", "说明")):
-                table.add_column(name, overflow="fold")
-            for group in _groups(findings):
-                f = group[0]
-                message = f.message(lang)
-                where = _where(f, lang)
-                if len(group) > 1:
-                    rows = [g.row for g in group if g.row is not None]
-                    shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN_IN_GROUP])
-                    more = "…" if len(rows) > ROWS_SHOWN_IN_GROUP else ""
-                    where = (f"{len(group)} rows: {shown}{more}" if en else f"{len(group)} 处，行 {shown}{more}") if rows else f"×{len(group)}"
-                project = (f"project {f.project} " if en else f"项目{f.project} ") if f.project else ""
-                table.add_row(
-                    Text(_sev(f.severity, lang), style=SEVERITY_STYLE[f.severity]),
-                    where,
-                    project + (f.field or ""),
-                    visible(f.value),
-                    message,
-                )
-            console.print(table)
+            draw(console, findings_grid(findings, lang, fold=fold, output=output), total)
         console.print(_file_summary(fr, lang), style="dim" if not fr.findings else None)
     console.print(_total_summary(report, lang), style="bold")
 
 
 def _file_summary(fr: Any, lang: str) -> str:
     if lang == "en":
-        return f"  {fr.records} records · {fr.errors} errors · {fr.warnings} warnings · {fr.infos} infos"
-    return f"  记录 {fr.records} 条 · 错误 {fr.errors} · 警告 {fr.warnings} · 提示 {fr.infos}"
+        return f"  {fr.records:,} records · {fr.errors:,} errors · {fr.warnings:,} warnings · {fr.infos:,} infos"
+    return f"  记录 {fr.records:,} 条 · 错误 {fr.errors:,} · 警告 {fr.warnings:,} · 提示 {fr.infos:,}"
 
 
 def _total_summary(report: Report, lang: str) -> str:
     e, w, i = report.count(Severity.ERROR), report.count(Severity.WARNING), report.count(Severity.INFO)
     n = len(report.files)
     if lang == "en":
-        return f"{n} file(s): {e} errors, {w} warnings, {i} infos"
-    return f"共 {n} 个文件：错误 {e}，警告 {w}，提示 {i}"
+        return f"{n:,} file(s): {e:,} errors, {w:,} warnings, {i:,} infos"
+    return f"共 {n:,} 个文件：错误 {e:,}，警告 {w:,}，提示 {i:,}"
 
 
 # The yearly figures (`zjcredit stats`) ------------------------------------------------------------

@@ -24,3 +24,4 @@ class AuditOptions:
     lang: str = "zh"  # the report workbook's language
     today: dt.date | None = None
     screens: ScreenOptions = field(default_factory=ScreenOptions)
+    mask_ids: bool = False  # --mask-ids: the report workbook's findings show no resident ID or phone number

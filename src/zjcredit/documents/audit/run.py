@@ -106,7 +106,12 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
         clean = all(i.verdict == "ok" for i in institutions) and not any(fr.errors for fr in report.files)
         report.status = 2 if report.any_unreadable else (0 if clean else 1)
         if options.output is not None:
-            write_report(options.output, report, institutions, figs, options)
+            if options.mask_ids:
+                from zjcredit.report.mask import mask_report
+
+                write_report(options.output, mask_report(report), institutions, figs, options)
+            else:
+                write_report(options.output, report, institutions, figs, options)
             report.extra["output"] = str(options.output)
     return report
 
