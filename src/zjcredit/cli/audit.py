@@ -9,8 +9,8 @@ import typer
 
 from zjcredit.cli.app import app, store_app
 from zjcredit.cli.i18n import T, examples
-from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, QuietOpt, ReportOpt, with_screen_options
-from zjcredit.cli.run import emit, guarded, progress_for, stop_progress
+from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, MaskIdsOpt, QuietOpt, ReportOpt, VerboseOpt, with_screen_options
+from zjcredit.cli.run import check_names, check_outputs, emit, guarded, progress_for, stop_progress
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=T("核查数据库文件（DuckDB）；不存在时新建。不给时只在本次运行的内存中核查。", "The verification store (a DuckDB file), made when missing; without it, this run's files only."))]
 LedgersOpt = Annotated[Optional[list[Path]], typer.Option("--ledgers", help=T("过程性台账（文件或文件夹，可多次给出）：据此判断“缺乏相关材料”。", "Process ledgers (files or folders, repeatable): judged for missing materials."))]
@@ -47,21 +47,24 @@ def audit(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    verbose: VerboseOpt = False,
+    mask_ids: MaskIdsOpt = False,
     *,
     screens: Any = None,
 ) -> None:
     from zjcredit.documents.audit.options import AuditOptions
     from zjcredit.documents.audit.run import audit as run
 
-    options = AuditOptions(tuple(catalog or ()), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens)
+    options = AuditOptions(tuple(catalog or ()), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens, mask_ids=mask_ids)
     _need_input(paths, store, lang)
-    _need_xlsx(output, lang)
-    progress = progress_for(quiet, lang.value)
+    check_names(lang.value, workbook=output)
+    check_outputs(lang.value, output=report_output, force=force, inputs=[*(paths or ()), *(catalog or ())], fmt=fmt, report_option="--report")
+    progress = progress_for(quiet, lang.value, verbose)
     try:
         report = guarded(lang.value, run, paths or [], options, progress)
     finally:
         stop_progress(progress)
-    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
+    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force, mask_ids=mask_ids, report_option="--report")
 
 
 @app.command(
@@ -85,14 +88,16 @@ def stats(
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     from zjcredit.documents.audit.options import AuditOptions
     from zjcredit.documents.audit.run import stats as run
 
     options = AuditOptions(tuple(catalog or ()), store, (), output, year=year, force=force, lang=lang.value)
     _need_input(paths, store, lang)
-    _need_xlsx(output, lang)
-    progress = progress_for(quiet, lang.value)
+    if output is not None:
+        check_names(lang.value, workbook=output)
+    progress = progress_for(quiet, lang.value, verbose)
     try:
         figures = guarded(lang.value, run, paths or [], options, progress)
     finally:
@@ -102,17 +107,6 @@ def stats(
 
         guarded(lang.value, write_figures, output, figures, options)
     _emit_figures(figures, fmt, lang.value)
-
-
-def _need_xlsx(output: Path | None, lang: Lang) -> None:
-    if output is not None and output.suffix.lower() != ".xlsx":
-        from zjcredit.cli.run import fail
-        from zjcredit.errors import UsageError
-
-        fail(UsageError(
-            f"输出文件 {output} 应以 .xlsx 结尾（写出的是 Excel 工作簿），例如 {output.with_suffix('.xlsx').name}。",
-            f"The output {output} should end in .xlsx (an Excel workbook is written), e.g. {output.with_suffix('.xlsx').name}.",
-        ), lang.value)
 
 
 def _need_input(paths: list[Path] | None, store: Path | None, lang: Lang) -> None:
@@ -155,6 +149,7 @@ def store_export(
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
 ) -> None:
+    check_names(lang.value, folder=directory, folder_option="store export")
     from zjcredit.store.export import export
 
     counts = guarded(lang.value, export, store, directory, force=force)

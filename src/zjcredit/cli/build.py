@@ -10,8 +10,8 @@ import typer
 
 from zjcredit.cli.app import catalog_app, summary_app
 from zjcredit.cli.i18n import T, examples
-from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
-from zjcredit.cli.run import check_outputs, emit, guarded
+from zjcredit.cli.options import FailOn, ForceOpt, FormatOpt, Lang, LangOpt, MaskIdsOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
+from zjcredit.cli.run import check_names, check_outputs, emit, guarded
 
 PreferOpt = Annotated[
     Optional[list[Path]],
@@ -44,14 +44,15 @@ def summary_build(
     quiet: QuietOpt = False,
     org_code_pattern: OrgCodeOpt = None,
     prefer: PreferOpt = None,
+    mask_ids: MaskIdsOpt = False,
 ) -> None:
     from zjcredit.documents.declarations.options import DeclarationOptions
     from zjcredit.documents.summary.build import SummaryOptions, build_summary
 
     options = SummaryOptions(output, region=region, filler=filler, date=date, include_invalid=include_invalid, force=force, declarations=DeclarationOptions(org_code_pattern, tuple(prefer or ())))
-    check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output])  # before the workbook is written
+    check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output], fmt=fmt, workbook=output, report_option="--report")  # before the workbook is written
     report = guarded(lang.value, build_summary, paths, options)
-    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
+    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force, mask_ids=mask_ids, report_option="--report")
 
 
 @catalog_app.command(
@@ -73,14 +74,15 @@ def catalog_build(
     quiet: QuietOpt = False,
     org_code_pattern: OrgCodeOpt = None,
     prefer: PreferOpt = None,
+    mask_ids: MaskIdsOpt = False,
 ) -> None:
     from zjcredit.documents.catalog.build import CatalogOptions, build_catalog
     from zjcredit.documents.declarations.options import DeclarationOptions
 
     options = CatalogOptions(period, output, previous=previous, review=review, date=date, force=force, declarations=DeclarationOptions(org_code_pattern, tuple(prefer or ())))
-    check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output, *(p for p in (previous, review) if p is not None)])
+    check_outputs(lang.value, output=report_output, force=force, inputs=[*paths, output, *(p for p in (previous, review) if p is not None)], fmt=fmt, workbook=output, report_option="--report")
     report = guarded(lang.value, build_catalog, paths, options)
-    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force)
+    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force, mask_ids=mask_ids, report_option="--report")
 
 
 @catalog_app.command(
@@ -103,15 +105,15 @@ def catalog_diff(
 
     from zjcredit.documents.catalog.diff import compare_catalogs, write_diff_workbook
 
+    if output is not None:
+        check_names(lang.value, workbook=output)
     diff = guarded(lang.value, compare_catalogs, old, new)
     if output is not None:
         guarded(lang.value, write_diff_workbook, diff, output, force=force)
-    if fmt is None:
-        fmt = Format.table if sys.stdout.isatty() else Format.json
-    if fmt is Format.table:
+    if fmt is None or fmt.value == "table":
         _diff_table(diff, lang.value)
     else:
-        guarded(lang.value, sys.stdout.write, diff.to_json() if fmt is Format.json else diff.to_csv())
+        guarded(lang.value, sys.stdout.write, diff.to_json() if fmt.value == "json" else diff.to_csv())
     raise typer.Exit(0 if diff.identical else 1)
 
 
