@@ -82,7 +82,7 @@ def test_usage_line_and_help_hint_are_chinese() -> None:
 def test_help_words_are_chinese_by_default() -> None:
     code, out = run("outcomes", "check", "--help")
     assert code == 0
-    for word in ("用法：", "参数：", "选项：", "[必填]", "[默认：5; 最小 2]", "显示此帮助并退出。", "<路径>", "<整数>", "<数字>"):
+    for word in ("用法：", "参数：", "选项：", "[必填]", "[默认：5，最小 2]", "显示此帮助并退出。", "<路径>", "<整数>", "<数字>"):
         assert word in out, word
     assert english_free(out)
     assert "list[Path]" not in out and "x>=" not in out and "int range" not in out
@@ -113,6 +113,14 @@ def test_lang_before_the_command_reaches_the_command(tmp_path: Path) -> None:
     assert code == 2 and "找不到" in out
     code, out = run("validate", str(missing), "--lang", "zh", env={"ZJCREDIT_LANG": "en"})
     assert code == 2 and "找不到" in out  # the command's own --lang wins
+
+
+def test_the_head_start_sees_through_the_groups_lang() -> None:
+    from zjcredit.entry import input_paths
+
+    for argv in (["--lang", "en", "outcomes", "check", "a.xlsx"], ["outcomes", "--lang=en", "check", "a.xlsx"], ["outcomes", "check", "--lang", "en", "a.xlsx"]):
+        assert input_paths(argv) == [Path("a.xlsx")], argv
+    assert input_paths(["--lang", "en", "outcomes", "check", "a.xlsx", "-h"]) == []
 
 
 def test_every_typer_msgid_is_translated() -> None:

@@ -17,8 +17,27 @@ COMMANDS = (("outcomes", "check"),)
 FLAGS = frozenset({"-q", "--quiet", "--force", "-h", "--help"})
 
 
+def _without_group_lang(argv: list[str]) -> list[str]:
+    """``argv`` without the ``--lang`` the root and the groups take before the command's name
+    (``zjcredit --lang en outcomes check …``, ``zjcredit outcomes --lang en check …``)."""
+    out: list[str] = []
+    words = 0
+    args = iter(argv)
+    for token in args:
+        if words < 2 and token == "--lang":
+            next(args, None)
+            continue
+        if words < 2 and token.startswith("--lang="):
+            continue
+        if not token.startswith("-"):
+            words += 1
+        out.append(token)
+    return out
+
+
 def input_paths(argv: list[str]) -> list[Path]:
     """The PATH arguments of an outcome-reading command line; [] for any other command or for --help."""
+    argv = _without_group_lang(argv)
     command = next((c for c in COMMANDS if argv[: len(c)] == list(c)), None)
     if command is None or any(a in ("-h", "--help") for a in argv):
         return []

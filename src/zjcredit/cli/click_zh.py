@@ -421,9 +421,17 @@ def install() -> None:
     def help_record(original: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(self: Any, ctx: Any) -> Any:
             record = original(self, ctx)
-            if record is not None and zh() and record[1].startswith(HELP_OPTION_HELP[0]):
-                record = (record[0], HELP_OPTION_HELP[1] + record[1][len(HELP_OPTION_HELP[0]) :])
-            return record
+            if record is None or not zh():
+                return record
+            name, help = record
+            if help.startswith(HELP_OPTION_HELP[0]):
+                help = HELP_OPTION_HELP[1] + help[len(HELP_OPTION_HELP[0]) :]
+            text, bracket, extra = help.rpartition("  [")
+            if bracket and extra.endswith("]"):  # [默认：5; 最小 2] → [默认：5，最小 2]
+                help = f"{text}  [{extra.replace('; ', '，')}"
+            elif help.startswith("[") and help.endswith("]"):
+                help = help.replace("; ", "，")
+            return name, help
 
         return wrapper
 
