@@ -123,6 +123,27 @@ def test_the_head_start_sees_through_the_groups_lang() -> None:
     assert input_paths(["--lang", "en", "outcomes", "check", "a.xlsx", "-h"]) == []
 
 
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("Path 'a.xlsx' does not exist.", "找不到 a.xlsx：请检查路径是否正确。"),
+        ("File 'x' is a directory.", "x 是一个文件夹，这里要写文件。"),
+        ("Directory 'x' is not writable.", "没有写入 x 的权限。"),
+        ("Option '-o' requires 2 arguments.", "选项 -o 后面要写 2 个值。"),
+        ("Value must be an iterable.", "这里要写一个或多个值。"),
+    ],
+)
+def test_typer_sentences_not_met_above_are_translated_too(english: str, chinese: str) -> None:
+    from zjcredit.cli import click_zh
+
+    assert click_zh.translate(english) == chinese
+    click_zh.use("en")
+    try:
+        assert click_zh.translate(english) == english
+    finally:
+        click_zh.use("zh")
+
+
 def test_every_typer_msgid_is_translated() -> None:
     """typer.core's gettext msgids (a newer Typer may add some): each has its Chinese."""
     source = Path(typer.core.__file__).read_text(encoding="utf-8")

@@ -267,6 +267,11 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Value must be an iterable\.", re.S), "这里要写一个或多个值。"),
     (re.compile(r"Could not open file '(?P<name>.*)': (?P<why>.*)", re.S), "打不开文件 {name}：{why}"),
     (re.compile(r"No such option: (?P<opt>\S+)", re.S), "没有 {opt} 这个选项。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' does not exist\.", re.S), "找不到 {name}：请检查路径是否正确。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is a file\.", re.S), "{name} 是一个文件，这里要写文件夹。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is a directory\.", re.S), "{name} 是一个文件夹，这里要写文件。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is not readable\.", re.S), "没有读取 {name} 的权限。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is not writable\.", re.S), "没有写入 {name} 的权限。"),
     (re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", re.S), "“{value}”不是可选的值，可选：{choices}。"),
 ]
 
