@@ -107,6 +107,7 @@ def test_lang_before_the_command_reaches_the_command(tmp_path: Path) -> None:
     missing = tmp_path / "nope.xlsx"
     code, out = run("--lang", "en", "validate", str(missing))
     assert code == 2 and "does not exist" in out and "找不到" not in out
+    assert out.startswith("Error: ") and "：" not in out.split(str(missing))[0]  # an English colon in English
     code, out = run("validate", str(missing), env={"ZJCREDIT_LANG": "en"})
     assert code == 2 and "does not exist" in out
     code, out = run("validate", str(missing))

@@ -25,9 +25,9 @@ def fail(exc: ZjcreditError, lang: str) -> None:
 
     try:
         # soft_wrap: the terminal wraps the sentence; rich would break it inside a file name or a number.
-        _stderr_console().print(f"[bold red]{'Error' if lang == 'en' else '错误'}：[/]{escape(exc.text(lang))}", highlight=False, markup=True, soft_wrap=True)
+        _stderr_console().print(f"[bold red]{'Error: ' if lang == 'en' else '错误：'}[/]{escape(exc.text(lang))}", highlight=False, markup=True, soft_wrap=True)
     except MemoryError:  # no room for rich: the sentence plainly
-        sys.stderr.write(f"{'Error' if lang == 'en' else '错误'}：{exc.text(lang)}\n")
+        sys.stderr.write(f"{'Error: ' if lang == 'en' else '错误：'}{exc.text(lang)}\n")
     raise typer.Exit(2)
 
 
