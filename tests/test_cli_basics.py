@@ -44,12 +44,11 @@ def test_missing_path_is_a_usage_error(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_empty_folder_gives_empty_report(tmp_path):
+def test_empty_folder_is_nothing_checked(tmp_path):
+    """Issue 13: nothing checked is never "no problems" — exit 2 and one sentence saying so."""
     result = runner.invoke(app, ["validate", str(tmp_path), "--format", "json"])
-    assert result.exit_code == 0
-    doc = json.loads(result.stdout)
-    assert doc["files"] == [] and doc["findings"] == []
-    assert doc["summary"] == {"files": 0, "errors": 0, "warnings": 0, "infos": 0}
+    assert result.exit_code == 2
+    assert result.stdout == "" and "没有检查任何文件" in result.output
 
 
 def test_unknown_kind_is_reported(tmp_path):

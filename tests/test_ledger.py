@@ -50,7 +50,7 @@ def test_a_clean_ledger_has_no_finding(tmp_path, catalog):
     path = write_workbook(tmp_path / "台账.xlsx", clean_parts())
     doc = check([path], catalog)
     assert doc["findings"] == []
-    assert doc["files"] == [{"path": str(path), "kind": "ledger", "records": 5 + 5 + 2 + 4 + 5, "errors": 0, "warnings": 0}]
+    assert doc["files"] == [{"path": str(path), "kind": "ledger", "records": 5 + 5 + 2 + 4 + 5, "errors": 0, "warnings": 0, "infos": 0}]
     (entry,) = doc["ledgers"]
     assert entry == {
         "project_code": P1, "project_name": "电工实操", "org_code": "ORG001", "institution": "西湖成校", "path": str(path),

@@ -168,7 +168,7 @@ def test_findings_on_a_folder_ledger_name_the_part_file(tmp_path, catalog):
     assert found(doc) == [
         ("ledger-part-missing", P1, None, None), ("id-length", "学员信息表.csv", None, "C4"), ("ledger-not-on-roster", "签到表.xlsx", "Sheet", "C4"),
     ]
-    assert doc["files"][0] == {"path": str(folder), "kind": "ledger", "records": 0, "errors": 1, "warnings": 0}
+    assert doc["files"][0] == {"path": str(folder), "kind": "ledger", "records": 0, "errors": 1, "warnings": 0, "infos": 0}
     assert [Path(f["path"]).name for f in doc["files"][1:]] == ["学员信息表.csv", "开展情况记录.xlsx", "签到表.xlsx", "项目课程设计表.xlsx"]
 
 

@@ -140,8 +140,3 @@ def wrong_kind(display: str, found: tuple[str, str], expected: tuple[str, str]) 
         reason=f"这个文件是{found[0]}，不是{expected[0]}，没有使用。",
         reason_en=f"This file is {found[1]}, not {expected[1]}; it was not used.",
     )
-
-
-def is_wrong_kind(result: FileResult) -> bool:
-    """Whether ``result`` is an input of another kind, given and not used (see :func:`wrong_kind`)."""
-    return result.records == 0 and any(f.rule == INPUT_SKIPPED.id for f in result.findings)

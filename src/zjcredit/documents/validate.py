@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from zjcredit.documents.common import KIND_UNKNOWN, KIND_UNSUPPORTED, is_wrong_kind, skipped_results, unreadable_result, wrong_kind
+from zjcredit.documents.common import KIND_UNKNOWN, KIND_UNSUPPORTED, skipped_results, unreadable_result, wrong_kind
 from zjcredit.documents.detect import detect_kind, kind_titles, nothing_checked, peek_kind
 from zjcredit.documents.kinds import KINDS, ValidateOptions
 from zjcredit.errors import Unreadable
@@ -59,7 +59,7 @@ def validate(paths: list[str] | list[Path], kind: str = "auto", options: Validat
         raise nothing_to_check(paths, sources.skipped)
     for source in sources:
         report.files.append(check_source(source, kind, options, progress))
-    if kind != "auto" and all(is_wrong_kind(fr) for fr in report.files):
+    if kind != "auto" and all(fr.skipped for fr in report.files):
         raise nothing_checked(report.files, kind_titles(kind))
     report.files.extend(skipped_results(sources.skipped))
     return report
@@ -68,7 +68,7 @@ def validate(paths: list[str] | list[Path], kind: str = "auto", options: Validat
 def _as_what_it_is(source: Source, kind: str, result: FileResult) -> FileResult:
     """A file checked as ``kind`` that gave no record of it: when its first rows show it is another
     document, it is named as what it is ("这是项目目录，不是学习成果表") instead of a missing header."""
-    if result.records or result.unreadable or is_wrong_kind(result):
+    if result.records or result.unreadable or result.skipped:
         return result
     found = peek_kind(source.path, source.display)
     if found is None or found == kind:

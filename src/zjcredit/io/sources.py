@@ -146,9 +146,16 @@ def discover(paths: list[str] | list[Path], *, reads: Iterable[str] = ()) -> Sou
     seen: set[Path] = set()
     for given in paths:
         p = Path(given)
-        if not p.exists():
+        try:
+            exists, is_dir = p.exists(), p.is_dir()
+        except PermissionError:
+            raise UsageError(
+                f"无法打开 {given}：没有进入它所在文件夹的权限。请让文件夹的所有者或管理员开放权限，或把文件复制到自己的文件夹后再检查。",
+                f"Cannot open {given}: no permission to enter the folder it is in; ask the folder's owner or an administrator for access, or copy the files into a folder of your own.",
+            ) from None
+        if not exists:
             raise UsageError(f"找不到 {given}：请检查路径是否正确。", f"{given} does not exist; check the path.")
-        if p.is_dir():
+        if is_dir:
             files, hidden = _walk(p)
             for folder in hidden:
                 found.skipped.append(Skipped(folder, str(Path(given) / folder.relative_to(p)), "hidden-folder"))

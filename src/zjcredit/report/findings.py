@@ -233,6 +233,11 @@ class FileResult:
     def unreadable(self) -> bool:
         return any(f.rule == "unreadable" for f in self.findings)
 
+    @property
+    def skipped(self) -> bool:
+        """Found or given, and not read: not a spreadsheet, our own output, or of another kind."""
+        return self.records == 0 and any(f.rule == "input-skipped" for f in self.findings)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,

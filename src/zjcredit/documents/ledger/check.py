@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zjcredit.documents.common import skipped_results
 from zjcredit.documents.ledger import catalog_rules, outcome_rules, rules, session_rules  # noqa: F401  (register the checks)
 from zjcredit.documents.ledger.context import KIND, LedgerContext
 from zjcredit.documents.ledger.model import CODE_RE, FOLDER, WORKBOOK, Ledger
@@ -41,7 +42,7 @@ from zjcredit.documents.ledger.screens import LedgerScreenOptions
 from zjcredit.domain import periods
 from zjcredit.domain.normalize import code_key
 from zjcredit.io.grid import WorkbookGrid
-from zjcredit.io.sources import Source
+from zjcredit.io.sources import Skipped, Source
 from zjcredit.report.findings import (
     FileResult,
     Finding,
@@ -232,8 +233,9 @@ def run_ledger_check(
     exclude = {_resolved(p) for p in (*catalog_files, *_files(options.outcomes))}
     found_under: dict[str, bool] = {p: False for p in paths}
     skipped: list[Finding] = []
+    passed_over: list[Skipped] = []
     ledgers: list[Ledger] = []
-    for source in find_ledgers(paths, exclude):
+    for source in find_ledgers(paths, exclude, passed_over):
         if progress:
             progress(source.display)
         ledger = read_ledger(source)
@@ -251,6 +253,9 @@ def run_ledger_check(
     report.files.extend(files)
     report.files.extend(FileResult(given, KIND, 0, [make(NOT_FOUND, given, value=given)]) for given, found in found_under.items() if not found)
     report.files.extend(FileResult(f.path, None, 0, [f]) for f in skipped)
+    report.files.extend(skipped_results(passed_over))
+    if not ledgers:  # nothing checked is never "no problems": said by ledger-not-found, exit 2
+        report.status = 2
     readiness = _readiness(run, per_ledger)
     report.tables.append(readiness_table(readiness))
     report.extra["ledgers"] = [r.to_dict() for r in readiness]

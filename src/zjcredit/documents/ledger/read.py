@@ -51,7 +51,8 @@ from zjcredit.io.cells import cell_ref
 from zjcredit.io.formats import SUFFIXES
 from zjcredit.io.grid import SheetGrid, WorkbookGrid
 from zjcredit.io.readers import read_grid
-from zjcredit.io.sources import Source, discover
+from zjcredit.io.marker import output_kind
+from zjcredit.io.sources import Skipped, Source, discover
 from zjcredit.io.tables import Record as Row
 from zjcredit.report.findings import make
 
@@ -78,12 +79,12 @@ def folder_files(folder: Path, display: str) -> list[tuple[Source, str | None]]:
     for child in sorted(folder.iterdir(), key=lambda p: p.name):
         if _hidden(child.name):
             continue
-        if child.is_file() and child.suffix.lower() in SUFFIXES:
+        if child.is_file() and child.suffix.lower() in SUFFIXES and output_kind(child) is None:
             out.append((Source(child, str(PurePath(display) / child.name)), part_of_name(child.stem)))
         elif child.is_dir() and part_of_name(child.name):
             part = part_of_name(child.name)
             for grandchild in sorted(child.iterdir(), key=lambda p: p.name):
-                if grandchild.is_file() and not _hidden(grandchild.name) and grandchild.suffix.lower() in SUFFIXES:
+                if grandchild.is_file() and not _hidden(grandchild.name) and grandchild.suffix.lower() in SUFFIXES and output_kind(grandchild) is None:
                     out.append((Source(grandchild, str(PurePath(display) / child.name / grandchild.name)), part_of_name(grandchild.stem) or part))
     return out
 
@@ -95,9 +96,10 @@ def _resolved(path: Path) -> Path:
         return path
 
 
-def find_ledgers(paths: list[str] | list[Path], exclude: set[Path] | None = None) -> list[LedgerSource]:
+def find_ledgers(paths: list[str] | list[Path], exclude: set[Path] | None = None, skipped: list[Skipped] | None = None) -> list[LedgerSource]:
     """The ledgers under the PATH arguments, in a stable order, each once; ``exclude``: resolved paths of
-    files that are no ledger (the catalogs, the outcome sheets). A missing path is a usage error."""
+    files that are no ledger (the catalogs, the outcome sheets); what the folders held besides
+    spreadsheets (and our own outputs) is added to ``skipped``. A missing path is a usage error."""
     exclude = exclude or set()
     found: list[LedgerSource] = []
     seen: set[Path] = set()
@@ -109,7 +111,10 @@ def find_ledgers(paths: list[str] | list[Path], exclude: set[Path] | None = None
 
     for given in paths:
         root = Path(given)
-        sources = [s for s in discover([given]) if _resolved(s.path) not in exclude]
+        under_given = discover([given])
+        if skipped is not None:
+            skipped.extend(under_given.skipped)
+        sources = [s for s in under_given if _resolved(s.path) not in exclude]
         if root.is_file():
             for s in sources:
                 if part_of_name(s.path.stem):  # one part of a folder ledger

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from zjcredit.documents.common import HEADER_MISSING, NO_RECORDS, is_wrong_kind, skipped_results, unreadable_result, wrong_kind
+from zjcredit.documents.common import HEADER_MISSING, NO_RECORDS, skipped_results, unreadable_result, wrong_kind
 from zjcredit.documents.detect import kind_titles, nothing_checked, peek_kind
 from zjcredit.documents.outcomes import rules
 from zjcredit.documents.catalog.model import Catalog
@@ -252,6 +252,7 @@ def check_outcomes(
     found = discover(paths)
     sources = [s for s in found if _resolved(s.path) not in catalog_files]
     if not sources:
+        load_catalog_index(list(catalogs))  # a catalog that is none is said first (the only input was the catalog)
         raise nothing_to_check(paths, found.skipped, "学习成果表", "outcome sheet")
     for catalog in catalogs:
         if not Path(catalog).exists():  # said before any sheet is read
@@ -264,7 +265,7 @@ def check_outcomes(
         if progress:
             progress(source.display)
         report.files.append(run.add(source))
-    if all(is_wrong_kind(fr) for fr in report.files):  # nothing checked is never "no problems"
+    if all(fr.skipped for fr in report.files):  # nothing checked is never "no problems"
         raise nothing_checked(report.files, kind_titles(KIND))
     run.prepare()
     run.screen()
