@@ -116,6 +116,13 @@ def test_lang_before_the_command_reaches_the_command(tmp_path: Path) -> None:
     assert code == 2 and "找不到" in out  # the command's own --lang wins
 
 
+def test_the_last_lang_counts_for_typer_words_and_the_command() -> None:
+    code, out = run("--lang", "zh", "outcomes", "check", "x", "--lang", "en")
+    assert code == 2 and "Error: Missing option '--catalog'." in out
+    code, out = run("--lang", "en", "outcomes", "check", "x", "--lang", "zh")
+    assert code == 2 and "缺少选项 --catalog" in out
+
+
 def test_the_head_start_sees_through_the_groups_lang() -> None:
     from zjcredit.entry import input_paths
 

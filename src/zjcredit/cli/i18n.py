@@ -7,14 +7,20 @@ import sys
 
 
 def requested_lang(argv: list[str] | None = None) -> str:
-    """'en' when ``--lang en`` (or ``--lang=en``) is on the command line or ZJCREDIT_LANG=en; else 'zh'."""
+    """'en' when ``--lang en`` (or ``--lang=en``) is on the command line or ZJCREDIT_LANG=en; else 'zh'.
+    The last ``--lang`` counts, as it does for the command that receives it."""
     args = sys.argv[1:] if argv is None else argv
+    chosen = None
     for i, arg in enumerate(args):
+        if arg == "--":
+            break
         if arg == "--lang" and i + 1 < len(args):
-            return "en" if args[i + 1].lower().startswith("en") else "zh"
-        if arg.startswith("--lang="):
-            return "en" if arg.split("=", 1)[1].lower().startswith("en") else "zh"
-    return "en" if os.environ.get("ZJCREDIT_LANG", "").lower().startswith("en") else "zh"
+            chosen = args[i + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.split("=", 1)[1]
+    if chosen is None:
+        chosen = os.environ.get("ZJCREDIT_LANG", "")
+    return "en" if chosen.lower().startswith("en") else "zh"
 
 
 HELP_LANG = requested_lang()
