@@ -119,9 +119,9 @@ def catalog_diff(
 
 def _diff_table(diff: object, lang: str) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from zjcredit.documents.catalog.diff import ADDED, CHANGE_ZH, CHANGED, KEPT, KIND_ZH, REMOVED, CatalogDiff
+    from zjcredit.report.fit import Column, Grid, draw, terminal_width
 
     assert isinstance(diff, CatalogDiff)
     en = lang == "en"
@@ -136,11 +136,13 @@ def _diff_table(diff: object, lang: str) -> None:
     if diff.identical:
         console.print(f"{diff.old} = {diff.new}：" + ("identical" if en else "两版目录相同"))
         return
-    table = Table(*(("kind", "change", "code", "name", "field", "old", "new") if en else ("类别", "变化", "编码", "名称", "字段", "原值", "新值")))
+    heads = ("kind", "change", "code", "name", "field", "old", "new") if en else ("类别", "变化", "编码", "名称", "字段", "原值", "新值")
+    rows = []
     for e in diff.changes():
         change = e.change if en else CHANGE_ZH[e.change]
         if e.voided:
             change += " (void)" if en else "（作废）"
         for f, before, after in e.fields or [(None, None, None)]:
-            table.add_row(e.kind if en else KIND_ZH[e.kind], change, e.code, e.name or "", f or "", "" if before is None else str(before), "" if after is None else str(after))
-    console.print(table)
+            rows.append([e.kind if en else KIND_ZH[e.kind], change, e.code, e.name or "", f or "", "" if before is None else str(before), "" if after is None else str(after)])
+    columns = [Column(h, keep=k == 2) for k, h in enumerate(heads)]
+    draw(console, Grid(columns, rows), terminal_width(console))

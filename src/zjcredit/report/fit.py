@@ -209,12 +209,9 @@ def _text(cell: Any) -> str:
     return cell[0] if isinstance(cell, tuple) else ("" if cell is None else str(cell))
 
 
-def widths(grid: Grid, total: int) -> list[int]:
-    """Each column's width so that the table fits ``total`` columns: as wide as its content when that
-    fits; otherwise every column gets at least its longest unbreakable piece (capped) and the rest is
-    shared out by how much each column still lacks."""
-    n = len(grid.columns)
-    available = max(total - SEPARATOR * (n - 1), n)
+def measure(grid: Grid) -> tuple[list[int], list[int]]:
+    """Each column's natural width (its widest line) and least width (its longest unbreakable piece,
+    capped; a header is not broken narrower than HEADER_LEAST, a kept column's lines not below KEEP_CAP)."""
     natural, minimum = [], []
     for k, col in enumerate(grid.columns):
         texts = [_text(r[k]) for r in grid.rows]
@@ -222,7 +219,7 @@ def widths(grid: Grid, total: int) -> list[int]:
         if col.max_width:
             nat = min(nat, col.max_width)
         if col.path:
-            least = max([cells(col.header), *(min(cells(t), 16) for t in texts)] or [1])
+            least = max([min(widest_line(col.header), HEADER_LEAST), *(min(cells(t), 16) for t in texts)] or [1])
         elif col.keep:
             least = min(max([longest_atom(col.header), *(widest_line(t) for t in texts)] or [1]), KEEP_CAP)
         else:
@@ -230,6 +227,21 @@ def widths(grid: Grid, total: int) -> list[int]:
         least = min(least, nat, 24)
         natural.append(max(nat, 1))
         minimum.append(max(least, 1))
+    return natural, minimum
+
+
+def fits(grid: Grid, total: int) -> bool:
+    """Whether ``grid`` fits ``total`` columns as a table without breaking a number, a code or a name."""
+    return sum(measure(grid)[1]) + SEPARATOR * (len(grid.columns) - 1) <= total
+
+
+def widths(grid: Grid, total: int) -> list[int]:
+    """Each column's width so that the table fits ``total`` columns: as wide as its content when that
+    fits; otherwise every column gets at least its longest unbreakable piece (capped) and the rest is
+    shared out by how much each column still lacks."""
+    n = len(grid.columns)
+    available = max(total - SEPARATOR * (n - 1), n)
+    natural, minimum = measure(grid)
     if sum(natural) <= available:
         return natural
     flex = [k for k, col in enumerate(grid.columns) if col.flex]
@@ -332,6 +344,9 @@ def draw(console: Any, grid: Grid, width: int | None = None) -> None:
     from rich.text import Text
 
     total = width or console.width
+    if not any(col.flex for col in grid.columns) and not fits(grid, total):
+        _cards(console, grid, total)
+        return
     ws, rows, stacked = layout(grid, total)
     flex = next((k for k, col in enumerate(grid.columns) if col.flex), None) if stacked else None
     shown = [k for k in range(len(grid.columns)) if k != flex]
@@ -361,6 +376,47 @@ def draw(console: Any, grid: Grid, width: int | None = None) -> None:
             for line in row[flex][0]:
                 if line:
                     console.print(Text(indent + line, style=row[flex][1] or ""), soft_wrap=True)
+    if grid.note:
+        console.print(Text("\n".join(wrap(grid.note, total)), style="dim"), soft_wrap=True)
+
+
+def _cards(console: Any, grid: Grid, total: int) -> None:
+    """A table too wide for the terminal, one row after another: its first cell as a line of its own,
+    then each other column as "header value", as many to a line as fit (a pair is broken only when it
+    alone is wider than the terminal)."""
+    from rich.text import Text
+
+    if grid.title:
+        console.print(Text(grid.title, style="bold"), soft_wrap=True)
+    console.print("─" * min(total, 40), style="dim", soft_wrap=True)
+    indent = "  "
+    room = max(total - len(indent), 10)
+    for row in grid.rows:
+        first, style = (row[0] if isinstance(row[0], tuple) else (_text(row[0]), None))
+        for line in wrap(first, total):
+            console.print(Text(line, style=style or "bold"), soft_wrap=True)
+        pairs = []
+        for col, cell in zip(grid.columns[1:], row[1:]):
+            text = _text(cell)
+            if text:
+                if col.path and cells(f"{col.header} {text}") > room:
+                    text = shorten_path(text, max(room - cells(col.header) - 1, 12))
+                pairs.append(f"{col.header} {text}")
+        line = ""
+        for pair in pairs:
+            if line and cells(line + "   " + pair) <= room:
+                line += "   " + pair
+                continue
+            if line:
+                console.print(indent + line, soft_wrap=True, highlight=False)
+            if cells(pair) > room:
+                *full, line = wrap(pair, room)
+                for piece in full:
+                    console.print(indent + piece, soft_wrap=True, highlight=False)
+            else:
+                line = pair
+        if line:
+            console.print(indent + line, soft_wrap=True, highlight=False)
     if grid.note:
         console.print(Text("\n".join(wrap(grid.note, total)), style="dim"), soft_wrap=True)
 

@@ -180,7 +180,7 @@ def _is_path_column(header: str, rows: list[list[Any]], k: int) -> bool:
     if header.lower() in PATH_HEADERS:
         return True
     values = [r[k] for r in rows if isinstance(r[k], str) and r[k]]
-    return bool(values) and all(v.lower().endswith(PATH_SUFFIXES) for v in values)
+    return bool(values) and all(v.lower().endswith(PATH_SUFFIXES) or "/" in v or "\\" in v for v in values)
 
 
 def summary_grid(spec: Any, lang: str, total: int) -> Any:
@@ -201,10 +201,11 @@ def summary_grid(spec: Any, lang: str, total: int) -> Any:
         for k, col in enumerate(columns):
             if not col.path:
                 continue
-            folder = common_folder([r[k] for r in rows if r[k]])
-            if folder and all(r[k].startswith(folder) for r in rows if r[k]):
+            paths = [r[k] for r in rows if "/" in r[k] or "\\" in r[k]]
+            folder = common_folder(paths)
+            if folder:
                 for r in rows:
-                    r[k] = r[k][len(folder):] if r[k] else r[k]
+                    r[k] = r[k][len(folder):] if r[k].startswith(folder) else r[k]
                 grid.note = f"{col.header}: all under {folder}" if en else f"{col.header}均在 {folder} 下"
     return grid
 
@@ -334,25 +335,26 @@ def figures_csv(figures: dict[str, Any], lang: str) -> str:
 
 
 def render_figures(figures: dict[str, Any], lang: str, console: Any) -> None:
-    """The figures as one table per dimension, with a total line; labels fold rather than being cut."""
-    from rich import box
-    from rich.table import Table
+    """The figures as one table per dimension, with a total line, fitted to the terminal (labels wrap,
+    numbers never break)."""
+    from zjcredit.report.fit import Column, Grid, draw, terminal_width
 
     en = lang == "en"
+    total_width = terminal_width(console)
     for dim, rows in figures.items():
         keys, zh, en_title = FIGURE_GROUPS[dim]
         title = en_title if en else zh
-        table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_footer=len(rows) > 1)
-        table.add_column(title.removeprefix("by ").removeprefix("按"), footer="total" if en else "合计", overflow="fold", ratio=1, min_width=12)
-        for head, count in zip(FIGURE_HEADS["en" if en else "zh"], FIGURE_COUNTS):
-            # Learners are distinct per group: their sum over groups would count a learner twice.
-            total = "" if count == "learners" else _figure(sum(r[count] for r in rows))
-            table.add_column(head, justify="right", no_wrap=True, footer=total)
+        columns = [Column(title.removeprefix("by ").removeprefix("按"), flex=True)]
+        columns += [Column(head, justify="right") for head in FIGURE_HEADS["en" if en else "zh"]]
+        lines: list[list[Any]] = []
         for row in rows:
             label = " ".join(str(row[k]) for k in reversed(keys) if row.get(k)) or ("(unknown)" if en else "（未知）")
-            table.add_row(label, *(_figure(row[c]) for c in FIGURE_COUNTS))
-        console.print(table)
-    console.print(FIGURE_NOTE["en" if en else "zh"])
+            lines.append([label, *(_figure(row[c]) for c in FIGURE_COUNTS)])
+        if len(rows) > 1:
+            # Learners are distinct per group: their sum over groups would count a learner twice.
+            lines.append([("total" if en else "合计", "bold"), *(("", None) if c == "learners" else (_figure(sum(r[c] for r in rows)), "bold") for c in FIGURE_COUNTS)])
+        draw(console, Grid(columns, lines, title=title), total_width)
+    console.print(FIGURE_NOTE["en" if en else "zh"], soft_wrap=True)
 
 
 def _figure(value: Any) -> str:
