@@ -25,6 +25,11 @@ class Source:
     display: str  # as given, or as found under a given directory
 
 
+# Documents a declaration is often sent as, and spreadsheets of other programs (said what to do with).
+_DOCUMENTS = frozenset({".doc", ".docx", ".wps", ".pdf", ".odt", ".rtf", ".jpg", ".jpeg", ".png"})
+_OTHER_SHEETS = frozenset({".et", ".ett", ".ods", ".numbers", ".xlsb", ".xltx", ".xlt"})
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A file (or hidden folder) found in an input folder and not read, and why."""
@@ -54,10 +59,15 @@ class Skipped:
             return ("这是隐藏文件夹（名称以 . 开头），其中的文件没有读取。", "This is a hidden folder (its name starts with a dot); the files in it were not read.")
         suffix = self.detail or "无扩展名"
         suffix_en = self.detail or "no extension"
-        return (
-            f"这不是表格文件（{suffix}），没有读取：zjcredit 只读取 .xlsx、.xlsm、.xls 和 .csv 文件；Word 或 PDF 的申报表请按模板填成 Excel 表格后再放入。",
-            f"This is not a spreadsheet ({suffix_en}) and was not read: zjcredit reads .xlsx, .xlsm, .xls and .csv files; fill a Word or PDF declaration into the Excel template and add that instead.",
-        )
+        zh = f"这不是表格文件（{suffix}），没有读取：zjcredit 只读取 .xlsx、.xlsm、.xls 和 .csv 文件"
+        en = f"This is not a spreadsheet ({suffix_en}) and was not read: zjcredit reads .xlsx, .xlsm, .xls and .csv files"
+        if self.detail in _DOCUMENTS:
+            zh += "；Word、PDF 的申报表请按模板填成 Excel 表格后再放入"
+            en += "; fill a Word or PDF declaration into the Excel template and add that instead"
+        elif self.detail in _OTHER_SHEETS:
+            zh += "；请用 WPS 或 Excel 打开后另存为 .xlsx 再放入"
+            en += "; open it in WPS or Excel and save it as .xlsx"
+        return zh + "。", en + "."
 
     @property
     def short(self) -> tuple[str, str]:
