@@ -15,7 +15,7 @@ from zjcredit.report.layout import ROW_PADDING, CellStyles, line_height, lines_n
 from zjcredit.report.output import save_output, set_text, write_atomic
 
 # The findings sheet is for people; the JSON or CSV report lists every finding.
-DETAIL_LIMIT = 50_000
+DETAIL_LIMIT = 10_000
 VERDICT_FILL = {"ok": "E2EFDA", "distorted": "FFC7CE", "undeclared": "FCE4D6", "materials-missing": "FFF2CC"}
 SEVERITY = {"zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}, "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}}
 TEXT = {
