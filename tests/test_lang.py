@@ -73,7 +73,7 @@ def test_usage_line_and_help_hint_are_chinese() -> None:
     assert out.startswith("用法：zjcredit outcomes check [选项] 路径...")
     assert "查看帮助：zjcredit outcomes check -h" in out
     # Help texts and argument names are chosen when the program starts: in a fresh process, all English.
-    proc = subprocess.run([ZJCREDIT, "outcomes", "check", "--lang", "en"], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([ZJCREDIT, "outcomes", "check", "--lang", "en"], check=False, capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2
     assert proc.stderr.startswith("Usage: zjcredit outcomes check [OPTIONS] PATH...")
     assert "Try 'zjcredit outcomes check -h' for help." in proc.stderr and "Missing argument 'PATH'." in proc.stderr
@@ -96,10 +96,10 @@ def test_group_and_root_help_take_lang() -> None:
         code, out = run(*args)
         assert code == 0 and "Usage: zjcredit" in out and "Show this message and exit." in out, args
     for args in (["--lang", "en", "--help"], ["ledger", "--help", "--lang", "en"]):
-        proc = subprocess.run([ZJCREDIT, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "80"})
+        proc = subprocess.run([ZJCREDIT, *args], check=False, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "80"})
         assert proc.returncode == 0, proc.stderr
         assert "Usage: zjcredit" in proc.stdout and "Examples" in proc.stdout and not re.search(r"[\u4e00-\u9fff]{6}", proc.stdout.split("Examples")[0].replace("浙学银〔2019〕2号", "")), proc.stdout
-    proc = subprocess.run([ZJCREDIT, "ledger", "--help"], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "ZJCREDIT_LANG": "en"})
+    proc = subprocess.run([ZJCREDIT, "ledger", "--help"], check=False, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "ZJCREDIT_LANG": "en"})
     assert "Check process ledgers" in proc.stdout and "Usage:" in proc.stdout
 
 
@@ -218,7 +218,7 @@ def test_rules_columns_are_aligned_in_80_columns(lang: str, severities: tuple[st
     for line in lines:
         if line.startswith(" "):  # a wrapped title, under the title column
             continue
-        rule_id, gap, severity, gap2, title = re.fullmatch(r"(\S+)( +)(\S+)( +)(.*)", line).groups()  # type: ignore[union-attr]
+        rule_id, gap, severity, gap2, _title = re.fullmatch(r"(\S+)( +)(\S+)( +)(.*)", line).groups()  # type: ignore[union-attr]
         assert line is lines[0] or severity in severities, line
         severity_at = cell_width(rule_id + gap)
         starts.add((severity_at, severity_at + cell_width(severity + gap2)))
@@ -253,7 +253,7 @@ def test_no_help_or_message_text_holds_programmer_notation() -> None:
                     parts = [arg.value] if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else [v.value for v in getattr(arg, "values", []) if isinstance(v, ast.Constant)]
                     bad.extend((f"{path.name}:{node.lineno}", p) for p in parts if NOTATION.search(p))
     assert bad == []
-    code, out = run("validate", "--help")
+    _, out = run("validate", "--help")
     assert "4–30位字母、数字或连字符" in re.sub(r"\s+", "", out) and not NOTATION.search(out)
 
 

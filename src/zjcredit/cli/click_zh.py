@@ -12,16 +12,14 @@ literals in the code that formats help and errors. :func:`install` therefore doe
 Every wrapped place asks :func:`zh` at the moment it writes, so ``--lang en`` or ``ZJCREDIT_LANG=en``
 (read by :class:`LangGroup` from the command line it runs) gives Typer's English words back unchanged.
 
-Independently of the language, help text is wrapped by display width: a Chinese character takes two
-columns, so Click's wrapping (which counts characters) made Chinese help lines half again as wide as the
-terminal. Chinese text is also broken between characters, never before a closing mark such as “，”.
+Independently of the language, help text is wrapped by display width (:mod:`.width`).
 """
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,11 +27,15 @@ import typer
 import typer._click._textwrap as click_textwrap
 import typer._click.core as click_core
 import typer._click.formatting as click_formatting
+import typer._coercion as typer_coercion
+import typer._param_types as typer_param_types
 import typer.core as typer_core
 from typer._click import exceptions as click_exceptions
-from typer._click._compat import strip_ansi
+from typer._click._compat import get_text_stderr
+from typer._click.utils import echo
 
 from zjcredit.cli.i18n import requested_lang
+from zjcredit.cli.width import DisplayWidthWrapper, cell_width, short_help
 
 _state = {"lang": requested_lang()}
 
@@ -84,136 +86,7 @@ class Catalog(gettext.NullTranslations):
 CATALOG = Catalog(MESSAGES)
 
 
-# Display width ----------------------------------------------------------------------------------------
-
-def char_width(ch: str) -> int:
-    if ch < "\u1100":
-        return 0 if unicodedata.combining(ch) else 1
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def cell_width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (ANSI colours not counted; a Chinese character is two)."""
-    text = strip_ansi(text)
-    if text.isascii():
-        return len(text)
-    return sum(char_width(ch) for ch in text)
-
-
-# Never at the start of a line / never at the end of one.
-_CLOSING = set("，。、；：？！）》」』】〕”’…·—") | set(")]}")
-_OPENING = set("（《「『【〔“‘") | set("([{")
-
-
-def _is_wide(ch: str) -> bool:
-    return char_width(ch) == 2
-
-
-class DisplayWidthWrapper(click_textwrap.TextWrapper):
-    """Click's text wrapper, measuring display columns and breaking Chinese text between characters (and
-    never inside a hyphenated name such as a rule id)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("break_on_hyphens", False)
-        super().__init__(*args, **kwargs)
-
-    def _split(self, text: str) -> list[str]:
-        chunks: list[str] = []
-        for chunk in super()._split(text):
-            if chunk.isascii():
-                chunks.append(chunk)
-                continue
-            # Each Chinese character is a chunk of its own; a closing mark stays with what precedes it,
-            # an opening mark with what follows it, and a run of other characters stays together.
-            units: list[str] = []
-            for ch in chunk:
-                if units and (ch in _CLOSING or units[-1][-1] in _OPENING):
-                    units[-1] += ch
-                elif units and not _is_wide(ch) and not _is_wide(units[-1][-1]):
-                    units[-1] += ch
-                else:
-                    units.append(ch)
-            chunks.extend(units)
-        return chunks
-
-    def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int) -> None:
-        space_left = max(width - cur_len, 1)
-        last = reversed_chunks[-1]
-        used = 0
-        cut = 0
-        for ch in last:
-            w = char_width(ch)
-            if used + w > space_left and cut > 0:
-                break
-            used += w
-            cut += 1
-        cur_line.append(last[:cut])
-        reversed_chunks[-1] = last[cut:]
-
-    def _wrap_chunks(self, chunks: list[str]) -> list[str]:
-        # textwrap.TextWrapper._wrap_chunks (Python 3.11), measuring with cell_width.
-        lines: list[str] = []
-        chunks.reverse()
-        while chunks:
-            cur_line: list[str] = []
-            cur_len = 0
-            indent = self.subsequent_indent if lines else self.initial_indent
-            width = self.width - cell_width(indent)
-            if self.drop_whitespace and chunks[-1].strip() == "" and lines:
-                del chunks[-1]
-            while chunks:
-                size = cell_width(chunks[-1])
-                if cur_len + size <= width:
-                    cur_line.append(chunks.pop())
-                    cur_len += size
-                else:
-                    break
-            if chunks and cell_width(chunks[-1]) > width:
-                self._handle_long_word(chunks, cur_line, cur_len, width)
-                cur_len = sum(cell_width(c) for c in cur_line)
-            if self.drop_whitespace and cur_line and cur_line[-1].strip() == "":
-                cur_len -= cell_width(cur_line[-1])
-                del cur_line[-1]
-            if cur_line:
-                lines.append(indent + "".join(cur_line))
-        return lines
-
-
 # Help pages -------------------------------------------------------------------------------------------
-
-def short_help(original: Callable[..., str]) -> Callable[..., str]:
-    """A command's one-line summary in a group's list, cut to ``max_length`` display columns.
-
-    Click cuts at spaces and counts characters, so a Chinese summary (no spaces) came out as "..." or
-    twice as wide as the column. Chinese text ends at its first sentence, or at the last clause mark
-    (，；：、) that fits, with "…"."""
-
-    def wrapper(help: str, max_length: int = 45) -> str:
-        text = " ".join(help.split("\n\n", 1)[0].split()).removeprefix("\b").strip()
-        if text.isascii():
-            return original(help, max_length)
-        end = text.find("。")
-        if end >= 0:
-            text = text[: end + 1]
-        if cell_width(text) <= max_length:
-            return text
-        cut, used, best, depth = 0, 0, 0, 0
-        for i, ch in enumerate(text):
-            used += char_width(ch)
-            if used > max_length - 1:
-                break
-            cut = i + 1
-            depth += (ch in "（(《“") - (ch in "）)》”")
-            if ch in "，；：、,;:" and i > 0 and depth == 0:
-                best = i
-        if cell_width(text[:best]) < max_length // 2:
-            best = cut
-        return text[:best].rstrip() + "…"
-
-    return wrapper
-
 
 TYPE_WORDS = {  # the type Typer shows beside an option, without <>: (zh, en)
     "Path": ("路径", "path"),
@@ -258,21 +131,21 @@ HELP_OPTION_HELP = ("Show this message and exit.", "显示此帮助并退出。"
 
 # English sentences Typer composes (ctx.fail, parser errors), as patterns, and their Chinese.
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?P<msg>.*?)\.? Did you mean (?P<names>.*)\?", re.S), "{msg}是不是要用 {names}？"),
-    (re.compile(r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", re.S), "多出来的内容：{args}。请检查是否多写了文件名，或文件名中有空格却没加引号。"),
-    (re.compile(r"Option '(?P<opt>[^']*)' requires an argument\.", re.S), "选项 {opt} 后面要写一个值。"),
-    (re.compile(r"Option '(?P<opt>[^']*)' requires (?P<n>\d+) arguments\.", re.S), "选项 {opt} 后面要写 {n} 个值。"),
-    (re.compile(r"Option '(?P<opt>[^']*)' does not take a value\.", re.S), "选项 {opt} 后面不带值。"),
-    (re.compile(r"Argument '(?P<arg>[^']*)' takes (?P<n>\d+) values\.", re.S), "参数 {arg} 要写 {n} 个值。"),
-    (re.compile(r"Value must be an iterable\.", re.S), "这里要写一个或多个值。"),
-    (re.compile(r"Could not open file '(?P<name>.*)': (?P<why>.*)", re.S), "打不开文件 {name}：{why}"),
-    (re.compile(r"No such option: (?P<opt>\S+)", re.S), "没有 {opt} 这个选项。"),
-    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' does not exist\.", re.S), "找不到 {name}：请检查路径是否正确。"),
-    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is a file\.", re.S), "{name} 是一个文件，这里要写文件夹。"),
-    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is a directory\.", re.S), "{name} 是一个文件夹，这里要写文件。"),
-    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is not readable\.", re.S), "没有读取 {name} 的权限。"),
-    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is not writable\.", re.S), "没有写入 {name} 的权限。"),
-    (re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", re.S), "“{value}”不是可选的值，可选：{choices}。"),
+    (re.compile(r"(?P<msg>.*?)\.? Did you mean (?P<names>.*)\?", re.DOTALL), "{msg}是不是要用 {names}？"),
+    (re.compile(r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", re.DOTALL), "多出来的内容：{args}。请检查是否多写了文件名，或文件名中有空格却没加引号。"),
+    (re.compile(r"Option '(?P<opt>[^']*)' requires an argument\.", re.DOTALL), "选项 {opt} 后面要写一个值。"),
+    (re.compile(r"Option '(?P<opt>[^']*)' requires (?P<n>\d+) arguments\.", re.DOTALL), "选项 {opt} 后面要写 {n} 个值。"),
+    (re.compile(r"Option '(?P<opt>[^']*)' does not take a value\.", re.DOTALL), "选项 {opt} 后面不带值。"),
+    (re.compile(r"Argument '(?P<arg>[^']*)' takes (?P<n>\d+) values\.", re.DOTALL), "参数 {arg} 要写 {n} 个值。"),
+    (re.compile(r"Value must be an iterable\.", re.DOTALL), "这里要写一个或多个值。"),
+    (re.compile(r"Could not open file '(?P<name>.*)': (?P<why>.*)", re.DOTALL), "打不开文件 {name}：{why}"),
+    (re.compile(r"No such option: (?P<opt>\S+)", re.DOTALL), "没有 {opt} 这个选项。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' does not exist\.", re.DOTALL), "找不到 {name}：请检查路径是否正确。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is a file\.", re.DOTALL), "{name} 是一个文件，这里要写文件夹。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is a directory\.", re.DOTALL), "{name} 是一个文件夹，这里要写文件。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is not readable\.", re.DOTALL), "没有读取 {name} 的权限。"),
+    (re.compile(r"(?:File|Directory|Path) '(?P<name>.*)' is not writable\.", re.DOTALL), "没有写入 {name} 的权限。"),
+    (re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", re.DOTALL), "“{value}”不是可选的值，可选：{choices}。"),
 ]
 
 
@@ -354,14 +227,127 @@ def pydantic_message(exc: Any) -> str | None:
     return None
 
 
-# Installing -------------------------------------------------------------------------------------------
+# The patches: each ``replacement(original, *args)`` stands in for ``original`` ----------------------
+
+def _patch(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def patched(*args: Any, **kwargs: Any) -> Any:
+        return replacement(original, *args, **kwargs)
+
+    setattr(owner, name, patched)
+
+
+def _write_heading(original: Callable[..., Any], self: Any, heading: str) -> None:
+    if not zh():
+        return original(self, heading)
+    self.write(f"{'':>{self.current_indent}}{heading}：\n")
+    return None
+
+
+def _write_usage(original: Callable[..., Any], self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+    if zh():
+        prefix = "用法：" if prefix is None else prefix
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+    original(self, prog, args, prefix)
+
+
+def _display_type(original: Callable[..., Any], self: Any, ctx: Any) -> str:
+    return type_word(original(self, ctx))
+
+
+def _argument_name(self: Any) -> str:
+    """An argument as the usage line and the Arguments list show it: PATH..., [PATH]..., 路径..."""
+    name = str(self.display_name_raw)
+    return (name.upper() if self.metavar is None else name) + ("..." if self.nargs != 1 else "")
+
+
+def _usage_name(self: Any) -> str:
+    name = _argument_name(self)
+    return name if self.required else f"[{name.removesuffix('...')}]" + ("..." if self.nargs != 1 else "")
+
+
+def _help_record(original: Callable[..., Any], self: Any, ctx: Any) -> Any:
+    record = original(self, ctx)
+    if record is None or not zh():
+        return record
+    name, help = record
+    if help.startswith(HELP_OPTION_HELP[0]):
+        help = HELP_OPTION_HELP[1] + help[len(HELP_OPTION_HELP[0]) :]
+    text, bracket, extra = help.rpartition("  [")
+    if bracket and extra.endswith("]"):  # [默认：5; 最小 2] → [默认：5，最小 2]
+        help = f"{text}  [{extra.replace('; ', '，')}"
+    elif help.startswith("[") and help.endswith("]"):
+        help = help.replace("; ", "，")
+    return name, help
+
+
+def _error_msg(original: Callable[..., Any], exc: Any) -> str:
+    try:
+        text = pydantic_message(exc)
+    except Exception:  # noqa: BLE001 - not a pydantic error after all: Typer's own words
+        text = None
+    return text or original(exc)
+
+
+def _bad_parameter(original: Callable[..., Any], self: Any) -> str:
+    if not zh():
+        return original(self)
+    hint = _hint(self)
+    message = translate(self.message)
+    return f"{hint} 的值不对：{message}" if hint else f"值不对：{message}"
+
+
+def _missing_parameter(original: Callable[..., Any], self: Any) -> str:
+    if not zh():
+        return original(self)
+    hint = _hint(self)
+    if self.param is None and hint:
+        kind = {"option": "选项", "argument": "参数"}.get(self.param_type or "", "")
+        hint = f"{kind} {hint}".strip()
+    text = f"缺少{hint}，它是必填的。" if hint else "缺少必填的内容。"
+    choices = _choices(self.param)
+    if choices:
+        text += "可选：" + "、".join(choices) + "。"
+    if self.message:
+        text += translate(self.message)
+    return text
+
+
+def _no_such_option(original: Callable[..., Any], self: Any) -> str:
+    if not zh():
+        return original(self)
+    text = translate(self.message)
+    if self.possibilities:
+        text += "是不是要用 " + "、".join(sorted(self.possibilities)) + "？"
+    return text
+
+
+def _usage_show(original: Callable[..., Any], self: Any, file: Any = None) -> None:
+    """用法 line, 查看帮助 hint and 错误：sentence (Click: Usage, Try '… -h' for help., Error:)."""
+    if not zh():
+        return original(self, file)
+    file = file or get_text_stderr()
+    color = None
+    if self.ctx is not None:
+        color = self.ctx.color
+        hint = ""
+        if self.ctx.command.get_help_option(self.ctx) is not None:
+            hint = f"查看帮助：{self.ctx.command_path} {self.ctx.help_option_names[0]}\n"
+        echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=color)
+    echo(f"错误：{translate(self.format_message())}", file=file, color=color)
+    return None
+
+
+def _click_show(original: Callable[..., Any], self: Any, file: Any = None) -> None:
+    if not zh():
+        return original(self, file)
+    echo(f"错误：{translate(self.format_message())}", file=file or get_text_stderr(), color=self.show_color)
+    return None
+
 
 _installed: list[bool] = []
-
-
-def _wrap(owner: Any, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
-    original = getattr(owner, name)
-    setattr(owner, name, make(original))
 
 
 def install() -> None:
@@ -369,175 +355,27 @@ def install() -> None:
     if _installed:
         return
     _installed.append(True)
-
     typer_core._ = CATALOG.gettext  # type: ignore[attr-defined]
-
-    # Widths and wrapping, in both languages.
+    # Help pages: widths and wrapping (both languages), headings, usage line, types, ranges, argument names.
     click_formatting.term_len = cell_width  # type: ignore[assignment]
     click_textwrap.TextWrapper = DisplayWidthWrapper  # type: ignore[misc]
-
-    _wrap(click_core, "make_default_short_help", short_help)
-
-    def write_heading(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, heading: str) -> None:
-            if zh():
-                self.write(f"{'':>{self.current_indent}}{heading}：\n")
-            else:
-                original(self, heading)
-
-        return wrapper
-
-    _wrap(click_formatting.HelpFormatter, "write_heading", write_heading)
-
-    # Usage line.
-    def write_usage(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            if zh():
-                prefix = "用法：" if prefix is None else prefix
-                args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
-            original(self, prog, args, prefix)
-
-        return wrapper
-
-    _wrap(click_formatting.HelpFormatter, "write_usage", write_usage)
-
-    # Types and ranges beside options; arguments by their names.
-    _wrap(typer_core._TyperParameter, "display_type", lambda original: lambda self, ctx: type_word(original(self, ctx)))
+    _patch(click_core, "make_default_short_help", short_help)
+    _patch(click_formatting.HelpFormatter, "write_heading", _write_heading)
+    _patch(click_formatting.HelpFormatter, "write_usage", _write_usage)
+    _patch(typer_core._TyperParameter, "display_type", _display_type)
+    _patch(typer_core.TyperOption, "get_help_record", _help_record)
     typer_core.describe_number_range = number_range  # type: ignore[attr-defined]
-
-    def usage_name(self: Any) -> str:
-        name = str(self.display_name_raw)
-        if self.metavar is None:
-            name = name.upper()
-        if not self.required:
-            name = f"[{name}]"
-        return name + ("..." if self.nargs != 1 else "")
-
-    def list_name(self: Any) -> str:
-        name = str(self.display_name_raw)
-        if self.metavar is None:
-            name = name.upper()
-        return name + ("..." if self.nargs != 1 else "")
-
-    typer_core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
-    typer_core.TyperArgument._rich_display_name = list_name  # type: ignore[method-assign]
+    typer_core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+    typer_core.TyperArgument._rich_display_name = _argument_name  # type: ignore[method-assign]
     typer_core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
-
-    def help_record(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, ctx: Any) -> Any:
-            record = original(self, ctx)
-            if record is None or not zh():
-                return record
-            name, help = record
-            if help.startswith(HELP_OPTION_HELP[0]):
-                help = HELP_OPTION_HELP[1] + help[len(HELP_OPTION_HELP[0]) :]
-            text, bracket, extra = help.rpartition("  [")
-            if bracket and extra.endswith("]"):  # [默认：5; 最小 2] → [默认：5，最小 2]
-                help = f"{text}  [{extra.replace('; ', '，')}"
-            elif help.startswith("[") and help.endswith("]"):
-                help = help.replace("; ", "，")
-            return name, help
-
-        return wrapper
-
-    _wrap(typer_core.TyperOption, "get_help_record", help_record)
-
     # Error sentences.
-    def error_msg(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(exc: Any) -> str:
-            try:
-                text = pydantic_message(exc)
-            except Exception:  # noqa: BLE001 - not a pydantic error after all: Typer's own words
-                text = None
-            return text or original(exc)
-
-        return wrapper
-
-    import typer._coercion as coercion
-    import typer._param_types as param_types
-
-    for module in (coercion, param_types):
-        _wrap(module, "get_error_msg", error_msg)
-
-    E = click_exceptions
-
-    def bad_parameter(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any) -> str:
-            if not zh():
-                return original(self)
-            hint = _hint(self)
-            message = translate(self.message)
-            return f"{hint} 的值不对：{message}" if hint else f"值不对：{message}"
-
-        return wrapper
-
-    def missing_parameter(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any) -> str:
-            if not zh():
-                return original(self)
-            hint = _hint(self)
-            if self.param is None and hint:
-                kind = {"option": "选项", "argument": "参数"}.get(self.param_type or "", "")
-                hint = f"{kind} {hint}".strip()
-            text = f"缺少{hint}，它是必填的。" if hint else "缺少必填的内容。"
-            choices = _choices(self.param)
-            if choices:
-                text += "可选：" + "、".join(choices) + "。"
-            if self.message:
-                text += translate(self.message)
-            return text
-
-        return wrapper
-
-    def no_such_option(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any) -> str:
-            if not zh():
-                return original(self)
-            text = translate(self.message)
-            if self.possibilities:
-                text += "是不是要用 " + "、".join(sorted(self.possibilities)) + "？"
-            return text
-
-        return wrapper
-
-    _wrap(E.BadParameter, "format_message", bad_parameter)
-    _wrap(E.MissingParameter, "format_message", missing_parameter)
-    _wrap(E.NoSuchOption, "format_message", no_such_option)
-
-    def usage_show(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, file: Any = None) -> None:
-            if not zh():
-                return original(self, file)
-            from typer._click._compat import get_text_stderr
-            from typer._click.utils import echo
-
-            file = file or get_text_stderr()
-            color = None
-            if self.ctx is not None:
-                color = self.ctx.color
-                hint = ""
-                if self.ctx.command.get_help_option(self.ctx) is not None:
-                    hint = f"查看帮助：{self.ctx.command_path} {self.ctx.help_option_names[0]}\n"
-                echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=color)
-            echo(f"错误：{translate(self.format_message())}", file=file, color=color)
-            return None
-
-        return wrapper
-
-    def click_show(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, file: Any = None) -> None:
-            if not zh():
-                return original(self, file)
-            from typer._click._compat import get_text_stderr
-            from typer._click.utils import echo
-
-            echo(f"错误：{translate(self.format_message())}", file=file or get_text_stderr(), color=self.show_color)
-            return None
-
-        return wrapper
-
-    _wrap(E.UsageError, "show", usage_show)
-    _wrap(E.ClickException, "show", click_show)
+    for module in (typer_coercion, typer_param_types):
+        _patch(module, "get_error_msg", _error_msg)
+    _patch(click_exceptions.BadParameter, "format_message", _bad_parameter)
+    _patch(click_exceptions.MissingParameter, "format_message", _missing_parameter)
+    _patch(click_exceptions.NoSuchOption, "format_message", _no_such_option)
+    _patch(click_exceptions.UsageError, "show", _usage_show)
+    _patch(click_exceptions.ClickException, "show", _click_show)
 
 
 class LangGroup(typer.core.TyperGroup):
