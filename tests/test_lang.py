@@ -15,7 +15,8 @@ import typer
 from typer.testing import CliRunner
 
 from zjcredit.cli import app
-from zjcredit.cli.click_zh import MESSAGES, cell_width
+from zjcredit.cli.click_zh import MESSAGES
+from zjcredit.cli.width import cell_width
 
 ROOT = Path(__file__).resolve().parents[1]
 ZJCREDIT = str(Path(sys.executable).parent / "zjcredit")

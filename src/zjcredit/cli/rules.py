@@ -10,7 +10,7 @@ from zjcredit.cli.options import Format, FormatOpt, Lang, LangOpt
 def rule_lines(rows: list[tuple[str, str, str]], header: tuple[str, str, str], width: int) -> list[str]:
     """Three aligned columns measured in display columns (a Chinese character takes two); the title wraps
     under itself so no line is wider than ``width``."""
-    from zjcredit.cli.click_zh import DisplayWidthWrapper, cell_width
+    from zjcredit.cli.width import DisplayWidthWrapper, cell_width
 
     def pad(text: str, size: int) -> str:
         return text + " " * (size - cell_width(text))
