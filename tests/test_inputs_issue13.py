@@ -62,6 +62,16 @@ def test_an_empty_folder_or_one_of_word_and_pdf_files_is_nothing_checked(tmp_pat
     assert not (tmp_path / "汇总.xlsx").exists() and not (tmp_path / "目录new.xlsx").exists()
 
 
+def test_ledger_check_that_finds_no_ledger_exits_2(tmp_path: Path) -> None:
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    (folder / "照片.jpg").write_bytes(b"\xff\xd8")
+    result = invoke("ledger", "check", str(folder), "--catalog", str(build_catalog(tmp_path / "目录.xlsx")), "--format", "json")
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    assert [f["rule"] for f in doc["findings"]] == ["ledger-not-found", "input-skipped"]
+
+
 def test_skipped_files_in_a_folder_are_listed_as_infos(tmp_path: Path) -> None:
     folder = tmp_path / "申报表"
     write_declaration(folder / "a.xlsx", SANDUN, [project("智能手机应用")])
@@ -257,6 +267,17 @@ def test_prefer_settles_it_and_must_name_an_input(tmp_path: Path) -> None:
     result = invoke("summary", "build", str(folder), "-o", str(tmp_path / "t.xlsx"), "--prefer", str(tmp_path / "other.xlsx"))
     assert result.exit_code == 2 and "--prefer" in result.output and "不是本次输入的申报表之一" in result.output
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_validate_checks_both_and_says_which_one_a_summary_would_use(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    original, corrected = _two_versions(folder, "三墩_更正.xlsx", "三墩.xlsx")
+    result = invoke("validate", str(folder), "--format", "json")
+    doc = json.loads(result.stdout)
+    (f,) = _replaced(doc)
+    assert f["path"] == str(corrected) and f["severity"] == "info"
+    assert f"汇总或生成目录时将使用 {original}" in f["message"]
+    assert {Path(x["path"]).name: x["records"] for x in doc["files"]} == {"三墩.xlsx": 2, "三墩_更正.xlsx": 1, "z.xlsx": 1}
 
 
 def test_two_files_of_one_school_with_nothing_in_common_are_both_used(tmp_path: Path) -> None:

@@ -91,15 +91,18 @@ def test_clean_folder_exits_0_with_exact_json(clean_folder):
     assert list(doc) == ["zjcredit", "command", "files", "findings", "summary"]
     assert doc["command"] == "validate"
     assert doc["files"] == [
-        {"path": str(clean_folder / "a.xlsx"), "kind": "annex2", "records": 1, "errors": 0, "warnings": 0, "infos": 0},
+        # the same school's form again in sub/b.xls (newer): which one a summary would use (issue 13)
+        {"path": str(clean_folder / "a.xlsx"), "kind": "annex2", "records": 1, "errors": 0, "warnings": 0, "infos": 1},
         {"path": str(clean_folder / "c.csv"), "kind": "annex1", "records": 1, "errors": 0, "warnings": 0, "infos": 0},
         {"path": str(clean_folder / "sub" / "b.xls"), "kind": "annex2", "records": 1, "errors": 0, "warnings": 0, "infos": 0},
         # what the folder held besides spreadsheets is listed, not read (issue 13)
         {"path": str(clean_folder / "notes.txt"), "kind": None, "records": 0, "errors": 0, "warnings": 0, "infos": 1},
         {"path": str(clean_folder / "~$a.xlsx"), "kind": None, "records": 0, "errors": 0, "warnings": 0, "infos": 1},
     ]
-    assert [(Path(f["path"]).name, f["rule"], f["severity"]) for f in doc["findings"]] == [("notes.txt", "input-skipped", "info"), ("~$a.xlsx", "input-skipped", "info")]
-    assert doc["summary"] == {"files": 5, "errors": 0, "warnings": 0, "infos": 2}
+    assert [(Path(f["path"]).name, f["rule"], f["severity"]) for f in doc["findings"]] == [
+        ("a.xlsx", "declaration-replaced", "info"), ("notes.txt", "input-skipped", "info"), ("~$a.xlsx", "input-skipped", "info"),
+    ]
+    assert doc["summary"] == {"files": 5, "errors": 0, "warnings": 0, "infos": 3}
 
 
 def test_findings_exit_1_and_name_the_cell(tmp_path):

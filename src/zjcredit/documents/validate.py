@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from zjcredit.documents.common import KIND_UNKNOWN, KIND_UNSUPPORTED, skipped_results, unreadable_result, wrong_kind
 from zjcredit.documents.detect import detect_kind, kind_titles, nothing_checked, peek_kind
@@ -61,8 +62,30 @@ def validate(paths: list[str] | list[Path], kind: str = "auto", options: Validat
         report.files.append(check_source(source, kind, options, progress))
     if kind != "auto" and all(fr.skipped for fr in report.files):
         raise nothing_checked(report.files, kind_titles(kind))
+    resubmissions(list(zip(sources, report.files)), options.declarations if options else None)
     report.files.extend(skipped_results(sources.skipped))
     return report
+
+
+def resubmissions(checked: list[tuple[Source, FileResult]], options: Any = None) -> None:
+    """Of one institution's declarations in several files, say on each older file which one summary build
+    and catalog build would use (``declaration-replaced``, an info here: validate checks them all)."""
+    forms = [(s, r) for s, r in checked if r.kind == "annex2" and not r.unreadable]
+    if len(forms) < 2:
+        return
+    from zjcredit.documents.declarations.inputs import Input, Item
+    from zjcredit.documents.declarations.form import read_annex2
+    from zjcredit.documents.declarations.resubmit import choose_resubmissions
+
+    items: list[Item] = []
+    for source, result in forms:
+        try:
+            grid = read_grid(source.path, source.display)
+        except Unreadable:
+            continue
+        inp = Input(source, result, "annex2", grid)
+        items.extend(Item(decl, inp, [], len(items)) for decl in read_annex2(grid)[0])
+    choose_resubmissions(items, getattr(options, "prefer", ()), building=False)
 
 
 def _as_what_it_is(source: Source, kind: str, result: FileResult) -> FileResult:

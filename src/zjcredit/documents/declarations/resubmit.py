@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from zjcredit.documents.declarations.model import org_position
 from zjcredit.domain.normalize import clean_text, code_key, name_key, parse_date
 from zjcredit.errors import UsageError
-from zjcredit.report.findings import make, register
+from zjcredit.report.findings import Severity, make, register
 
 # An item is a declarations.inputs.Item (not imported: inputs imports this module).
 Item = Any
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 DECLARATION_REPLACED = register(
     "declaration-replaced",
     "warning",
-    "{org}在本次输入中有两份申报表：本文件和 {used}。使用的是 {used}，因为{why}；本文件未使用。如要改用本文件，请加 --prefer {this}。",
-    "{org} has two declarations in this run: this file and {used}. {used} is used because {why_en}; this file is not. To use this one instead, add --prefer {this}.",
+    "{org}在本次输入中有两份申报表：本文件和 {used}。{verdict}，因为{why}；{hint}。",
+    "{org_en} has two declarations in this run: this file and {used}. {verdict_en} because {why_en}; {hint_en}.",
     title_zh="同一机构的申报表被较新的一份取代",
     title_en="declaration replaced by a newer one",
 )
@@ -140,10 +140,11 @@ def _resolved(p: Path) -> Path:
         return p
 
 
-def choose_resubmissions(items: list[Item], prefer: Iterable[Path] = ()) -> list[Item]:
+def choose_resubmissions(items: list[Item], prefer: Iterable[Path] = (), *, building: bool = True) -> list[Item]:
     """The declarations to use: of an institution with declarations in several files, those of one file;
     each file left aside gets ``declaration-replaced``. Order is kept; a file holding the forms of several
-    institutions loses only the replaced ones."""
+    institutions loses only the replaced ones. Not ``building`` (``validate``: every file is checked), the
+    finding is an info saying which file a summary or catalog would use."""
     preferred = {_resolved(Path(p)) for p in prefer}
     dropped: set[int] = set()
     for group in _institutions(items, preferred):
@@ -163,9 +164,22 @@ def choose_resubmissions(items: list[Item], prefer: Iterable[Path] = ()) -> list
             dropped.update(id(it) for it in mine)
             why, why_en = _newer(used, subs[path])[1:]
             mine[0].input.result.findings.append(
-                make(DECLARATION_REPLACED, path, **org_position(mine[0].decl), org=org, used=used.path, this=path, why=why, why_en=why_en)
+                make(DECLARATION_REPLACED, path, **org_position(mine[0].decl), **org, used=used.path, why=why, why_en=why_en, **_verdict(used.path, path, building))
             )
     return [it for it in items if id(it) not in dropped]
+
+
+def _verdict(used: str, this: str, building: bool) -> dict[str, Any]:
+    if building:
+        return {
+            "verdict": f"使用的是 {used}", "verdict_en": f"{used} is used",
+            "hint": f"本文件未使用。如要改用本文件，请加 --prefer {this}", "hint_en": f"this file is not. To use this one instead, add --prefer {this}",
+        }
+    return {
+        "severity": Severity.INFO,
+        "verdict": f"汇总或生成目录时将使用 {used}", "verdict_en": f"summary build and catalog build will use {used}",
+        "hint": f"不使用本文件（届时加 --prefer {this} 可改用本文件）", "hint_en": f"not this file (add --prefer {this} to them to use this one)",
+    }
 
 
 def _institutions(items: list[Item], preferred: set[Path]) -> list[list[Item]]:
@@ -199,12 +213,14 @@ def _institutions(items: list[Item], preferred: set[Path]) -> list[list[Item]]:
     return list(groups.values())
 
 
-def _org(group: list[Item]) -> str:
+def _org(group: list[Item]) -> dict[str, str]:
     decl = group[0].decl
     name, code = decl.org_name, decl.org_code
     if name and code:
-        return f"申报单位“{name}”（机构代码 {code}）"
-    return f"申报单位“{name}”" if name else f"机构代码 {code}"
+        return {"org": f"申报单位“{name}”（机构代码 {code}）", "org_en": f"The institution '{name}' (code {code})"}
+    if name:
+        return {"org": f"申报单位“{name}”", "org_en": f"The institution '{name}'"}
+    return {"org": f"机构代码 {code}", "org_en": f"The institution with code {code}"}
 
 
 def _submission(items: list[Item], preferred: set[Path]) -> Submission:
