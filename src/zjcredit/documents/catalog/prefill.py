@@ -49,7 +49,7 @@ def write_review_sheet(paths: Iterable[str | Path], output: Path, *, force: bool
 
     options = options or DeclarationOptions()
     _xlsx_only(output)
-    sources = discover_inputs(paths)
+    sources = discover_inputs(paths, reads=("summary",))  # as catalog build: the counties' summaries are inputs
     check_target(output, force, [s.path for s in sources])
     inputs = read_inputs(sources, ("annex2", "annex1"))
     done = Prefilled()
