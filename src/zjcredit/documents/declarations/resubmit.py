@@ -99,8 +99,10 @@ def form_date(sheet: SheetGrid | None) -> dt.date | None:
         m = _LABEL_RE.match(re.sub(r"\s+", "", v))
         if m is None:
             continue
-        found = _date(m.group(1)) if m.group(1) else None
-        if found is None:
+        if m.group(1):  # 日期：2019-03-05 in one cell (other text after the label is not a date line)
+            found = _date(m.group(1))
+        else:
+            found = None
             for cc in range(c + 1, c + 6):  # the nearest non-empty cell to the right
                 if sheet.span(r, cc)[:2] == (r, c):  # the label's own merged range
                     continue
