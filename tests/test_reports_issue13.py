@@ -222,6 +222,27 @@ def test_file_names_keep_the_part_that_tells_them_apart(tmp_path: Path) -> None:
     assert max(cells_wide(line) for line in table.splitlines()) <= 80
 
 
+@pytest.mark.parametrize("columns", [80, 120])
+def test_every_command_fits_the_terminal_without_cutting_a_code(tmp_path: Path, columns: int) -> None:
+    """The wide tables (台账完备情况, 核查结论, 年度数据, the catalog's) at 80 and 120 columns: no line
+    longer than the terminal, every project code whole."""
+    env = {"COLUMNS": str(columns)}
+    runs = [
+        cli("ledger", "check", EXAMPLES / "ledgers" / "台账", "--catalog", EXAMPLES / "ledgers" / "目录_2019H1.xlsx", "--outcomes", EXAMPLES / "ledgers" / "成果_2019H1.xlsx", env=env),
+        cli("audit", EXAMPLES / "province" / "成果", "--catalog", EXAMPLES / "province" / "目录_2019H1.xlsx", "--ledgers", EXAMPLES / "province" / "台账", "-o", tmp_path / "核查.xlsx", env=env),
+        cli("stats", EXAMPLES / "province" / "成果", "--catalog", EXAMPLES / "province" / "目录_2019H1.xlsx", env=env),
+        cli("catalog", "build", EXAMPLES / "county" / "declarations", "--period", "2019H1", "-o", tmp_path / "目录.xlsx", env=env),
+    ]
+    for k, result in enumerate(runs):
+        assert result.exit_code in (0, 1), result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        assert max(cells_wide(line) for line in lines) <= columns, result.stdout
+        if k < 2:  # the ledgers' and the audit's tables name projects
+            assert re.search(r"\d{6}-\d{4}(?:H1|Q3|Q4)-\d{3}", result.stdout), result.stdout
+        for line in lines:  # a code is never split at the end of a line
+            assert not re.search(r"\d{6}-\d{0,3}$|\d{6}-\d{4}(?:H1|Q3|Q4)?-?\d{0,2}$", line.rstrip()), line
+
+
 def test_the_table_is_the_default_in_a_pipe(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "zjcredit", "validate", str(DECLARATIONS)], capture_output=True, text=True, env={**os.environ, "COLUMNS": "100"})
     assert proc.returncode == 1
@@ -337,7 +358,7 @@ def test_report_workbook_into_a_missing_folder_is_made(tmp_path: Path) -> None:
 def test_report_workbook_on_a_full_or_read_only_disk(tmp_path: Path) -> None:
     full, read_only = tmp_path / "满", tmp_path / "只读"
     if not (_mount_tmpfs(full, "size=64k") and _mount_tmpfs(read_only, "ro,size=64k")):
-        subprocess.run(["umount", str(full)], capture_output=True)
+        subprocess.run(["umount", "-l", str(full)], capture_output=True)
         pytest.skip("cannot mount a tmpfs here")
     try:
         (full / "fill").write_bytes(b"\0" * (60 * 1024))
@@ -348,6 +369,6 @@ def test_report_workbook_on_a_full_or_read_only_disk(tmp_path: Path) -> None:
         assert_sentence(result)
         assert "read-only" in result.stderr or "permission" in result.stderr
         assert list(read_only.iterdir()) == []
-    finally:
-        subprocess.run(["umount", str(full)], capture_output=True)
-        subprocess.run(["umount", str(read_only)], capture_output=True)
+    finally:  # lazily: a file the failed write left open must not keep the mount
+        subprocess.run(["umount", "-l", str(full)], capture_output=True)
+        subprocess.run(["umount", "-l", str(read_only)], capture_output=True)

@@ -337,7 +337,7 @@ def figures_csv(figures: dict[str, Any], lang: str) -> str:
 def render_figures(figures: dict[str, Any], lang: str, console: Any) -> None:
     """The figures as one table per dimension, with a total line, fitted to the terminal (labels wrap,
     numbers never break)."""
-    from zjcredit.report.fit import Column, Grid, draw, terminal_width
+    from zjcredit.report.fit import Column, Grid, draw, terminal_width, wrap
 
     en = lang == "en"
     total_width = terminal_width(console)
@@ -354,7 +354,7 @@ def render_figures(figures: dict[str, Any], lang: str, console: Any) -> None:
             # Learners are distinct per group: their sum over groups would count a learner twice.
             lines.append([("total" if en else "合计", "bold"), *(("", None) if c == "learners" else (_figure(sum(r[c] for r in rows)), "bold") for c in FIGURE_COUNTS)])
         draw(console, Grid(columns, lines, title=title), total_width)
-    console.print(FIGURE_NOTE["en" if en else "zh"], soft_wrap=True)
+    console.print("\n".join(wrap(FIGURE_NOTE["en" if en else "zh"], total_width)), soft_wrap=True)
 
 
 def _figure(value: Any) -> str:
