@@ -64,7 +64,7 @@ def _chosen_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang) ->
     return Lang(current())
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", callback=_chosen_lang, help=T("信息语言：zh（中文）或 en（英文）；也可设环境变量 ZJCREDIT_LANG=en。", "Language of messages: zh or en; or set ZJCREDIT_LANG=en."))]
+LangOpt = Annotated[Lang, typer.Option("--lang", callback=_chosen_lang, show_default=False, help=T("信息语言：zh（中文）或 en（英文）。不给时为中文，或环境变量 ZJCREDIT_LANG 所说的语言（ZJCREDIT_LANG=en 为英文）。", "Language of messages: zh or en. Without it, Chinese, or the language ZJCREDIT_LANG names (ZJCREDIT_LANG=en for English)."))]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T("表格输出只显示每个文件的汇总行；不显示进度。", "Table output shows only the summary lines; no progress."))]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=T("进度中逐个列出已读取的文件及用时。", "List each file read, with its time, in the progress."))]
 MaskIdsOpt = Annotated[bool, typer.Option("--mask-ids", help=T("在报告和标注副本中遮盖身份证号和手机号（如 330106********123X、138****5678），行和单元格位置不变；外发或共享报告时使用。", "Mask resident IDs and phone numbers in reports and annotated copies (330106********123X, 138****5678), keeping rows and cells; use it when sharing reports."))]
