@@ -460,7 +460,7 @@ def make_case(seed: int, index: int, seeds: dict[str, list[Path]], folder: Path,
 
 
 def _argv(command: str, target: Path, catalog: Path, sheet: Path, review: Path, out: Path, case: Case, rng: random.Random) -> list[str]:
-    report = out / f"{command}-报告.json"
+    report = out / f"{command}-报告.{'csv' if command == 'outcomes' else 'json'}"  # the name says the format
     if case.attack:
         # The catalog is an input of outcomes check only; the other commands' attack is on their input.
         victim = catalog if case.attack == "catalog" and command == "outcomes" else target
