@@ -68,6 +68,13 @@ def test_usage_errors_are_english_with_lang_en_and_the_environment(args: tuple[s
     assert "Input should" not in out and "Value error" not in out  # plain sentences in English too
 
 
+def test_a_group_without_its_command() -> None:
+    code, out = run("--lang", "zh")
+    assert code == 2 and "错误：缺少命令：请写上要运行的命令（加 -h 可查看有哪些命令）。" in out and english_free(out)
+    code, out = run("--lang", "en")
+    assert code == 2 and "Error: Missing command." in out
+
+
 def test_usage_line_and_help_hint_are_chinese() -> None:
     code, out = run("outcomes", "check")
     assert code == 2

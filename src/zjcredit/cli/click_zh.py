@@ -64,7 +64,7 @@ MESSAGES: dict[str, str] = {
     "env var: {var}": "环境变量：{var}",
     "(dynamic)": "（运行时决定）",
     "Aborted!": "已中止。",
-    "Missing command.": "缺少命令：请在后面写上要做的事（见下面的帮助）。",
+    "Missing command.": "缺少命令：请写上要运行的命令（加 -h 可查看有哪些命令）。",
     "No such command {name!r}.": "没有 {name} 这个命令。",
 }
 
