@@ -58,6 +58,9 @@ def atoms(text: str) -> list[str]:
         if piece in _OPEN or (len(piece) == 1 and piece in _OPEN):
             pending_open += piece
             continue
+        if len(piece) == 1 and piece in _CLOSE and pending_open:  # “、”: the marks stay in their order
+            pending_open += piece
+            continue
         if len(piece) == 1 and piece in _CLOSE and out and out[-1] != " ":
             out[-1] += piece
             continue
