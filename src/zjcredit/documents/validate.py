@@ -19,8 +19,12 @@ from zjcredit.report.findings import FileResult, Report, make
 PEEK_ROWS = 60
 
 
-def check_source(source: Source, kind: str = "auto", options: ValidateOptions | None = None, progress: Callable[[str], None] | None = None) -> FileResult:
-    """Check one input file; an unreadable file becomes a finding, never an exception."""
+def check_source(
+    source: Source, kind: str = "auto", options: ValidateOptions | None = None, progress: Callable[[str], None] | None = None,
+    forms: dict[str, WorkbookGrid] | None = None,
+) -> FileResult:
+    """Check one input file; an unreadable file becomes a finding, never an exception. ``forms``, when
+    given, keeps the grid of a declaration (Annex 2) by its display path, for the checks across files."""
     options = options or ValidateOptions()
     try:
         peek: WorkbookGrid | None = None
@@ -45,6 +49,8 @@ def check_source(source: Source, kind: str = "auto", options: ValidateOptions | 
         else:
             grid = peek if (peek is not None and peek.complete) else read_grid(source.path, source.display)
             result = spec.check(source, grid, options)
+            if forms is not None and kind == "annex2":
+                forms[source.display] = grid
         return result if peek is not None else _as_what_it_is(source, kind, result)
     except Unreadable as exc:
         return unreadable_result(source.display, exc, None if kind == "auto" else kind)
@@ -58,16 +64,17 @@ def validate(paths: list[str] | list[Path], kind: str = "auto", options: Validat
     sources = discover(paths)
     if not sources:
         raise nothing_to_check(paths, sources.skipped)
+    forms: dict[str, WorkbookGrid] = {}
     for source in sources:
-        report.files.append(check_source(source, kind, options, progress))
+        report.files.append(check_source(source, kind, options, progress, forms))
     if kind != "auto" and all(fr.skipped for fr in report.files):
         raise nothing_checked(report.files, kind_titles(kind))
-    resubmissions(list(zip(sources, report.files)), options.declarations if options else None)
+    resubmissions(list(zip(sources, report.files)), forms, options.declarations if options else None)
     report.files.extend(skipped_results(sources.skipped))
     return report
 
 
-def resubmissions(checked: list[tuple[Source, FileResult]], options: Any = None) -> None:
+def resubmissions(checked: list[tuple[Source, FileResult]], forms: dict[str, WorkbookGrid], options: Any = None) -> None:
     """Of one institution's declarations in several files, say on each older file which one summary build
     and catalog build would use (``declaration-replaced``, an info here: validate checks them all)."""
     forms = [(s, r) for s, r in checked if r.kind == "annex2" and not r.unreadable]
@@ -79,9 +86,8 @@ def resubmissions(checked: list[tuple[Source, FileResult]], options: Any = None)
 
     items: list[Item] = []
     for source, result in forms:
-        try:
-            grid = read_grid(source.path, source.display)
-        except Unreadable:
+        grid = forms.get(source.display)
+        if grid is None:
             continue
         inp = Input(source, result, "annex2", grid)
         items.extend(Item(decl, inp, [], len(items)) for decl in read_annex2(grid)[0])
