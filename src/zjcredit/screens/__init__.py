@@ -125,9 +125,15 @@ def screen(s: Screen) -> Screen:
 
 def load_screens() -> dict[str, Screen]:
     """Every screen, in the order of :data:`SCREEN_MODULES` (importing them is cheap: no DuckDB)."""
-    for name in SCREEN_MODULES:
-        importlib.import_module(name)
+    global _imported
+    if not _imported:  # the modules are looked up once, not each time a caller asks
+        for name in SCREEN_MODULES:
+            importlib.import_module(name)
+        _imported = True
     return SCREENS
+
+
+_imported = False
 
 
 def cli_options() -> list[Option]:
@@ -190,9 +196,10 @@ def run_screens(
         rows = sorted(result.fetchall(), key=lambda r: r[at])
         if prefetch is not None:  # the rows named by *_rid columns, looked up at once
             prefetch([row[i] for i, c in enumerate(columns) if c.endswith("_rid") for row in rows if row[i] is not None])
+        screen_options = options.of(rule_id)
         for row in rows:
             record = dict(zip(columns, row))
-            record["_options"] = options.of(rule_id)
+            record["_options"] = screen_options
             record["_where"] = where
             hits.append(Hit(s.rule, s.field, int(record["rid"]), s.params(record)))
     return hits
