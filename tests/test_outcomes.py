@@ -428,7 +428,7 @@ def test_a_missing_code_repeated_5000_times_is_one_line_in_the_table(tmp_path: P
     buf = io.StringIO()
     render.render_table(report, "zh", Console(file=buf, width=200, no_color=True))
     text = buf.getvalue()
-    assert "5000 处，行 2, 3, 4, 5, 6…" in text
+    assert "5,000 处，行 2, 3, 4, 5, 6…" in text
     assert text.count("330106-2019H1-404 不在所给的项目目录中") == 1
     assert len(render.to_json(report, "zh").split('"rule": "project-unknown"')) == 5001
 

@@ -8,7 +8,6 @@ rich then draws the cells as given (``no_wrap``); it is imported only inside :fu
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -425,6 +424,5 @@ def _cards(console: Any, grid: Grid, total: int) -> None:
 
 
 def terminal_width(console: Any) -> int:
-    """The console's width; COLUMNS wins when set (rich reads it only for terminals)."""
-    value = os.environ.get("COLUMNS", "")
-    return int(value) if value.isdigit() and int(value) > 20 else int(console.width)
+    """The console's width (rich takes COLUMNS when set, the terminal's otherwise, 80 for a file)."""
+    return int(console.width)

@@ -238,7 +238,7 @@ def findings_grid(findings: list[Finding], lang: str, *, fold: bool = True, outp
 
     en = lang == "en"
     heads = ("level", "where", "field", "value", "message") if en else ("级别", "位置", "字段", "读到的值", "说明")
-    columns = [Column(heads[0], keep=True), Column(heads[1], max_width=24, keep=True), Column(heads[2], max_width=16, keep=True), Column(heads[3], max_width=24), Column(heads[4], flex=True)]
+    columns = [Column(heads[0], keep=True), Column(heads[1], max_width=28, keep=True), Column(heads[2], max_width=16, keep=True), Column(heads[3], max_width=24), Column(heads[4], flex=True)]
     lines = _folded(_groups(findings)) if fold else [(g, 0) for g in _groups(findings)]
     rows: list[list[Any]] = []
     for group, rest in lines:
