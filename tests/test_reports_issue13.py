@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import pty
@@ -20,9 +21,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from test_outcomes import HEAD, build_catalog, clean_rows, write_sheet
 from typer.testing import CliRunner
 
-from test_outcomes import HEAD, build_catalog, clean_rows, write_sheet
 from zjcredit.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -207,7 +208,7 @@ def test_no_break_between_a_number_and_its_unit(tmp_path: Path) -> None:
     for columns in ("80", "120"):
         text = cli("outcomes", "check", sheet, "--catalog", catalog, env={"COLUMNS": columns}).stdout
         lines = [line.strip() for line in text.splitlines()]
-        for a, b in zip(lines, lines[1:]):
+        for a, b in itertools.pairwise(lines):
             if a and b and a[-1].isdigit():
                 assert not (b[0].isdigit() or b[0] in "位行条处个学人次"), (a, b)
 
@@ -244,11 +245,11 @@ def test_every_command_fits_the_terminal_without_cutting_a_code(tmp_path: Path, 
 
 
 def test_the_table_is_the_default_in_a_pipe(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "zjcredit", "validate", str(DECLARATIONS)], capture_output=True, text=True, env={**os.environ, "COLUMNS": "100"})
+    proc = subprocess.run([sys.executable, "-m", "zjcredit", "validate", str(DECLARATIONS)], capture_output=True, text=True, env={**os.environ, "COLUMNS": "100"}, check=False)
     assert proc.returncode == 1
     assert "问题汇总" in proc.stdout and "共 " in proc.stdout and not proc.stdout.lstrip().startswith("{")
     assert "\x1b[" not in proc.stdout
-    scripted = subprocess.run([sys.executable, "-m", "zjcredit", "validate", str(DECLARATIONS), "--format", "json"], capture_output=True, text=True)
+    scripted = subprocess.run([sys.executable, "-m", "zjcredit", "validate", str(DECLARATIONS), "--format", "json"], capture_output=True, text=True, check=False)
     assert json.loads(scripted.stdout)["summary"]["errors"] > 0
 
 
@@ -340,7 +341,7 @@ def _mount_tmpfs(folder: Path, options: str) -> bool:
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0 or shutil.which("mount") is None:
         return False
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True).returncode == 0
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, check=False).returncode == 0
 
 
 def test_annotate_naming_a_file_to_be(tmp_path: Path) -> None:
@@ -358,7 +359,7 @@ def test_report_workbook_into_a_missing_folder_is_made(tmp_path: Path) -> None:
 def test_report_workbook_on_a_full_or_read_only_disk(tmp_path: Path) -> None:
     full, read_only = tmp_path / "满", tmp_path / "只读"
     if not (_mount_tmpfs(full, "size=64k") and _mount_tmpfs(read_only, "ro,size=64k")):
-        subprocess.run(["umount", "-l", str(full)], capture_output=True)
+        subprocess.run(["umount", "-l", str(full)], capture_output=True, check=False)
         pytest.skip("cannot mount a tmpfs here")
     try:
         (full / "fill").write_bytes(b"\0" * (60 * 1024))
@@ -370,5 +371,5 @@ def test_report_workbook_on_a_full_or_read_only_disk(tmp_path: Path) -> None:
         assert "read-only" in result.stderr or "permission" in result.stderr
         assert list(read_only.iterdir()) == []
     finally:  # lazily: a file the failed write left open must not keep the mount
-        subprocess.run(["umount", "-l", str(full)], capture_output=True)
-        subprocess.run(["umount", "-l", str(read_only)], capture_output=True)
+        subprocess.run(["umount", "-l", str(full)], capture_output=True, check=False)
+        subprocess.run(["umount", "-l", str(read_only)], capture_output=True, check=False)

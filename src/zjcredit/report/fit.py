@@ -221,11 +221,11 @@ def measure(grid: Grid) -> tuple[list[int], list[int]]:
         if col.max_width:
             nat = min(nat, col.max_width)
         if col.path:
-            least = max([min(widest_line(col.header), HEADER_LEAST), *(min(cells(t), 16) for t in texts)] or [1])
+            least = max([min(widest_line(col.header), HEADER_LEAST), *(min(cells(t), 16) for t in texts)])
         elif col.keep:
-            least = min(max([longest_atom(col.header), *(widest_line(t) for t in texts)] or [1]), KEEP_CAP)
+            least = min(max([longest_atom(col.header), *(widest_line(t) for t in texts)]), KEEP_CAP)
         else:
-            least = max([min(widest_line(col.header), HEADER_LEAST), *(longest_atom(t) for t in texts)] or [1])
+            least = max([min(widest_line(col.header), HEADER_LEAST), *(longest_atom(t) for t in texts)])
         least = min(least, nat, 24)
         natural.append(max(nat, 1))
         minimum.append(max(least, 1))

@@ -205,7 +205,7 @@ def summary_grid(spec: Any, lang: str, total: int) -> Any:
             folder = common_folder(paths)
             if folder:
                 for r in rows:
-                    r[k] = r[k][len(folder):] if r[k].startswith(folder) else r[k]
+                    r[k] = r[k].removeprefix(folder)
                 grid.note = f"{col.header}: all under {folder}" if en else f"{col.header}均在 {folder} 下"
     return grid
 
