@@ -10,9 +10,7 @@ import io
 import itertools
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -255,6 +253,8 @@ def test_the_table_is_the_default_in_a_pipe(tmp_path: Path) -> None:
 
 def _stderr_on_a_terminal(args: list[str]) -> str:
     """Run zjcredit with its stderr on a pseudo-terminal (so the progress shows) and return what it wrote."""
+    pty = pytest.importorskip("pty")  # POSIX only
+    import select
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "zjcredit", *args], stdout=subprocess.DEVNULL, stderr=slave, env={**os.environ, "COLUMNS": "120"})
     os.close(slave)
