@@ -77,15 +77,15 @@ def validate(paths: list[str] | list[Path], kind: str = "auto", options: Validat
 def resubmissions(checked: list[tuple[Source, FileResult]], forms: dict[str, WorkbookGrid], options: Any = None) -> None:
     """Of one institution's declarations in several files, say on each older file which one summary build
     and catalog build would use (``declaration-replaced``, an info here: validate checks them all)."""
-    forms = [(s, r) for s, r in checked if r.kind == "annex2" and not r.unreadable]
-    if len(forms) < 2:
+    declared = [(s, r) for s, r in checked if r.kind == "annex2" and not r.unreadable]
+    if len(declared) < 2:
         return
     from zjcredit.documents.declarations.inputs import Input, Item
     from zjcredit.documents.declarations.form import read_annex2
     from zjcredit.documents.declarations.resubmit import choose_resubmissions
 
     items: list[Item] = []
-    for source, result in forms:
+    for source, result in declared:
         grid = forms.get(source.display)
         if grid is None:
             continue
