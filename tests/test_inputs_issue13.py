@@ -195,6 +195,11 @@ def test_catalog_build_reads_the_summaries_zjcredit_wrote(tmp_path: Path) -> Non
     assert code == 0 and doc["projects"] == 1
     code, doc, _ = run("catalog", "build", str(province), "--period", "2019H1", "-o", str(province / "目录.xlsx"), "--force")
     assert code == 0 and doc["projects"] == 1 and skipped(doc) == [("目录.xlsx", "info")]
+    # Our catalog in the folder of outcome sheets, given as --catalog: the reference, not listed as passed over.
+    write_sheet(province / "成果.xlsx", clean_rows(3))
+    result = invoke("outcomes", "check", str(province), "--catalog", str(province / "目录.xlsx"), "--format", "json")
+    doc = json.loads(result.stdout)
+    assert "目录.xlsx" not in [name for name, _ in skipped(doc)] and ("西湖区汇总.xlsx", "info") in skipped(doc)
 
 
 def test_the_marker_is_read_without_loading_and_never_fails(tmp_path: Path) -> None:

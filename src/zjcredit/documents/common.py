@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,12 +107,15 @@ def unreadable_result(display: str, exc: Unreadable, kind: str | None = None) ->
     return FileResult(display, kind, 0, [make(UNREADABLE, display, reason=exc.zh, reason_en=exc.en)])
 
 
-def skipped_results(skipped: list[Skipped], target: Path | None = None) -> list[FileResult]:
+def skipped_results(skipped: list[Skipped], target: Path | None = None, used: Iterable[Path | str] = ()) -> list[FileResult]:
     """What a folder held besides the inputs (:attr:`zjcredit.io.sources.Sources.skipped`): one result
     each, with an info ``input-skipped`` saying why it was not read. ``target``: the file the command
-    writes, when it lies among the inputs (the last run's output, replaced with --force)."""
+    writes, when it lies among the inputs (the last run's output, replaced with --force); ``used``: files
+    the command reads by an option (a --catalog, a --previous catalog), not listed as passed over."""
     out = []
     for s in skipped:
+        if any(_same_file(s.path, Path(u)) for u in used):
+            continue
         zh, en = s.reason
         if target is not None and s.why == "output" and _same_file(s.path, target):
             from zjcredit.io.marker import OUTPUT_KINDS

@@ -61,7 +61,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
 
     report = Report("catalog build")
     report.files.extend(inp.result for inp in inputs)
-    report.files.extend(skipped_results(sources.skipped, output))
+    report.files.extend(skipped_results(sources.skipped, output, extra_inputs))
     items = read_declarations(inputs, options.declarations)
     excluded: list[dict[str, Any]] = []
     candidates = annex2_candidates(items, excluded, 0)

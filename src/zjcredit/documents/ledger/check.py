@@ -253,7 +253,7 @@ def run_ledger_check(
     report.files.extend(files)
     report.files.extend(FileResult(given, KIND, 0, [make(NOT_FOUND, given, value=given)]) for given, found in found_under.items() if not found)
     report.files.extend(FileResult(f.path, None, 0, [f]) for f in skipped)
-    report.files.extend(skipped_results(passed_over))
+    report.files.extend(skipped_results(passed_over, used=catalog_files))
     if not ledgers:  # nothing checked is never "no problems": said by ledger-not-found, exit 2
         report.status = 2
     readiness = _readiness(run, per_ledger)

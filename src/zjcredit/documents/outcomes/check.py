@@ -271,7 +271,7 @@ def check_outcomes(
     run.screen()
     summarise(run.db, report, run.results, run.relation(), run.flags(), run.catalog.org_names() if run.catalog is not None else {})
     run.db.close()
-    report.files.extend(skipped_results(found.skipped))
+    report.files.extend(skipped_results(found.skipped, used=catalogs))
     return report
 
 
