@@ -238,7 +238,7 @@ def test_a_name_marked_as_corrected_wins_even_when_older(tmp_path: Path, command
     assert code == 0, doc
     (f,) = _replaced(doc)
     assert f["path"] == str(corrected) and f["severity"] == "warning"
-    assert str(original) in f["message"] and "文件名注明是较新的版本" in f["message"] and "--prefer" in f["message"]
+    assert str(original) in f["message"] and "文件名注明了“修改”" in f["message"] and "--prefer" in f["message"]
     assert doc["projects"] == 2  # 智能手机应用 once (scale 40, the corrected one) and 书法
 
 

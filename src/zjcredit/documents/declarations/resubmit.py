@@ -48,7 +48,7 @@ DECLARATION_REPLACED = register(
 _DATE_LABELS = ("填报时间", "填报日期", "填表时间", "填表日期", "申报日期", "申报时间", "日期")
 _LABEL_RE = re.compile(r"^(?:" + "|".join(_DATE_LABELS) + r")[:：]?(.*)$", re.S)
 # A version number in a file name: v2, V3, 第二版, 第2版, 第二次, 二稿.
-_VERSION_RE = re.compile(r"(?:^|[^A-Za-z])[vV]\s*(\d+)|第\s*([0-9一二三四五六七八九十]+)\s*[版次稿]|([0-9一二三四五六七八九十]+)\s*稿")
+_VERSION_RE = re.compile(r"(?<![A-Za-z])[vV]\s*(\d+)|第\s*([0-9一二三四五六七八九十]+)\s*[版次稿]|([0-9一二三四五六七八九十]+)\s*稿")
 _CORRECTED_RE = re.compile(r"修改|修订|更正|订正|改正|纠正|最终|终版|定稿|补正|重报|新版")
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
@@ -61,19 +61,27 @@ class Submission:
     preferred: bool
     date: dt.date | None
     version: float  # from the file name: its version number, 1.5 for 修改/更正 without one, 0 for none
+    mark: str  # the words of the file name that give its version
     mtime: float
 
 
 def version_of(name: str) -> float:
     """How late a version a file name says it is (0: it says nothing)."""
-    best = 0.0
+    return _version(name)[0]
+
+
+def _version(name: str) -> tuple[float, str]:
+    """(how late a version a file name says it is, the words that say so); (0, "") when it says nothing."""
+    best, mark = 0.0, ""
     for m in _VERSION_RE.finditer(name):
         text = next(g for g in m.groups() if g)
         number = int(text) if text.isdigit() else _chinese_number(text)
-        best = max(best, float(number))
-    if best == 0 and _CORRECTED_RE.search(name):
-        best = 1.5  # marked as corrected: later than an unmarked original, earlier than an explicit 第二版
-    return best
+        if number > best:
+            best, mark = float(number), m.group(0)
+    corrected = _CORRECTED_RE.search(name)
+    if best == 0 and corrected is not None:
+        best, mark = 1.5, corrected.group(0)  # later than an unmarked original, earlier than an explicit 第二版
+    return best, mark
 
 
 def _chinese_number(text: str) -> int:
@@ -239,7 +247,7 @@ def _submission(items: list[Item], preferred: set[Path]) -> Submission:
         mtime = inp.source.path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return Submission(path, _resolved(inp.source.path) in preferred, max(dates) if dates else None, version_of(Path(path).stem), mtime)
+    return Submission(path, _resolved(inp.source.path) in preferred, max(dates) if dates else None, *_version(Path(path).stem), mtime)
 
 
 def _newer(a: Submission, b: Submission) -> tuple[bool, str, str]:
@@ -250,7 +258,7 @@ def _newer(a: Submission, b: Submission) -> tuple[bool, str, str]:
         return a.date > b.date, f"表上填写的日期较新（{max(a.date, b.date)}，另一份为 {min(a.date, b.date)}）", f"the date written on the form is later ({max(a.date, b.date)} against {min(a.date, b.date)})"
     if a.version != b.version:
         later = a if a.version > b.version else b
-        return a.version > b.version, f"文件名注明是较新的版本（{Path(later.path).name}）", f"its file name marks a later version ({Path(later.path).name})"
+        return a.version > b.version, f"文件名注明了“{later.mark}”", f"its file name says '{later.mark}'"
     if a.mtime != b.mtime:
         stamp = lambda t: dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")  # noqa: E731
         return a.mtime > b.mtime, f"文件的修改时间较新（{stamp(max(a.mtime, b.mtime))}，另一份为 {stamp(min(a.mtime, b.mtime))}）", f"the file was modified later ({stamp(max(a.mtime, b.mtime))} against {stamp(min(a.mtime, b.mtime))})"
