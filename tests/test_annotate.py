@@ -437,3 +437,22 @@ def test_marked_copy_prints_its_findings(tmp_path):
     assert lst.print_title_rows == "$2:$2" and lst.sheet_properties.pageSetUpPr.fitToPage
     assert lst["D3"].alignment.wrap_text and smallest_printed_size(lst) >= MIN_PRINTED_SIZE
     assert lst.oddFooter.center.text == "第 &P 页 共 &N 页"
+
+
+def test_a_ledger_kept_as_a_folder_gets_copies_of_its_parts_not_of_the_folder(tmp_path, monkeypatch):
+    import shutil
+
+    here = Path(__file__).resolve().parents[1] / "examples" / "ledgers"
+    shutil.copytree(here / "台账", tmp_path / "台账")
+    shutil.copy(here / "目录_2019H1.xlsx", tmp_path / "目录.xlsx")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "副本"
+    result = runner.invoke(app, ["ledger", "check", "台账", "--catalog", "目录.xlsx", "--annotate", str(out), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    names = sorted(p.name for p in out.iterdir())
+    folders = [p.name for p in (tmp_path / "台账").iterdir() if p.is_dir()]
+    assert folders and not any(name.startswith(folder) for folder in folders for name in names), names
+    assert "学员名册.checked.xlsx" in names  # a part of the folder ledger 330106-2019H1-003
+    for name in names:  # every copy is a copy of cells, not a note that the input could not be opened
+        wb = load_workbook(out / name)
+        assert wb.sheetnames != ["问题清单"], name

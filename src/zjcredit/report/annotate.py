@@ -62,7 +62,8 @@ def annotate(report: Report, out_dir: Path, *, lang: str = "zh", force: bool = F
     ``force``, a target that is an input) leaves nothing half done.
     """
     lang = "en" if lang == "en" else "zh"
-    results = [fr for fr in report.inputs if not fr.unreadable and not fr.skipped]
+    # A folder (a ledger kept as one file per part) has no cells of its own: its parts get the copies.
+    results = [fr for fr in report.inputs if not fr.unreadable and not fr.skipped and not Path(fr.path).is_dir()]
     inputs = [Path(fr.path) for fr in report.files if not fr.skipped]  # our own copies passed over may be replaced
     targets = [out_dir / f"{name}.checked.xlsx" for name in unique_names([fr.path for fr in results])]
     for target in targets:
