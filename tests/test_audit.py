@@ -528,3 +528,32 @@ def test_an_unreadable_file_among_others_is_reported_and_not_stored(tmp_path: Pa
 
     with duckdb.connect(str(store), read_only=True) as db:
         assert sorted(r[0] for r in db.execute("SELECT name FROM files").fetchall()) == ["a.xlsx", "c.xlsx"]
+
+
+# Nothing checked is never "no problems" (issue 13) -----------------------------------------------------
+
+
+def test_audit_of_a_folder_without_outcome_sheets_exits_2_before_a_store_or_report_is_made(tmp_path: Path) -> None:
+    folder = tmp_path / "收到的文件"
+    folder.mkdir()
+    (folder / "说明.docx").write_bytes(b"PK\x03\x04 not really")
+    store, report = tmp_path / "核查.duckdb", tmp_path / "核查报告.xlsx"
+    result = runner.invoke(app, ["audit", str(folder), "--catalog", str(EXAMPLE / "目录_2019H1.xlsx"), "--store", str(store), "-o", str(report)])
+    assert result.exit_code == 2, result.output
+    assert "没有检查任何文件" in result.output and "说明.docx" in result.output
+    assert not store.exists() and not report.exists()
+
+
+def test_audit_lists_what_a_folder_held_besides_outcomes_and_names_ledgers_as_ledgers(tmp_path: Path) -> None:
+    folder = tmp_path / "省里收到的"
+    shutil.copytree(EXAMPLE / "成果", folder / "成果")
+    shutil.copytree(EXAMPLE / "台账", folder / "台账")  # ledgers put in the outcome folder by mistake
+    (folder / "说明.docx").write_bytes(b"PK\x03\x04 not really")
+    result = runner.invoke(app, ["audit", str(folder), "--catalog", str(EXAMPLE / "目录_2019H1.xlsx"), "-o", str(tmp_path / "r.xlsx"), "--format", "json"])
+    doc = json.loads(result.stdout)
+    skipped = [f for f in doc["findings"] if f["rule"] == "input-skipped" and f["severity"] == "info"]
+    assert [Path(f["path"]).name for f in skipped] == ["说明.docx"]
+    ledgers = [f for f in doc["files"] if "台账" in f["path"]]
+    assert ledgers and all(f["kind"] == "ledger" and f["errors"] == 0 and f["records"] == 0 for f in ledgers)
+    wrong = [f for f in doc["findings"] if "台账" in f["path"]]
+    assert len(wrong) == len(ledgers) and all(f["severity"] == "warning" and "这个文件是过程性台账，不是学习成果表" in f["message"] for f in wrong)

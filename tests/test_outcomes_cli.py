@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from test_outcomes import HEAD, build_catalog, clean_rows, good_row, write_sheet
 from typer.testing import CliRunner
 
-from test_outcomes import HEAD, build_catalog, clean_rows, good_row, write_sheet
 from zjcredit.cli import app
 
 runner = CliRunner()
@@ -110,3 +110,24 @@ def test_the_catalog_in_the_folder_is_not_checked_as_outcomes(tmp_path: Path) ->
     doc = json.loads(result.stdout)
     assert [Path(f["path"]).name for f in doc["files"]] == ["成果.xlsx"]
     assert doc["findings"] == []
+
+
+def test_a_ledger_workbook_among_outcome_sheets_is_named_as_a_ledger_not_checked_as_outcomes(tmp_path):
+    """A ledger's 学习成果评价表 has 姓名 and 身份证号 but no code column: not an outcome sheet with
+    hundreds of errors, but a file of another kind (issue 13)."""
+    import json as _json
+    import shutil
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "ledgers"
+    ledger = example / "台账" / "330106-2019H1-001 老年人智能手机应用.xlsx"
+    folder = tmp_path / "成果"
+    folder.mkdir()
+    shutil.copy(example / "成果_2019H1.xlsx", folder / "成果.xlsx")
+    shutil.copy(ledger, folder / ledger.name)
+    result = CliRunner().invoke(app, ["outcomes", "check", str(folder), "--catalog", str(example / "目录_2019H1.xlsx"), "--format", "json"])
+    doc = _json.loads(result.stdout)
+    by_name = {Path(f["path"]).name: f for f in doc["files"]}
+    assert by_name[ledger.name]["kind"] == "ledger" and by_name[ledger.name]["errors"] == 0
+    assert by_name["成果.xlsx"]["kind"] == "outcomes" and by_name["成果.xlsx"]["records"] > 0
+    messages = [f["message"] for f in doc["findings"] if Path(f["path"]).name == ledger.name]
+    assert messages == ["这个文件是过程性台账，不是学习成果表，没有使用。"]

@@ -12,10 +12,21 @@ from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.screening import screen_store
 from zjcredit.documents.audit.stored import StoredFiles
-from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution, county_rows, judge
-from zjcredit.documents.outcomes.check import OutcomeOptions, OutcomeRun, load_catalog_index
+from zjcredit.documents.audit.verdicts import (
+    PROBLEM_EN,
+    PROBLEM_ZH,
+    Institution,
+    county_rows,
+    judge,
+)
+from zjcredit.documents.common import skipped_results
+from zjcredit.documents.outcomes.check import (
+    OutcomeOptions,
+    OutcomeRun,
+    load_catalog_index,
+)
 from zjcredit.errors import UsageError
-from zjcredit.io.sources import discover
+from zjcredit.io.sources import Sources, discover, nothing_to_check
 from zjcredit.report.findings import FileResult, Report, SummaryTable
 from zjcredit.store import Store
 
@@ -23,10 +34,12 @@ from zjcredit.store import Store
 MEMORY_LIMIT = "3GB"
 
 
-def _inputs(paths: Iterable[str | Path], options: AuditOptions) -> list[Any]:
-    """The outcome files under ``paths``, leaving out the catalogs, ledgers and store named as such."""
+def _inputs(paths: Iterable[str | Path], options: AuditOptions) -> Sources:
+    """The outcome files under ``paths``, leaving out the catalogs, ledgers and store named as such, and
+    what the folders held besides (``skipped``)."""
     reference = {_resolved(p) for p in (*options.catalogs, *options.ledgers, *([options.store] if options.store else []))}
-    return [s for s in discover(list(paths)) if _resolved(s.path) not in reference and not _under(s.path, options.ledgers)]
+    found = discover(list(paths))
+    return Sources([s for s in found if _resolved(s.path) not in reference and not _under(s.path, options.ledgers)], found.skipped)
 
 
 def _under(path: Path, folders: Iterable[Path]) -> bool:
@@ -47,8 +60,20 @@ def _open(options: AuditOptions) -> Store:
     return store
 
 
-def _read(store: Store, paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None]]:
-    """Catalogs into the store, the new files read, checked and stored, and the screens run over all."""
+def _found(paths: Iterable[str | Path], options: AuditOptions) -> Sources:
+    """The outcome files under ``paths``. Paths given that hold none are a usage error, before a store is
+    opened or anything written: nothing checked is never "no problems" (to audit only what is stored,
+    give no path)."""
+    paths = list(paths)
+    sources = _inputs(paths, options)
+    if paths and not sources:
+        raise nothing_to_check(paths, sources.skipped, "学习成果表", "outcome sheet")
+    return sources
+
+
+def _read(store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult]]:
+    """Catalogs into the store, the new files read, checked and stored, and the screens run over all;
+    with the results of what the folders held besides outcome files (``input-skipped``)."""
     for catalog in options.catalogs:
         index = load_catalog_index([catalog])
         if index is not None:
@@ -61,11 +86,12 @@ def _read(store: Store, paths: Iterable[str | Path], options: AuditOptions, prog
         )
     run = OutcomeRun([], OutcomeOptions(today=options.today, screens=options.screens))
     run.prepare()
-    notes = ingest(store, run, _inputs(paths, options), progress)
+    notes = ingest(store, run, sources, progress)
     stored = StoredFiles(store)
     screen_store(store, run, stored, options.screens)
     store.db.execute(RECORDS_SQL)
-    return run, stored, notes
+    used = [*options.catalogs, *([options.store] if options.store else [])]
+    return run, stored, notes, skipped_results(sources.skipped, options.output, used=used)
 
 
 def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult | None]) -> list[FileResult]:
@@ -93,13 +119,14 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
     if options.output is not None:
         check_target(options.output, options.force, _protected(paths, options))
+    sources = _found(paths, options)
     with _open(options) as store:
-        run, stored, notes = _read(store, paths, options, progress)
+        run, stored, notes, skipped = _read(store, sources, options, progress)
         ledgers, ledger_results = _ledgers(store, options, progress)
         institutions = judge(store.db, options.distorted_share, ledgers)
         figs = figures(store.db, options.year)
         report = Report("audit")
-        report.files = _results(run, stored, notes) + ledger_results
+        report.files = _results(run, stored, notes) + skipped + ledger_results
         report.extra["institutions"] = [i.to_dict(options.lang, options.distorted_share) for i in institutions]
         report.extra["figures"] = figs
         report.tables = [*_verdict_table(institutions, options.lang, options.distorted_share), _county_table(institutions)]
@@ -122,8 +149,9 @@ def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
     if options.output is not None:
         check_target(options.output, options.force, _protected(paths, options))
+    sources = _found(paths, options)
     with _open(options) as store:
-        _read(store, paths, options, progress)
+        _read(store, sources, options, progress)
         return figures(store.db, options.year)
 
 

@@ -19,10 +19,16 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from zjcredit.documents.common import HEADER_MISSING, NO_RECORDS, skipped_results, unreadable_result, wrong_kind
+from zjcredit.documents.catalog.model import Catalog
+from zjcredit.documents.common import (
+    HEADER_MISSING,
+    NO_RECORDS,
+    skipped_results,
+    unreadable_result,
+    wrong_kind,
+)
 from zjcredit.documents.detect import kind_titles, nothing_checked, peek_kind
 from zjcredit.documents.outcomes import rules
-from zjcredit.documents.catalog.model import Catalog
 from zjcredit.documents.outcomes.catalog import CatalogIndex
 from zjcredit.documents.outcomes.sheet import Hits, OutcomeSheet
 from zjcredit.documents.outcomes.summary import summarise
@@ -31,7 +37,15 @@ from zjcredit.errors import Unreadable
 from zjcredit.io.columns import ColumnTable, find_table
 from zjcredit.io.readers import read_ahead, read_sheets
 from zjcredit.io.sources import Source, discover, nothing_to_check
-from zjcredit.report.findings import FileResult, Finding, Report, Rule, Severity, checks_for, make
+from zjcredit.report.findings import (
+    FileResult,
+    Finding,
+    Report,
+    Rule,
+    Severity,
+    checks_for,
+    make,
+)
 from zjcredit.screens import Hit, ScreenOptions, run_screens
 
 KIND = rules.KINDS[0]
@@ -105,13 +119,16 @@ class OutcomeRun:
             return result
         result = FileResult(source.display, KIND, 0, [])
         self.results[file_id] = result
+        # No outcome table, or tables without any code column (a ledger's 学习成果评价表 has 姓名 and
+        # 身份证号 under a title block): what else the file is, told from its first rows.
+        coded = any({"项目编码", "课程编码"} & table.columns.keys() for table in tables)
+        found = peek_kind(source.path, source.display) if not coded else None
+        if not coded and found is not None and found != KIND:  # a catalog, a ledger …: named as what it is
+            result.kind = found
+            result.findings.append(wrong_kind(source.display, kind_titles(found), kind_titles(KIND)))
+            return result
         if not tables:
-            found = peek_kind(source.path, source.display)
-            if found is not None and found != KIND:  # a catalog, a declaration …: named as what it is
-                result.kind = found
-                result.findings.append(wrong_kind(source.display, kind_titles(found), kind_titles(KIND)))
-            else:
-                result.findings.append(make(HEADER_MISSING, source.display, expected="姓名、身份证号、项目编码、课程编码"))
+            result.findings.append(make(HEADER_MISSING, source.display, expected="姓名、身份证号、项目编码、课程编码"))
             return result
         for table in tables:
             part = Part(OutcomeSheet(table, self.today), result, file_id, record_id(file_id, result.records))
