@@ -72,11 +72,19 @@ def grow(store: Path, target: int) -> int:
         db.execute("SET enable_progress_bar = false")
         base = db.execute("SELECT count(*), max(file_id) FROM outcomes").fetchone()
         rows, top = int(base[0]), int(base[1])
+        per_file = db.execute("SELECT file_id, count(*) FROM outcomes GROUP BY file_id ORDER BY file_id").fetchall()
         year = 0
         while rows < target:
             year += 1
+            # The last year copies only as many files as reach the target (a store of that many rows).
+            last, need = top, target - rows
+            for file_id, n in per_file:
+                need -= n
+                if need <= 0:
+                    last = file_id
+                    break
             db.execute("BEGIN")
-            db.execute(GROW_SQL.format(shift=year * top, top=top, year=2019 + year, days=year))
+            db.execute(GROW_SQL.format(shift=year * top, top=last, year=2019 + year, days=year))
             db.execute("COMMIT")
             rows = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
     return rows
