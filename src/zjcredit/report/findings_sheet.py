@@ -89,8 +89,7 @@ def fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str | 
     a link from each position to its cell, and the print set-up."""
     from copy import copy
 
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -103,24 +102,7 @@ def fill_list(ws: Any, findings: Sequence[Finding], lang: str, csv_sheet: str | 
     ws.cell(row=1, column=1).alignment = Alignment(wrap_text=True, vertical="center")
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 34
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for c, (text, width) in enumerate(zip(headers, LIST_WIDTHS), start=1):
-        cell = ws.cell(row=HEADER_ROW, column=c, value=text)
-        cell.font = Font(name="宋体", size=FONT_SIZE, bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(c)].width = width
-    # One style per column, built on a detached cell and copied: assigning style objects cell by cell
-    # is slow in openpyxl, and the list can hold tens of thousands of rows.
-    protos = []
-    for c in range(1, len(headers) + 1):
-        scratch = Cell(ws)
-        scratch.border = border
-        scratch.font = Font(name="宋体", size=FONT_SIZE)
-        scratch.alignment = Alignment(wrap_text=c in WRAPPED, vertical="top")
-        protos.append(scratch._style)
+    protos = _header(ws, HEADER_ROW, headers, LIST_WIDTHS, WRAPPED, wrap_header=False)
     fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
     link_font = Font(name="宋体", size=FONT_SIZE, color="0563C1", underline="single")
     r = HEADER_ROW
@@ -282,28 +264,12 @@ def _table_sheet(ws: Any, headers: Sequence[str], widths: Sequence[int], rows: I
     every page."""
     from copy import copy
 
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
 
     from zjcredit.report.layout import fit_row_heights, page_header_footer, print_setup
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for c, (text, width) in enumerate(zip(headers, widths), start=1):
-        cell = ws.cell(row=1, column=c, value=text)
-        cell.font = Font(name="宋体", size=FONT_SIZE, bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(c)].width = width
-    protos = []
-    for c in range(1, len(headers) + 1):
-        scratch = Cell(ws)
-        scratch.border = border
-        scratch.font = Font(name="宋体", size=FONT_SIZE)
-        scratch.alignment = Alignment(wrap_text=c in wrapped, vertical="top")
-        protos.append(scratch._style)
+    protos = _header(ws, 1, headers, widths, wrapped, wrap_header=True)
     colours = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
     r = 1
     for i, values in enumerate(rows):
@@ -325,3 +291,31 @@ def _table_sheet(ws: Any, headers: Sequence[str], widths: Sequence[int], rows: I
     ws.print_title_rows = "1:1"
     print_setup(ws, landscape=True)
     page_header_footer(ws, header_left=ws.title)
+
+
+def _header(ws: Any, row: int, headers: Sequence[str], widths: Sequence[int], wrapped: Sequence[int], *, wrap_header: bool) -> list[Any]:
+    """The bold, shaded header on ``row`` with the columns' widths; returns each column's body style.
+
+    One style per column, built on a detached cell and copied: assigning style objects cell by cell is
+    slow in openpyxl, and a list can hold tens of thousands of rows."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c, (text, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(row=row, column=c, value=text)
+        cell.font = Font(name="宋体", size=FONT_SIZE, bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=wrap_header or None)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    protos = []
+    for c in range(1, len(headers) + 1):
+        scratch = Cell(ws)
+        scratch.border = border
+        scratch.font = Font(name="宋体", size=FONT_SIZE)
+        scratch.alignment = Alignment(wrap_text=c in wrapped, vertical="top")
+        protos.append(scratch._style)
+    return protos
