@@ -278,3 +278,9 @@ def test_rendered_messages_describe_formats_in_words(tmp_path: Path) -> None:
         assert "org-code-invalid" in out and not NOTATION.search(out), out
     code, out = run("validate", str(table), "--kind", "annex1", "--format", "json")
     assert "4–30 位字母、数字或连字符" in out
+
+
+def test_root_help_lists_the_commands_in_the_order_of_a_quarters_work() -> None:
+    result = runner.invoke(app, ["--help"])
+    listed = [line.split()[0] for line in result.output.split("命令：", 1)[1].split("\n\n", 1)[0].splitlines() if line.startswith("  ") and not line.startswith("   ")]
+    assert listed == ["validate", "template", "summary", "catalog", "outcomes", "ledger", "audit", "stats", "store", "rules"]

@@ -385,3 +385,12 @@ class LangGroup(typer.core.TyperGroup):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         use(requested_lang(list(args) if args is not None else None))
         return super().main(args, *rest, **extra)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands in the order of a quarter's work, from the school's declaration to the province's
+        verification (Typer would list the single commands before the groups)."""
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: COMMAND_ORDER.index(n) if n in COMMAND_ORDER else len(COMMAND_ORDER))
+
+
+COMMAND_ORDER = ["validate", "template", "summary", "catalog", "outcomes", "ledger", "audit", "stats", "store", "rules"]
