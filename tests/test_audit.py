@@ -557,3 +557,31 @@ def test_audit_lists_what_a_folder_held_besides_outcomes_and_names_ledgers_as_le
     assert ledgers and all(f["kind"] == "ledger" and f["errors"] == 0 and f["records"] == 0 for f in ledgers)
     wrong = [f for f in doc["findings"] if "台账" in f["path"]]
     assert len(wrong) == len(ledgers) and all(f["severity"] == "warning" and "这个文件是过程性台账，不是学习成果表" in f["message"] for f in wrong)
+
+
+def test_figures_sheet_puts_each_chart_beside_its_own_table_on_a_page_of_its_own() -> None:
+    """A province has 90 counties and thousands of institutions: the category chart once sat at a fixed
+    cell, over the county chart, and was cut by a page break."""
+    from openpyxl import Workbook
+
+    from zjcredit.documents.audit.workbook import TEXT, _figures
+
+    counts = {"outcomes": 5, "learners": 4, "hours": 10, "dual_outcomes": 0, "excluded_rows": 0}
+    figures = {
+        "by_county": [{"county_code": f"33{i:04d}", "county": f"县{i}", **counts} for i in range(90)],
+        "by_institution": [{"org_code": f"ORG{i}", "name": f"学校{i}", "county_code": "330106", **counts} for i in range(300)],
+        "by_category": [{"category": f"类别{i}", **counts} for i in range(18)],
+        "by_target": [{"target": f"对象{i}", **counts} for i in range(14)],
+    }
+    ws = Workbook().active
+    _figures(ws, figures, TEXT["zh"])
+    heads: dict[Any, int] = {}
+    for r in range(1, ws.max_row + 1):  # each section's title row (its table's header repeats the words below)
+        heads.setdefault(ws.cell(row=r, column=1).value, r)
+    county, category = heads["按县（市、区）"], heads["按项目类别"]
+    from openpyxl.utils.cell import coordinate_from_string
+
+    anchors = sorted(coordinate_from_string(chart.anchor)[1] for chart in ws._charts)
+    assert anchors == [county, category]
+    assert category - 1 in [b.id for b in ws.row_breaks.brk]
+    assert all(chart.x_axis.tickLblSkip == 1 for chart in ws._charts)

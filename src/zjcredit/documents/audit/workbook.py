@@ -134,7 +134,7 @@ def _verdicts(ws: Any, institutions: list[Institution], options: AuditOptions, t
          "、".join(i.ledgers_missing), "、".join(i.ledgers_incomplete), names[i.verdict], "\n".join(i.reasons(lang, options.distorted_share))]
         for i in institutions
     ]
-    last = _table(ws, 2, head, rows, [12, 28, 16, 9, 9, 10, 10, 10, 18, 18, 12, 60]) - 1
+    last = _table(ws, 2, head, rows, [14, 28, 16, 9, 9, 10, 10, 10, 18, 18, 12, 58]) - 1
     for r, inst in enumerate(institutions, start=3):
         ws.cell(row=r, column=11).fill = PatternFill("solid", fgColor=VERDICT_FILL[inst.verdict])
     _finish(ws, 2, last, len(head))
@@ -151,18 +151,26 @@ def _figures(ws: Any, figures: dict[str, list[dict[str, Any]]], t: dict[str, Any
     _title(ws, t["figures"], 6)
     top = 3
     anchors: dict[str, tuple[int, int]] = {}
+    from openpyxl.worksheet.pagebreak import Break
+
     for key, rows in figures.items():
+        if key in CHARTED and top > 3:  # a charted table starts a printed page, its chart beside it
+            ws.row_breaks.append(Break(id=top - 1))
         ws.cell(row=top, column=1, value=t["by"][key]).font = _styles()["head"]
         label = _labeller(key, t)
         body = [[label(r), r["outcomes"], r["learners"], r["hours"], r["dual_outcomes"], r["excluded_rows"]] for r in rows]
         end = _table(ws, top + 1, [t["by"][key], *t["figure_head"]], body, [30, 12, 10, 11, 11, 13])
         anchors[key] = (top + 1, end - 1)
         top = end + 2
-    for key, title, anchor in (("by_county", t["chart_county"], "H3"), ("by_category", t["chart_category"], "H24")):
+    for key in CHARTED:  # beside its own table, however long the tables above it are
         first, last = anchors[key]
         if last > first:
-            _chart(ws, first, last, title, t["count"], anchor)
+            _chart(ws, first, last, t[CHARTED[key]], t["count"], f"H{first - 1}")
     print_setup(ws, landscape=True)
+
+
+# The tables drawn as charts, and the title of each chart.
+CHARTED = {"by_county": "chart_county", "by_category": "chart_category"}
 
 
 def _labeller(key: str, t: dict[str, Any]) -> Any:
@@ -187,9 +195,10 @@ def _chart(ws: Any, header: int, last: int, title: str, axis: str, anchor: str) 
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.tickLblSkip = 1  # every county or category named, not every other one
     chart.add_data(Reference(ws, min_col=2, min_row=header, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
-    chart.height = max(7.5, 0.6 * (last - header) + 3)
+    chart.height = max(7.5, 0.8 * (last - header) + 3)  # room for every label
     chart.width = 18
     ws.add_chart(chart, anchor)
 
