@@ -734,3 +734,32 @@ def test_far_value_is_too_large_for_a_grid_but_an_outcome_sheet_is_still_checked
     styled.write_bytes(xlsx_bytes(sheet(HEADER_ROW + "".join(f'<row r="{i}"><c r="T{i}" s="1"/></row>' for i in range(2, 300_000)))))
     code, text, doc = cli("validate", styled, "--format", "json")
     assert "unreadable" not in rules_of(doc), text
+
+
+def test_memory_running_out_while_an_annotated_copy_is_written_is_one_sentence_and_no_temporary_file(tmp_path: Path, monkeypatch: Any) -> None:
+    """Found by the fuzzer (seed 4, case 70): memory ran out while a copy was written; removing the
+    temporary file and even importing rich for the sentence failed in turn, and a traceback was printed."""
+    import builtins
+
+    from typer.testing import CliRunner
+
+    from zjcredit.cli import app
+    from zjcredit.report import annotate as annotate_mod
+
+    def exhausted(*args: Any, **kwargs: Any) -> None:
+        raise MemoryError
+
+    real_import = builtins.__import__
+
+    def no_room_for_rich(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "rich.markup":
+            raise MemoryError
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(annotate_mod, "_write_copy", exhausted)
+    monkeypatch.setattr(builtins, "__import__", no_room_for_rich)
+    out = tmp_path / "副本"
+    result = CliRunner().invoke(app, ["validate", str(FORM_EXAMPLE), "--annotate", str(out), "--format", "json"])
+    assert result.exit_code == 2, result.output
+    assert "内存不足" in result.output and "Traceback" not in result.output
+    assert not [p for p in out.rglob("*") if p.is_file()]

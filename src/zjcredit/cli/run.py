@@ -21,9 +21,9 @@ def _stderr_console() -> Any:
 
 
 def fail(exc: ZjcreditError, lang: str) -> None:
-    from rich.markup import escape
-
     try:
+        from rich.markup import escape  # importing may itself fail when memory ran out
+
         # soft_wrap: the terminal wraps the sentence; rich would break it inside a file name or a number.
         _stderr_console().print(f"[bold red]{'Error: ' if lang == 'en' else '错误：'}[/]{escape(exc.text(lang))}", highlight=False, markup=True, soft_wrap=True)
     except MemoryError:  # no room for rich: the sentence plainly
@@ -42,6 +42,14 @@ def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         interrupted(lang)
     except (typer.Exit, SystemExit):
         raise
+    except MemoryError as exc:
+        # First, before anything that allocates: what filled the memory is held by the traceback's frames.
+        exc.__traceback__ = None
+        del exc
+        import gc
+
+        gc.collect()
+        fail(OutOfMemory(), lang)
     except BaseException as exc:  # noqa: BLE001 - a Rust panic (pyo3's PanicException) is not an Exception
         if Terminated.received or "Query interrupted" in str(exc):  # DuckDB turns Ctrl-C/SIGTERM into an error
             interrupted(lang)

@@ -195,13 +195,27 @@ def atomic_path(target: Path) -> Iterator[Path]:
         failure = output_failed(target, exc)
         _forget_failed_writer(exc)
     except BaseException:
-        with contextlib.suppress(OSError):
-            tmp_path.unlink()
+        _discard(tmp)
         raise
     if failure is not None:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise failure
+
+
+def _discard(name: str) -> None:
+    """Remove a temporary file on the way out of a failure, even one of memory running out: what failed
+    may be freed by a collection, and the removal itself allocates next to nothing."""
+    for _ in range(3):
+        try:
+            os.unlink(name)
+            return
+        except OSError:
+            return
+        except MemoryError:
+            import gc
+
+            gc.collect()
 
 
 def _forget_failed_writer(exc: BaseException) -> None:
