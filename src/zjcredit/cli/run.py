@@ -11,7 +11,14 @@ from typing import Any
 import typer
 
 from zjcredit.cli.options import FailOn, Format
-from zjcredit.errors import OutOfMemory, Terminated, UsageError, ZjcreditError, first_line, is_memory_error
+from zjcredit.errors import (
+    OutOfMemory,
+    Terminated,
+    UsageError,
+    ZjcreditError,
+    first_line,
+    is_memory_error,
+)
 
 
 def _stderr_console() -> Any:
@@ -50,7 +57,7 @@ def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
 
         gc.collect()
         fail(OutOfMemory(), lang)
-    except BaseException as exc:  # noqa: BLE001 - a Rust panic (pyo3's PanicException) is not an Exception
+    except BaseException as exc:
         if Terminated.received or "Query interrupted" in str(exc):  # DuckDB turns Ctrl-C/SIGTERM into an error
             interrupted(lang)
         if is_memory_error(exc):
