@@ -373,3 +373,17 @@ def test_report_workbook_on_a_full_or_read_only_disk(tmp_path: Path) -> None:
     finally:  # lazily: a file the failed write left open must not keep the mount
         subprocess.run(["umount", "-l", str(full)], capture_output=True, check=False)
         subprocess.run(["umount", "-l", str(read_only)], capture_output=True, check=False)
+
+
+def test_the_tables_file_count_is_the_inputs_as_in_the_json(tmp_path: Path) -> None:
+    """The summary written into the input folder (and the one it replaces) is no input: the table's
+    "共 N 个文件" and the JSON's summary.files agree."""
+    folder = tmp_path / "申报表"
+    shutil.copytree(EXAMPLES / "county" / "declarations", folder)
+    target = folder / "汇总表.xlsx"
+    args = ["summary", "build", str(folder), "-o", str(target), "--force"]
+    runner.invoke(app, args)
+    table = runner.invoke(app, args)
+    doc = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    counted = re.search(r"共 (\d+) 个文件", table.output)
+    assert counted and int(counted.group(1)) == doc["summary"]["files"] == len(doc["files"])

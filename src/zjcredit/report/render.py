@@ -291,7 +291,7 @@ def _file_summary(fr: Any, lang: str) -> str:
 
 def _total_summary(report: Report, lang: str) -> str:
     e, w, i = report.count(Severity.ERROR), report.count(Severity.WARNING), report.count(Severity.INFO)
-    n = len(report.files)
+    n = len(report.inputs)  # as the JSON counts them: the files written are not inputs
     if lang == "en":
         return f"{n:,} file(s): {e:,} errors, {w:,} warnings, {i:,} infos"
     return f"共 {n:,} 个文件：错误 {e:,}，警告 {w:,}，提示 {i:,}"
