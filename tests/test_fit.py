@@ -24,3 +24,10 @@ def test_quoted_mark_between_chinese_quotes_keeps_its_order() -> None:
         lines = wrap(text, width)
         assert "".join(lines) == text
         assert all(cells(line) <= width or len(line) == 1 for line in lines)
+
+
+def test_a_file_extension_is_never_cut_after_its_dot() -> None:
+    text = "这不是表格文件（.docx），没有读取：zjcredit 只读取 .xlsx、.xlsm、.xls 和 .csv 文件。"
+    for width in range(12, 50):
+        lines = wrap(text, width)
+        assert not any(line.rstrip().endswith(".") for line in lines), (width, lines)

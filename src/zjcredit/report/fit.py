@@ -17,7 +17,7 @@ from typing import Any
 _UNITS_ZH = "学时|小时|分钟|位|行|列|条|处|个|天|岁|人|次|年|月|日|号|分|秒|项|门|期|元|倍|周|名|份|页|字|所|家|张|MB|KB|GB|s"
 _UNITS_EN = "rows?|records?|errors?|warnings?|infos?|files?|cells?|hours?|days?|years?|digits?|times|sessions?|learners?|projects?|findings?"
 # A run that must stay on one line: an optional 第, letters/digits with the marks inside numbers and codes.
-_RUN_RE = re.compile(r"(?:第\s?(?=\d))?[0-9A-Za-z][0-9A-Za-z_.,:%/+\-–~×@#*'’]*")
+_RUN_RE = re.compile(r"(?:第\s?(?=\d)|\.(?=[A-Za-z]))?[0-9A-Za-z][0-9A-Za-z_.,:%/+\-–~×@#*'’]*")  # .xlsx whole
 _UNIT_RE = re.compile(rf"\s?(?:{_UNITS_ZH})|\s(?:{_UNITS_EN})\b")
 _CLOSE = set("，。；：、）》」』】！？…%,.;:!?)]}”’")
 _OPEN = set("（《「『【“‘([{")
