@@ -566,9 +566,10 @@ def _limit_memory() -> None:
 def worker_main() -> None:
     """The worker's loop: one JSON job per line on stdin ({argv, cwd}), one JSON result per line on stdout.
     Runs under the address-space limit its parent set, reserving memory as the console command does."""
-    from zjcredit.entry import frugal_under_memory_limit
+    from zjcredit.entry import frugal_under_memory_limit, quiet_finalizers
 
     frugal_under_memory_limit()
+    quiet_finalizers()
     import typer.testing
     from typer.testing import CliRunner
 

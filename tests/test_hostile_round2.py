@@ -763,3 +763,26 @@ def test_memory_running_out_while_an_annotated_copy_is_written_is_one_sentence_a
     assert result.exit_code == 2, result.output
     assert "内存不足" in result.output and "Traceback" not in result.output
     assert not [p for p in out.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_error_in_a_library_finaliser_prints_nothing_unless_debugging(debug: bool) -> None:
+    """Found by the fuzzer: a damaged workbook left openpyxl's sheet generator half-read, and Python printed
+    "Exception ignored in: <generator object WorkbookParser.find_sheets …>" after the report."""
+    code = (
+        "import sys\n"
+        "class HalfRead:\n"
+        "    def __del__(self):\n"
+        "        raise KeyError('xl/worksheets/sheet9.xml')\n"
+        "keep = HalfRead()\n"
+        "sys.argv = ['zjcredit', '--version']\n"
+        "from zjcredit.entry import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    del keep\n"
+    )
+    env = {**os.environ, "ZJCREDIT_DEBUG": "1" if debug else ""}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0 and "zjcredit" in result.stdout
+    assert ("Exception ignored" in result.stderr) is debug, result.stderr

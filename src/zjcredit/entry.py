@@ -116,9 +116,20 @@ def frugal_under_memory_limit() -> None:
         pass
 
 
+def quiet_finalizers() -> None:
+    """An error inside a library object's finaliser (a damaged workbook's half-read sheet generator in
+    openpyxl, a zip file closed onto a full disk) cannot change the result, which is already reported; Python
+    would print it as "Exception ignored in: …" with a traceback. Shown only with ZJCREDIT_DEBUG=1."""
+    import os
+
+    if not os.environ.get("ZJCREDIT_DEBUG"):
+        sys.unraisablehook = lambda unraisable: None
+
+
 def main() -> None:
     handle_termination()
     frugal_under_memory_limit()
+    quiet_finalizers()
     try:
         head_start(sys.argv[1:])
         from zjcredit.cli import main as cli_main
