@@ -8,29 +8,19 @@ one-line summary the same way. :mod:`.click_zh` puts both into Typer, in either 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import typer._click._textwrap as click_textwrap
 from typer._click._compat import strip_ansi
 
-# Display width ----------------------------------------------------------------------------------------
+from zjcredit.report.fit import cells, char_cells
 
-def char_width(ch: str) -> int:
-    if ch < "\u1100":
-        return 0 if unicodedata.combining(ch) else 1
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
+# Display width: measured as the report's tables measure it ------------------------------------------
 
 def cell_width(text: str) -> int:
     """Columns ``text`` takes on a terminal (ANSI colours not counted; a Chinese character is two)."""
-    text = strip_ansi(text)
-    if text.isascii():
-        return len(text)
-    return sum(char_width(ch) for ch in text)
+    return cells(strip_ansi(text))
 
 
 # Never at the start of a line / never at the end of one.
@@ -39,7 +29,7 @@ _OPENING = set("（《「『【〔“‘") | set("([{")
 
 
 def _is_wide(ch: str) -> bool:
-    return char_width(ch) == 2
+    return char_cells(ch) == 2
 
 
 class DisplayWidthWrapper(click_textwrap.TextWrapper):
@@ -74,7 +64,7 @@ class DisplayWidthWrapper(click_textwrap.TextWrapper):
         used = 0
         cut = 0
         for ch in last:
-            w = char_width(ch)
+            w = char_cells(ch)
             if used + w > space_left and cut > 0:
                 break
             used += w
@@ -128,7 +118,7 @@ def short_help(original: Callable[..., str], help: str, max_length: int = 45) ->
         return text
     cut, used, best, depth = 0, 0, 0, 0
     for i, ch in enumerate(text):
-        used += char_width(ch)
+        used += char_cells(ch)
         if used > max_length - 1:
             break
         cut = i + 1

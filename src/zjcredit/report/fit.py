@@ -24,9 +24,18 @@ _OPEN = set("（《「『【“‘([{")
 ELLIPSIS = "…"
 
 
+def char_cells(ch: str) -> int:
+    """Terminal columns one character takes: two for CJK and full-width, none for a combining mark."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def cells(text: str) -> int:
     """Terminal columns ``text`` takes (CJK and full-width characters two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else (0 if unicodedata.combining(ch) else 1) for ch in text)
+    if text.isascii():
+        return len(text)
+    return sum(char_cells(ch) for ch in text)
 
 
 def atoms(text: str) -> list[str]:
