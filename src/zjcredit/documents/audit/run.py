@@ -34,11 +34,10 @@ from zjcredit.store import Store
 MEMORY_LIMIT = "3GB"
 
 
-def _inputs(paths: Iterable[str | Path], options: AuditOptions) -> Sources:
-    """The outcome files under ``paths``, leaving out the catalogs, ledgers and store named as such, and
-    what the folders held besides (``skipped``)."""
+def _inputs(found: Sources, options: AuditOptions) -> Sources:
+    """The outcome files among those ``found``, leaving out the catalogs, ledgers and store named as such,
+    and what the folders held besides (``skipped``)."""
     reference = {_resolved(p) for p in (*options.catalogs, *options.ledgers, *([options.store] if options.store else []))}
-    found = discover(list(paths))
     return Sources([s for s in found if _resolved(s.path) not in reference and not _under(s.path, options.ledgers)], found.skipped)
 
 
@@ -60,12 +59,17 @@ def _open(options: AuditOptions) -> Store:
     return store
 
 
-def _found(paths: Iterable[str | Path], options: AuditOptions) -> Sources:
-    """The outcome files under ``paths``. Paths given that hold none are a usage error, before a store is
-    opened or anything written: nothing checked is never "no problems" (to audit only what is stored,
-    give no path)."""
-    paths = list(paths)
-    sources = _inputs(paths, options)
+def _found(paths: list[str | Path], options: AuditOptions) -> Sources:
+    """The outcome files under ``paths``, the report's place checked against every file found first. Paths
+    given that hold none are a usage error, before a store is opened or anything written: nothing checked
+    is never "no problems" (to audit only what is stored, give no path)."""
+    from zjcredit.report.output import check_target
+
+    found = discover(paths) if paths else Sources()
+    if options.output is not None:  # the report may not be written over any file the run reads
+        protected = [*(s.path for s in found), *options.catalogs, *options.ledgers, *([options.store] if options.store else [])]
+        check_target(options.output, options.force, protected)
+    sources = _inputs(found, options)
     if paths and not sources:
         raise nothing_to_check(paths, sources.skipped, "学习成果表", "outcome sheet")
     return sources
@@ -115,11 +119,8 @@ def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult |
 def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
     """Verify the outcome files under ``paths`` (and everything stored before) and write the report."""
     from zjcredit.documents.audit.workbook import write_report
-    from zjcredit.report.output import check_target
 
-    if options.output is not None:
-        check_target(options.output, options.force, _protected(paths, options))
-    sources = _found(paths, options)
+    sources = _found(list(paths), options)
     with _open(options) as store:
         run, stored, notes, skipped = _read(store, sources, options, progress)
         ledgers, ledger_results = _ledgers(store, options, progress)
@@ -145,20 +146,10 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
 def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """The yearly figures of the outcome files under ``paths`` (and, with a store, everything stored)."""
-    from zjcredit.report.output import check_target
-
-    if options.output is not None:
-        check_target(options.output, options.force, _protected(paths, options))
-    sources = _found(paths, options)
+    sources = _found(list(paths), options)
     with _open(options) as store:
         _read(store, sources, options, progress)
         return figures(store.db, options.year)
-
-
-def _protected(paths: Iterable[str | Path], options: AuditOptions) -> list[Path]:
-    """Every file the run reads: the report may not be written over any of them."""
-    files = [s.path for s in discover(list(paths))] if paths else []
-    return [*files, *options.catalogs, *options.ledgers, *([options.store] if options.store else [])]
 
 
 def _ledgers(store: Store, options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[dict[str, int] | None, list[FileResult]]:
