@@ -34,6 +34,7 @@ its message needs.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
@@ -98,9 +99,27 @@ row, whose place the message may give)."""
     sql: str
     params: Callable[[dict[str, Any]], dict[str, Any]]
     needs_catalog: bool = False  # runs only when catalogs are given
+    # What decides whether a row is flagged, for keeping results in the store between runs: () — the row
+    # alone (with the catalogs); column names — the rows sharing their values (a new row can change
+    # only the results of rows with its values); None — every row (computed afresh each time).
+    partition: tuple[str, ...] | None = None
 
     def defaults(self) -> Any:
         return self.options()
+
+    def parameters(self, options: Any) -> dict[str, Any]:
+        """The query's ``$name`` parameters from the screen's thresholds."""
+        from dataclasses import asdict
+
+        values = asdict(options)
+        return {n: v for n, v in values.items() if f"${n}" in self.sql}
+
+    def query(self, relation: str = "outcomes") -> str:
+        """The SQL, reading ``relation`` (a table or view with the columns of ``outcomes``) for the
+        records: the store runs a screen over the records a run's new rows can affect."""
+        if relation == "outcomes":
+            return self.sql
+        return _OUTCOMES.sub(relation, self.sql)
 
     def cli_options(self) -> list[Option]:
         out = []
@@ -111,6 +130,9 @@ row, whose place the message may give)."""
                 out.append(Option(self.rule.id, f.name, meta["flag"], default, meta["minimum"], meta["help_zh"], meta["help_en"]))  # type: ignore[arg-type]
         return out
 
+
+# The relation of records, where a query reads it (after FROM or JOIN).
+_OUTCOMES = re.compile(r"(?<=\bFROM )outcomes\b|(?<=\bJOIN )outcomes\b")
 
 SCREENS: dict[str, Screen] = {}
 
@@ -176,30 +198,35 @@ class Hit:
 
 def run_screens(
     con: Any, options: ScreenOptions, where: Callable[[int], str], *, catalog: bool, prefetch: Callable[[list[int]], None] | None = None,
+    results: Callable[[Screen, dict[str, Any]], tuple[list[str], list[tuple[Any, ...]]]] | None = None,
 ) -> list[Hit]:
     """Run every screen over the ``outcomes``, ``projects`` and ``courses`` relations of the DuckDB
     connection ``con`` (the look-ups against the catalogs only when ``catalog``); ``where(rid)`` names a
     row's place for messages that point at another row (a query's ``*_rid`` columns), and ``prefetch``,
-    when given, is told every such row of a query before ``where`` is asked about one."""
-    from dataclasses import asdict
-
+    when given, is told every such row of a query before ``where`` is asked about one. ``results``, when
+    given, answers a screen's query instead (its column names and rows: the store keeps them between
+    runs); it is given the screen and its parameters."""
     hits: list[Hit] = []
     for rule_id, s in load_screens().items():
         if s.needs_catalog and not catalog:
             continue
-        values = asdict(options.of(rule_id))
-        names = {n for n in values if f"${n}" in s.sql}
-        result = con.execute(s.sql, {n: values[n] for n in names})
-        columns = [d[0] for d in result.description]
+        screen_options = options.of(rule_id)
+        values = s.parameters(screen_options)
+        columns, rows = results(s, values) if results is not None else query(con, s, values)
         at = columns.index("rid")
         # DuckDB's row order is not fixed (parallel scans): hits come in the order of the rows they flag.
-        rows = sorted(result.fetchall(), key=lambda r: r[at])
+        rows = sorted(rows, key=lambda r: r[at])
         if prefetch is not None:  # the rows named by *_rid columns, looked up at once
             prefetch([row[i] for i, c in enumerate(columns) if c.endswith("_rid") for row in rows if row[i] is not None])
-        screen_options = options.of(rule_id)
         for row in rows:
             record = dict(zip(columns, row))
             record["_options"] = screen_options
             record["_where"] = where
             hits.append(Hit(s.rule, s.field, int(record["rid"]), s.params(record)))
     return hits
+
+
+def query(con: Any, s: Screen, values: dict[str, Any], relation: str = "outcomes") -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A screen's query run on ``con`` (over ``relation`` in place of ``outcomes``): column names, rows."""
+    result = con.execute(s.query(relation), values)
+    return [d[0] for d in result.description], result.fetchall()

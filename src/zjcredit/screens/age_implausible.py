@@ -71,4 +71,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"age": int(row["age"]), "reason": zh, "reason_en": en}
 
 
-SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, partition=()))

@@ -53,4 +53,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"count": int(row["n"]), "share": f"{row['share']:.0%}", "birth": row["birth"].isoformat(), "project_code": row["project"]}
 
 
-SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, partition=("project",)))

@@ -38,4 +38,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"project_code": row["project"], "hint": f"（它属于项目 {row['owner']}）", "hint_en": f" (it belongs to project {row['owner']})"}
 
 
-SCREEN = screen(Screen(RULE, "课程编码", Options, SQL, params, needs_catalog=True))
+SCREEN = screen(Screen(RULE, "课程编码", Options, SQL, params, needs_catalog=True, partition=()))

@@ -36,4 +36,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"date": row["date"].isoformat(), "start": row["period_start"].isoformat(), "project_code": row["project"], "period": row["period_text"]}
 
 
-SCREEN = screen(Screen(RULE, "完成日期", Options, SQL, params, needs_catalog=True))
+SCREEN = screen(Screen(RULE, "完成日期", Options, SQL, params, needs_catalog=True, partition=()))

@@ -45,4 +45,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"course_code": row["course"], "first": row["_where"](row["first_rid"])}
 
 
-SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, partition=("id_num", "course")))

@@ -36,4 +36,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"course_code": row["course"], "limit": number_text(row["limit_hours"])}
 
 
-SCREEN = screen(Screen(RULE, "学时数", Options, SQL, params, needs_catalog=True))
+SCREEN = screen(Screen(RULE, "学时数", Options, SQL, params, needs_catalog=True, partition=()))

@@ -53,4 +53,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id_key"], "period": row["period"], "total": number_text(row["total"]), "limit": number_text(row["_options"].max_hours)}
 
 
-SCREEN = screen(Screen(RULE, "学时数", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "学时数", Options, SQL, params, partition=("id_num",)))

@@ -50,4 +50,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id_key"], "first": row["_where"](row["first_rid"]), "first_name": row["first_name"]}
 
 
-SCREEN = screen(Screen(RULE, "姓名", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "姓名", Options, SQL, params, partition=("id_num",)))

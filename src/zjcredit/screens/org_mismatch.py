@@ -35,4 +35,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"expected": row["org_code"], "project_code": row["project"]}
 
 
-SCREEN = screen(Screen(RULE, "机构代码", Options, SQL, params, needs_catalog=True))
+SCREEN = screen(Screen(RULE, "机构代码", Options, SQL, params, needs_catalog=True, partition=()))

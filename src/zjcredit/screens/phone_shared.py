@@ -68,4 +68,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"count": row["n"], "limit": o.total, "scope": "全部成果中", "scope_en": "across all outcomes checked"}
 
 
-SCREEN = screen(Screen(RULE, "联系电话", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "联系电话", Options, SQL, params, partition=("phone_num",)))

@@ -35,4 +35,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-SCREEN = screen(Screen(RULE, "项目编码", Options, SQL, params, needs_catalog=True))
+SCREEN = screen(Screen(RULE, "项目编码", Options, SQL, params, needs_catalog=True, partition=()))

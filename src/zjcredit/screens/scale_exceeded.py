@@ -46,4 +46,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"count": int(row["n"]), "scale": int(row["scale"])}
 
 
-SCREEN = screen(Screen(RULE, "项目编码", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "项目编码", Options, SQL, params, partition=("project",)))

@@ -1,5 +1,6 @@
-"""Every query of :mod:`zjcredit.screens` over everything in the store, and its findings placed in the
-cells of the files they are about, read in this run or before. The rows flagged are kept in
+"""Every query of :mod:`zjcredit.screens` over everything in the store (kept between runs and brought up
+to date: :mod:`.screen_cache`), and its findings placed in the cells of the files they are about, read in
+this run or before. The rows flagged are kept in
 a temporary table ``hits`` (rid, rule, severity) for the verdicts and the figures."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from zjcredit.documents.audit.screen_cache import ScreenCache
 from zjcredit.documents.audit.stored import StoredFiles
 from zjcredit.documents.outcomes.check import OutcomeRun
 from zjcredit.report.findings import Rule
@@ -20,7 +22,8 @@ def screen_store(store: Store, run: OutcomeRun, stored: StoredFiles, options: Sc
     """Run the screens over the store's records; their findings go on the files' results (this run's
     or rebuilt from the store); the temporary table ``hits`` holds every flagged row."""
     stored.results.update(run.results)
-    hits = run_screens(store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch)
+    kept = ScreenCache(store).results if store.path is not None else None
+    hits = run_screens(store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=kept)
     batches: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
     for hit in hits:
         rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))

@@ -1,0 +1,107 @@
+"""The screens' results kept in the store between runs, so that a run adding one file to a large store
+screens what the new rows can change rather than everything again.
+
+Each screen that says what decides its results (:attr:`zjcredit.screens.Screen.partition`) keeps its
+query's rows in a table of the schema ``screen_cache``, with a row in ``screen_cache.state``: the
+signature they were computed for (the query's text, its thresholds, the catalogs' content) and the files
+(number and content) they cover. On the next run:
+
+- the same signature and the same files: the kept rows are the results;
+- the same signature and files added (nothing removed): a row-local screen runs over the new files'
+  records only; a screen across records runs over the records sharing a value of its partition with a
+  new record (the ID, the phone, the project …), and those records' rows are replaced — unless that is
+  a large part of the store, when it runs over everything, as it would anyway;
+- anything else (other thresholds, another catalog, a file replaced, a new zjcredit's query): computed
+  afresh over the whole store.
+
+Each screen's update and its state are one transaction. Screens without a partition (runs of
+consecutive IDs) run over the whole store every time. Without a store file nothing is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from zjcredit.screens import Screen, query
+from zjcredit.store import Store
+
+SCHEMA = "screen_cache"
+# Above this share of the store's records, a screen is computed over everything instead.
+FULL_SHARE = 0.3
+
+
+class ScreenCache:
+    """The kept results of the store's screens (see the module's description)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+        with store.transaction() as db:
+            db.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            db.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.state (rule VARCHAR PRIMARY KEY, signature VARCHAR, files VARCHAR[])")
+        self.files = {f"{fid}:{sha}": int(fid) for fid, sha in self.db.execute("SELECT file_id, sha256 FROM files").fetchall()}
+        self.tables = {r[0] for r in self.db.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [SCHEMA]).fetchall()}
+        self.catalog = _catalog_signature(self.db)
+        self.records: int | None = None
+        self.modes: dict[str, str] = {}  # rule → "kept", "added" (brought up to date) or "all" (computed afresh)
+
+    def results(self, s: Screen, values: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The screen's query's columns and rows over the whole store, brought up to date."""
+        if s.partition is None:
+            return query(self.db, s, values)
+        rule = s.rule.id
+        table = f'{SCHEMA}."{rule}"'
+        signature = json.dumps(
+            {"sql": hashlib.sha256(s.sql.encode()).hexdigest(), "values": values, "catalog": self.catalog}, sort_keys=True, default=str
+        )
+        kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [rule]).fetchone()
+        with self.store.transaction() as db:
+            if kept is None or kept[0] != signature or rule not in self.tables or not set(kept[1]) <= self.files.keys():
+                db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values)
+                self.tables.add(rule)
+                self.modes[rule] = "all"
+            else:
+                added = sorted(self.files[k] for k in self.files.keys() - set(kept[1]))
+                self.modes[rule] = self._update(db, s, table, values, added) if added else "kept"
+            db.execute(f"INSERT OR REPLACE INTO {SCHEMA}.state VALUES (?, ?, ?)", [rule, signature, sorted(self.files)])
+        result = self.db.execute(f"SELECT * FROM {table}")
+        return [d[0] for d in result.description], result.fetchall()
+
+    def _update(self, db: Any, s: Screen, table: str, values: dict[str, Any], added: list[int]) -> str:
+        """Bring ``table`` up to date with the records of the files ``added``: "added", or "all" when it
+        was computed afresh. The records in scope are a view, not a copy: DuckDB computes only the
+        columns the query reads."""
+        db.execute("CREATE OR REPLACE TEMP TABLE screen_added AS SELECT unnest(?::INTEGER[]) AS file_id", [added])
+        new = "SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)"
+        if not s.partition:  # the row alone decides: only the new rows can be flagged
+            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {new}")
+        else:
+            keys = ", ".join(s.partition)
+            present = " AND ".join(f"{k} IS NOT NULL" for k in s.partition)
+            on = " AND ".join(f"o.{k} = k.{k}" for k in s.partition)
+            db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({new}) WHERE {present}")
+            db.execute(f"CREATE OR REPLACE TEMP TABLE screen_rids AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
+            if self._large(db):
+                db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values)
+                return "all"
+            db.execute("CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM screen_rids)")
+            db.execute(f"DELETE FROM {table} WHERE rid IN (SELECT rid FROM screen_rids)")  # noqa: S608 - our own names
+        db.execute(f"INSERT INTO {table} {s.query('screen_scope')}", values)
+        db.execute("DROP VIEW screen_scope")
+        return "added"
+
+    def _large(self, db: Any) -> bool:
+        """Whether the records in scope are a large part of the store (then the screen runs over all)."""
+        if self.records is None:
+            self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
+        return int(db.execute("SELECT count(*) FROM screen_rids").fetchone()[0]) > FULL_SHARE * self.records
+
+
+def _catalog_signature(db: Any) -> str:
+    """The catalogs' content, for telling whether results computed before used the same."""
+    row = db.execute(
+        "SELECT (SELECT count(*) || ':' || coalesce(bit_xor(hash(p)), 0) FROM projects p), (SELECT count(*) || ':' || coalesce(bit_xor(hash(c)), 0) FROM courses c)"
+    ).fetchone()
+    return f"{row[0]}/{row[1]}"

@@ -1,0 +1,169 @@
+"""The screens' results kept in the store (documents/audit/screen_cache.py): a store audited file by file
+reports exactly what one audit of all the files reports — the same findings at the same cells with the
+same messages, verdicts and figures — also when thresholds change, the catalog changes, a file is
+replaced, or the kept results are tampered with."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from test_audit import Proj, person, row, write_catalog, write_outcomes
+from test_store import audit
+
+from zjcredit.documents.audit.screen_cache import SCHEMA
+from zjcredit.domain.idcard import make_id
+from zjcredit.screens import load_screens
+
+XH = Proj("330106-2019H1-001", "电工实操", "企业职工培训", "企业职工", "XH01", "西湖成校", (8, 120, 90), scale=12)
+YZ = Proj("330212-2019H1-001", "叉车", "企业职工培训", "企业职工", "YZ01", "鄞州成校", (10, 60))
+LN = Proj("330110-2019H1-002", "太极", "老年教育培训", "老年群体", "YH01", "良渚成校", (24,), scale=8)
+PROJECTS = [XH, YZ, LN]
+# Thresholds low enough for a small corpus to trip every screen.
+LOW = ("--phone-shared-project", "3", "--phone-shared-total", "4", "--same-birthdate", "3", "--max-hours", "150", "--id-run", "3")
+
+
+def outcome(rng: random.Random, k: int) -> dict[str, Any]:
+    """A row of learner ``k`` (learners recur across files), now and then with what a screen looks for."""
+    proj = rng.choice(PROJECTS)
+    course = rng.randint(1, len(proj.courses))
+    r = row(k, proj, course, born=1950 if proj is LN else 1980, date=f"2019-0{rng.randint(1, 6)}-1{rng.randint(0, 9)}")
+    roll = rng.random()
+    if roll < 0.08:
+        r["姓名"] = f"别名{k}"  # the same ID under another name
+    elif roll < 0.16:
+        r["联系电话"] = "13900001111"  # a phone many learners give
+    elif roll < 0.22:  # born the same day as others in the project
+        r["身份证号"] = make_id("330106", dt.date(1980, 5, 5), 100 + k)
+    elif roll < 0.26:
+        r["课程编码"] = f"{proj.code}-09"  # no such course
+    elif roll < 0.30:
+        r["完成日期"] = "2018-12-01"  # before the period
+    elif roll < 0.34:  # consecutive IDs
+        r["身份证号"] = make_id("330106", dt.date(1981, 3, 3), 500 + k % 6)
+    return r
+
+
+def corpus(folder: Path, seed: int, files: int = 4) -> list[str]:
+    rng = random.Random(seed)
+    write_catalog(folder / "目录.xlsx", "2019H1", PROJECTS)
+    names = []
+    for f in range(files):
+        rows = [outcome(rng, rng.randint(1, 60)) for _ in range(rng.randint(15, 40))]
+        name = f"成果/{f:02d}.{'csv' if f % 2 else 'xlsx'}"
+        write_outcomes(folder / name, rows)
+        names.append(name)
+    return names
+
+
+def summary(doc: dict[str, Any]) -> tuple[Any, ...]:
+    findings = sorted((f["path"], f["rule"], f["cell"] or "", f["message"]) for f in doc["findings"] if f["rule"] not in ("store-unchanged", "store-replaced"))
+    return findings, doc["institutions"], doc["figures"]
+
+
+def full(folder: Path, names: list[str], *extra: str) -> tuple[Any, ...]:
+    """One audit of every file into a new store."""
+    store = "全部.duckdb"
+    (folder / store).unlink(missing_ok=True)
+    code, doc, text = audit(folder, *names, store=store, extra=extra)
+    assert code in (0, 1), text
+    return summary(doc)
+
+
+def kept(store: Path) -> dict[str, int]:
+    with duckdb.connect(str(store), read_only=True) as db:
+        return {t: db.execute(f'SELECT count(*) FROM {SCHEMA}."{t}"').fetchone()[0] for (t,) in db.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND table_name <> 'state'", [SCHEMA]).fetchall()}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_file_by_file_equals_all_at_once(tmp_path: Path, seed: int) -> None:
+    names = corpus(tmp_path, seed)
+    expected = full(tmp_path, names, *LOW)
+    assert {f[1] for f in expected[0]} >= {"duplicate-outcome", "id-name-conflict", "phone-shared", "course-unknown", "date-before-period", "birthdate-shared", "scale-exceeded", "hours-per-learner"}
+    for name in names:
+        code, doc, text = audit(tmp_path, name, extra=LOW)
+        assert code in (0, 1), text
+    assert summary(doc) == expected
+    # Every screen with a partition keeps its rows; the run of consecutive IDs is computed each time.
+    assert set(kept(tmp_path / "核查.duckdb")) == {rule for rule, s in load_screens().items() if s.partition is not None}
+
+
+def test_other_thresholds_catalog_or_a_replaced_file_recompute(tmp_path: Path) -> None:
+    names = corpus(tmp_path, 7)
+    for name in names[:3]:
+        audit(tmp_path, name, extra=LOW)
+    # Other thresholds: the kept results are not used.
+    code, doc, _ = audit(tmp_path, names[3])
+    assert summary(doc) == full(tmp_path, names)
+    # A file replaced by other content: the screens see its new rows only (stored after the others: the
+    # first registration of a repeated course is now elsewhere).
+    write_outcomes(tmp_path / names[0], [row(k, YZ) for k in range(1, 5)])
+    code, doc, _ = audit(tmp_path, names[0])
+    names = [*names[1:], names[0]]
+    assert summary(doc) == full(tmp_path, names)
+    # Another catalog (a course's hours lowered): the look-ups are computed again.
+    write_catalog(tmp_path / "目录.xlsx", "2019H1", [dataclasses.replace(XH, courses=(8, 20, 90)), YZ, LN])
+    code, doc, _ = audit(tmp_path)
+    assert summary(doc) == full(tmp_path, names)
+
+
+def test_kept_results_that_lost_their_table_are_computed_again(tmp_path: Path) -> None:
+    names = corpus(tmp_path, 11)
+    audit(tmp_path, *names[:2], extra=LOW)
+    with duckdb.connect(str(tmp_path / "核查.duckdb")) as db:
+        db.execute(f'DROP TABLE {SCHEMA}."duplicate-outcome"')
+    code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
+    assert summary(doc) == full(tmp_path, names, *LOW)
+
+
+def test_a_new_file_touching_most_of_the_store_screens_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the share, a screen across records runs over the whole store: the same results."""
+    import zjcredit.documents.audit.screen_cache as cache
+
+    names = corpus(tmp_path, 5)
+    expected = full(tmp_path, names, *LOW)
+    for share in (0.0, 1.0):
+        monkeypatch.setattr(cache, "FULL_SHARE", share)
+        (tmp_path / "核查.duckdb").unlink(missing_ok=True)
+        for name in names:
+            code, doc, _ = audit(tmp_path, name, extra=LOW)
+        assert summary(doc) == expected, share
+
+
+def test_copied_store_keeps_working(tmp_path: Path) -> None:
+    """A store copied elsewhere with its files carries its kept results along."""
+    names = corpus(tmp_path, 13)
+    audit(tmp_path, *names[:3], extra=LOW)
+    other = Path(shutil.copytree(tmp_path, tmp_path.parent / "copy"))
+    code, doc, _ = audit(other, names[3], extra=LOW)
+    assert summary(doc) == full(other, names, *LOW)
+    assert person(1)[0] == "学员1"
+
+
+def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing new: every kept result is used as it is; a new file: only brought up to date."""
+    import zjcredit.documents.audit.screen_cache as cache
+
+    caches: list[Any] = []
+    init = cache.ScreenCache.__init__
+
+    def spy(self: Any, store: Any) -> None:
+        init(self, store)
+        caches.append(self)
+
+    monkeypatch.setattr(cache.ScreenCache, "__init__", spy)
+    monkeypatch.setattr(cache, "FULL_SHARE", 1.0)
+    names = corpus(tmp_path, 17)
+    partitioned = {rule for rule, s in load_screens().items() if s.partition is not None}
+    audit(tmp_path, *names[:3], extra=LOW)
+    assert caches[-1].modes == dict.fromkeys(partitioned, "all")
+    audit(tmp_path, extra=LOW)
+    assert caches[-1].modes == dict.fromkeys(partitioned, "kept")
+    audit(tmp_path, names[3], extra=LOW)
+    assert caches[-1].modes == dict.fromkeys(partitioned, "added")
