@@ -90,8 +90,9 @@ def test_file_by_file_equals_all_at_once(tmp_path: Path, seed: int) -> None:
         code, doc, text = audit(tmp_path, name, extra=LOW)
         assert code in (0, 1), text
     assert summary(doc) == expected
-    # Every screen with a partition keeps its rows; the run of consecutive IDs is computed each time.
-    assert set(kept(tmp_path / "核查.duckdb")) == {rule for rule, s in load_screens().items() if s.partition is not None}
+    # Every screen with a partition keeps its rows, and so do the rows the verdicts and figures count;
+    # the run of consecutive IDs is computed each time.
+    assert set(kept(tmp_path / "核查.duckdb")) == {"audited", *(rule for rule, s in load_screens().items() if s.partition is not None)}
 
 
 def test_other_thresholds_catalog_or_a_replaced_file_recompute(tmp_path: Path) -> None:
@@ -119,6 +120,11 @@ def test_kept_results_that_lost_their_table_are_computed_again(tmp_path: Path) -
     with duckdb.connect(str(tmp_path / "核查.duckdb")) as db:
         db.execute(f'DROP TABLE {SCHEMA}."duplicate-outcome"')
     code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
+    assert summary(doc) == full(tmp_path, names, *LOW)
+    # Errors of screens are what the screens find now, whatever the kept rows said.
+    with duckdb.connect(str(tmp_path / "核查.duckdb")) as db:
+        db.execute(f'UPDATE {SCHEMA}."audited" SET screen_error = NOT screen_error')
+    code, doc, _ = audit(tmp_path, extra=LOW)
     assert summary(doc) == full(tmp_path, names, *LOW)
 
 
@@ -160,7 +166,7 @@ def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(cache.ScreenCache, "__init__", spy)
     monkeypatch.setattr(cache, "FULL_SHARE", 1.0)
     names = corpus(tmp_path, 17)
-    partitioned = {rule for rule, s in load_screens().items() if s.partition is not None}
+    partitioned = {"audited", *(rule for rule, s in load_screens().items() if s.partition is not None)}
     audit(tmp_path, *names[:3], extra=LOW)
     assert caches[-1].modes == dict.fromkeys(partitioned, "all")
     audit(tmp_path, extra=LOW)

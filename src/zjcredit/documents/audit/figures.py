@@ -6,9 +6,8 @@ Counted over the store's records with the screens' ``hits``:
 - ``learners``: distinct resident IDs among those records; ``hours``: the sum of their 学时数;
 - ``dual_outcomes``: 双证制 records with no error; ``excluded_rows``: records with at least one error.
 
-Warnings (the screens) never exclude a record. A record's county is its catalog project's (the first six
-digits of its 项目编码), else its institution's; its year is its catalog period's, else its completion
-date's. A project with several 培训对象 counts under each.
+Warnings (the screens) never exclude a record. A record's county and year are those of
+:mod:`.audited`. A project with several 培训对象 counts under each.
 """
 
 from __future__ import annotations
@@ -17,25 +16,6 @@ from typing import Any
 
 from zjcredit.domain import divisions
 from zjcredit.domain.normalize import plain_number
-
-# One row per record, with what the figures and the verdicts group by (kept narrow: the projects' names,
-# categories and target groups are joined to the few groups, not to every record).
-RECORDS_SQL = """
-CREATE OR REPLACE TEMP TABLE orgs AS
-SELECT org_code AS org, min(substr(code, 1, 6)) AS county_code, min(org_name) AS org_name, count(*) AS projects
-FROM projects GROUP BY org_code;
-CREATE OR REPLACE TEMP TABLE audited AS
-WITH errors AS (SELECT DISTINCT rid FROM hits WHERE severity = 2)
-SELECT o.rid, o.org, o.project, o.id_num, o.hours, o.dual,
-       o.has_error OR e.rid IS NOT NULL AS error,
-       p.code IS NOT NULL AS declared,
-       coalesce(substr(p.code, 1, 6), g.county_code) AS county_code,
-       coalesce(TRY_CAST(substr(p.period, 1, 4) AS INTEGER), year(o.date)) AS year
-FROM outcomes o
-LEFT JOIN errors e USING (rid)
-LEFT JOIN projects p ON p.code = o.project
-LEFT JOIN orgs g ON g.org = o.org
-"""
 
 COUNTS = """
 count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,

@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from zjcredit.documents.audit.figures import RECORDS_SQL, figures
+from zjcredit.documents.audit.audited import prepare_audited
+from zjcredit.documents.audit.figures import figures
 from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
+from zjcredit.documents.audit.screen_cache import ScreenCache
 from zjcredit.documents.audit.screening import screen_store
 from zjcredit.documents.audit.stored import StoredFiles
 from zjcredit.documents.audit.verdicts import (
@@ -92,8 +94,9 @@ def _read(store: Store, sources: Sources, options: AuditOptions, progress: Calla
     run.prepare()
     notes = ingest(store, run, sources, progress)
     stored = StoredFiles(store)
-    screen_store(store, run, stored, options.screens)
-    store.db.execute(RECORDS_SQL)
+    cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
+    screen_store(store, run, stored, options.screens, cache)
+    prepare_audited(store.db, cache)
     used = [*options.catalogs, *([options.store] if options.store else [])]
     return run, stored, notes, skipped_results(sources.skipped, options.output, used=used)
 

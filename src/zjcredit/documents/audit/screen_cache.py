@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from zjcredit.screens import Screen, query
@@ -51,23 +52,33 @@ class ScreenCache:
         """The screen's query's columns and rows over the whole store, brought up to date."""
         if s.partition is None:
             return query(self.db, s, values)
-        rule = s.rule.id
-        table = f'{SCHEMA}."{rule}"'
-        signature = json.dumps(
-            {"sql": hashlib.sha256(s.sql.encode()).hexdigest(), "values": values, "catalog": self.catalog}, sort_keys=True, default=str
+        table = self.keep(
+            s.rule.id, {"sql": s.sql, "values": values},
+            lambda db, table: db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values),
+            lambda db, table, added: self._update(db, s, table, values, added),
         )
-        kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [rule]).fetchone()
-        with self.store.transaction() as db:
-            if kept is None or kept[0] != signature or rule not in self.tables or not set(kept[1]) <= self.files.keys():
-                db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values)
-                self.tables.add(rule)
-                self.modes[rule] = "all"
-            else:
-                added = sorted(self.files[k] for k in self.files.keys() - set(kept[1]))
-                self.modes[rule] = self._update(db, s, table, values, added) if added else "kept"
-            db.execute(f"INSERT OR REPLACE INTO {SCHEMA}.state VALUES (?, ?, ?)", [rule, signature, sorted(self.files)])
         result = self.db.execute(f"SELECT * FROM {table}")
         return [d[0] for d in result.description], result.fetchall()
+
+    def keep(self, name: str, made_of: dict[str, Any], full: Callable[[Any, str], Any], add: Callable[[Any, str, list[int]], str]) -> str:
+        """The kept table ``name`` brought up to date, in one transaction: made afresh by ``full(db,
+        table)`` unless it was made of the same (``made_of``, with the catalogs' content) from files
+        that are all still stored; then ``add(db, table, file numbers)`` takes in the files added since
+        (it returns "added", or "all" when it made the table afresh). Returns the table's name."""
+        table = f'{SCHEMA}."{name}"'
+        signature = json.dumps({**made_of, "catalog": self.catalog}, sort_keys=True, default=str)
+        signature = hashlib.sha256(signature.encode()).hexdigest()
+        kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [name]).fetchone()
+        with self.store.transaction() as db:
+            if kept is None or kept[0] != signature or name not in self.tables or not set(kept[1]) <= self.files.keys():
+                full(db, table)
+                self.tables.add(name)
+                self.modes[name] = "all"
+            else:
+                added = sorted(self.files[k] for k in self.files.keys() - set(kept[1]))
+                self.modes[name] = add(db, table, added) if added else "kept"
+            db.execute(f"INSERT OR REPLACE INTO {SCHEMA}.state VALUES (?, ?, ?)", [name, signature, sorted(self.files)])
+        return table
 
     def _update(self, db: Any, s: Screen, table: str, values: dict[str, Any], added: list[int]) -> str:
         """Bring ``table`` up to date with the records of the files ``added``: "added", or "all" when it

@@ -18,12 +18,11 @@ from zjcredit.screens import Hit, ScreenOptions, run_screens
 from zjcredit.store import Store
 
 
-def screen_store(store: Store, run: OutcomeRun, stored: StoredFiles, options: ScreenOptions) -> list[Hit]:
+def screen_store(store: Store, run: OutcomeRun, stored: StoredFiles, options: ScreenOptions, cache: ScreenCache | None = None) -> list[Hit]:
     """Run the screens over the store's records; their findings go on the files' results (this run's
     or rebuilt from the store); the temporary table ``hits`` holds every flagged row."""
     stored.results.update(run.results)
-    kept = ScreenCache(store).results if store.path is not None else None
-    hits = run_screens(store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=kept)
+    hits = run_screens(store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=cache.results if cache else None)
     batches: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
     for hit in hits:
         rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
