@@ -35,12 +35,19 @@ BARE = (
 )
 
 
-def ensure_corpus(files: int, rows: int) -> tuple[Path, Path, Path]:
+def ensure_corpus(files: int, rows: int, shuffled: bool = False) -> tuple[Path, Path, Path]:
     """``files`` CSV files of ``rows`` rows cut from one generated table, one more file for the
-    incremental run, and the catalog of all of them."""
-    folder = DATA / f"province_{files}x{rows}"
-    extra = DATA / f"province_{files}x{rows}_extra"
-    catalog = DATA / f"province_{files}x{rows}_catalog.xlsx"
+    incremental run, and the catalog of all of them.
+
+    Each file is part of the counties' uploads, as a round brings them in: the rows of a few counties
+    (a county's institutions and projects, in no particular order); the one more file is a later upload
+    of the last counties, in which a few learners stored before from other counties come back (a
+    learner deposited in two counties). ``shuffled``: every file holds rows of the whole province — the
+    worst case for the incremental run, where each new file touches every project and institution."""
+    tag = "_shuffled" if shuffled else ""
+    folder = DATA / f"province{tag}_{files}x{rows}"
+    extra = DATA / f"province{tag}_{files}x{rows}_extra"
+    catalog = DATA / f"province{tag}_{files}x{rows}_catalog.xlsx"
     if folder.is_dir() and extra.is_dir() and catalog.exists() and len(list(folder.glob("*.csv"))) == files:
         return folder, extra, catalog
     print(f"generating {folder} …", file=sys.stderr)
@@ -50,7 +57,16 @@ def ensure_corpus(files: int, rows: int) -> tuple[Path, Path, Path]:
     total = (files + 1) * rows
     projects = G.make_catalog(rng, total)
     data = G.generate_rows(rng, total, projects, 0.0005)
-    rng.shuffle(data)  # each file holds rows of many institutions, as a county's upload does
+    if shuffled:
+        rng.shuffle(data)
+    else:  # by county (the first six digits of 项目编码), each county's rows in no particular order
+        keys = {id(r): (str(r[5])[:6], rng.random()) for r in data}
+        data.sort(key=lambda r: keys[id(r)])
+        # A few learners of the last upload were deposited before by other counties.
+        last = data[files * rows :]
+        for r in rng.sample(last, len(last) // 50):
+            other = data[rng.randrange(files * rows)]
+            r[1:4] = other[1:4]
     G.write_catalog(catalog, projects)
     for k in range(files + 1):
         part = data[k * rows : (k + 1) * rows]
@@ -117,8 +133,9 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--large", type=int, default=20_000_000, help="rows of the grown store")
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--shuffled", action="store_true", help="every file with rows of the whole province (the incremental run's worst case)")
     args = ap.parse_args()
-    folder, extra, catalog = ensure_corpus(args.files, args.rows)
+    folder, extra, catalog = ensure_corpus(args.files, args.rows, args.shuffled)
     csvs = [str(p) for p in sorted(folder.glob("*.csv"))]
     work = DATA / "province_work"
     shutil.rmtree(work, ignore_errors=True)
