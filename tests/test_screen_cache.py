@@ -26,6 +26,13 @@ YZ = Proj("330212-2019H1-001", "叉车", "企业职工培训", "企业职工", "
 LN = Proj("330110-2019H1-002", "太极", "老年教育培训", "老年群体", "YH01", "良渚成校", (24,), scale=8)
 PROJECTS = [XH, YZ, LN]
 # Thresholds low enough for a small corpus to trip every screen.
+# Kept besides the screens' results: the rows the verdicts and figures count, each table's learners.
+COUNTED = {"audited", "learners by_county", "learners by_institution", "learners by_category", "learners by_target"}
+# The screens' kept tables: one per screen with a partition, those a screen without one names.
+KEPT = {
+    *(rule for rule, s in load_screens().items() if s.partition is not None),
+    *(f"{rule} {part}" for rule, s in load_screens().items() if s.kept is not None for part in s.kept.tables),
+}
 LOW = ("--phone-shared-project", "3", "--phone-shared-total", "4", "--same-birthdate", "3", "--max-hours", "150", "--id-run", "3")
 
 
@@ -45,7 +52,7 @@ def outcome(rng: random.Random, k: int) -> dict[str, Any]:
         r["课程编码"] = f"{proj.code}-09"  # no such course
     elif roll < 0.30:
         r["完成日期"] = "2018-12-01"  # before the period
-    elif roll < 0.34:  # consecutive IDs
+    elif roll < 0.40:  # consecutive IDs
         r["身份证号"] = make_id("330106", dt.date(1981, 3, 3), 500 + k % 6)
     return r
 
@@ -85,14 +92,13 @@ def kept(store: Path) -> dict[str, int]:
 def test_file_by_file_equals_all_at_once(tmp_path: Path, seed: int) -> None:
     names = corpus(tmp_path, seed)
     expected = full(tmp_path, names, *LOW)
-    assert {f[1] for f in expected[0]} >= {"duplicate-outcome", "id-name-conflict", "phone-shared", "course-unknown", "date-before-period", "birthdate-shared", "scale-exceeded", "hours-per-learner"}
+    assert {f[1] for f in expected[0]} >= {"duplicate-outcome", "id-name-conflict", "phone-shared", "course-unknown", "date-before-period", "birthdate-shared", "scale-exceeded", "hours-per-learner", "id-sequence"}
     for name in names:
         code, doc, text = audit(tmp_path, name, extra=LOW)
         assert code in (0, 1), text
     assert summary(doc) == expected
-    # Every screen with a partition keeps its rows, and so do the rows the verdicts and figures count;
-    # the run of consecutive IDs is computed each time.
-    assert set(kept(tmp_path / "核查.duckdb")) == {"audited", *(rule for rule, s in load_screens().items() if s.partition is not None)}
+    # Every screen keeps its rows or the tables it says, and so do the rows the verdicts and figures count.
+    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT}
 
 
 def test_other_thresholds_catalog_or_a_replaced_file_recompute(tmp_path: Path) -> None:
@@ -166,10 +172,48 @@ def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(cache.ScreenCache, "__init__", spy)
     monkeypatch.setattr(cache, "FULL_SHARE", 1.0)
     names = corpus(tmp_path, 17)
-    partitioned = {"audited", *(rule for rule, s in load_screens().items() if s.partition is not None)}
+    partitioned = {*COUNTED, *(rule for rule, s in load_screens().items() if s.partition is not None or s.kept is not None)}
     audit(tmp_path, *names[:3], extra=LOW)
     assert caches[-1].modes == dict.fromkeys(partitioned, "all")
     audit(tmp_path, extra=LOW)
     assert caches[-1].modes == dict.fromkeys(partitioned, "kept")
     audit(tmp_path, names[3], extra=LOW)
     assert caches[-1].modes == dict.fromkeys(partitioned, "added")
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_kept_queries_equal_the_queries_over_everything(tmp_path: Path, seed: int) -> None:
+    """What the store keeps and the queries over it give what the screens' own queries give over a run's
+    records (no store file: nothing kept), with every threshold."""
+    names = corpus(tmp_path, seed)
+    for extra in (LOW, ("--id-run", "2", "--same-birthdate", "2")):
+        (tmp_path / "核查.duckdb").unlink(missing_ok=True)
+        for name in names:
+            code, doc, text = audit(tmp_path, name, extra=extra)
+        code, alone, text = invoke_plain(tmp_path, names, extra)
+        assert code in (0, 1), text
+        assert summary(doc) == summary(alone)
+
+
+def invoke_plain(folder: Path, names: list[str], extra: tuple[str, ...]) -> tuple[int, Any, str]:
+    from test_audit import invoke
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        return invoke("audit", *names, "--catalog", "目录.xlsx", "-o", "报告.xlsx", "--force", "--format", "json", *extra)
+
+
+def test_a_new_id_joining_two_runs_flags_the_run_kept_before(tmp_path: Path) -> None:
+    """IDs …500–501 and …503–504 stored, then …502 comes: one run of five, all five flagged."""
+    write_catalog(tmp_path / "目录.xlsx", "2019H1", PROJECTS)
+
+    def learner(seq: int, k: int) -> dict[str, Any]:
+        return row(k, YZ, 身份证号=make_id("330106", dt.date(1981, 3, 3), seq))
+
+    write_outcomes(tmp_path / "a.xlsx", [learner(500, 1), learner(501, 2), learner(503, 3), learner(504, 4)])
+    write_outcomes(tmp_path / "b.csv", [learner(502, 5)])
+    code, doc, _ = audit(tmp_path, "a.xlsx", extra=("--id-run", "5"))
+    assert not [f for f in doc["findings"] if f["rule"] == "id-sequence"]
+    code, doc, _ = audit(tmp_path, "b.csv", extra=("--id-run", "5"))
+    flagged = sorted((f["path"], f["cell"]) for f in doc["findings"] if f["rule"] == "id-sequence")
+    assert flagged == [("a.xlsx", "C2"), ("a.xlsx", "C3"), ("a.xlsx", "C4"), ("a.xlsx", "C5"), ("b.csv", "C2")]

@@ -87,6 +87,17 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """How the store keeps a screen without a partition up to date between runs: tables it keeps (by
+    name: the query that makes each from ``outcomes``, and the statements that bring them up to date
+    with the new records, the view ``screen_scope``), and the query over them ({name}: a kept table)
+    that gives the same rows as :attr:`Screen.sql` over everything."""
+
+    tables: dict[str, tuple[str, tuple[str, ...]]]
+    sql: str
+
+
+@dataclass(frozen=True)
 class Screen:
     """One screen: the rule it reports, the field its findings sit on, its options, its query (DuckDB SQL
     with ``$name`` parameters from the options) and the message parameters of a result row (a dict of
@@ -103,6 +114,7 @@ row, whose place the message may give)."""
     # alone (with the catalogs); column names — the rows sharing their values (a new row can change
     # only the results of rows with its values); None — every row (computed afresh each time).
     partition: tuple[str, ...] | None = None
+    kept: Kept | None = None  # without a partition: how the store keeps it up to date, if it can
 
     def defaults(self) -> Any:
         return self.options()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zjcredit.report.findings import register
-from zjcredit.screens import KIND, Screen, screen, threshold
+from zjcredit.screens import KIND, Kept, Screen, screen, threshold
 
 RULE = register(
     "id-sequence",
@@ -63,6 +63,53 @@ FROM outcomes o JOIN whole_values v ON o.id_prefix * 10 + o.id_last = v.x
 WHERE o.id_body AND o.id_digits AND o.rid NOT IN (SELECT rid FROM prefix_hits)
 """
 
+# Kept in the store between runs: every distinct value (``values``) and every value in a run of two or
+# more (``runs``, with its run's length and ends). New records add their new values; the runs they touch
+# are found by walking from each new value to its neighbours among the values kept, and made again.
+RUNS = """
+WITH near AS (  -- a value in a run has a neighbour
+    SELECT p.whole, p.x FROM {among} p SEMI JOIN {among} q ON q.whole = p.whole AND q.x = p.x + 1
+    UNION SELECT p.whole, p.x FROM {among} p SEMI JOIN {among} q ON q.whole = p.whole AND q.x = p.x - 1
+),
+islands AS (SELECT whole, x, x - row_number() OVER (PARTITION BY whole ORDER BY x) AS island FROM near)
+SELECT whole, x, count(*) OVER w AS n, min(x) OVER w AS lo, max(x) OVER w AS hi FROM islands WINDOW w AS (PARTITION BY whole, island)
+"""
+VALUES = """
+SELECT DISTINCT false AS whole, id_prefix AS x FROM {records} WHERE id_body
+UNION ALL
+SELECT DISTINCT true, id_prefix * 10 + id_last FROM {records} WHERE id_body AND id_digits
+"""
+KEPT = Kept(
+    {
+        "values": (VALUES.format(records="outcomes"), (
+            "CREATE OR REPLACE TEMP TABLE seq_new AS SELECT n.whole, n.x FROM (" + VALUES.format(records="screen_scope") + ") n"
+            " ANTI JOIN {values} v ON v.whole = n.whole AND v.x = n.x",
+            "INSERT INTO {values} SELECT * FROM seq_new",
+        )),
+        "runs": (RUNS.format(among="{values}"), (
+            """CREATE OR REPLACE TEMP TABLE seq_touched AS
+            WITH RECURSIVE walk(whole, x) AS (
+                SELECT whole, x FROM seq_new
+                UNION
+                SELECT v.whole, v.x FROM (SELECT whole, unnest([x - 1, x + 1]) AS y FROM walk) w JOIN {values} v ON v.whole = w.whole AND v.x = w.y
+            ) SELECT * FROM walk""",
+            "DELETE FROM {runs} r WHERE EXISTS (SELECT 1 FROM seq_touched t WHERE t.whole = r.whole AND t.x = r.x)",
+            "INSERT INTO {runs} " + RUNS.format(among="seq_touched"),
+        )),
+    },
+    """
+WITH prefix_hits AS (
+    SELECT o.rid, r.n, r.lo, r.hi, false AS whole FROM outcomes o JOIN {runs} r ON NOT r.whole AND o.id_prefix = r.x
+    WHERE o.id_body AND r.n >= $run
+)
+SELECT * FROM prefix_hits
+UNION ALL
+SELECT o.rid, r.n, r.lo, r.hi, true FROM outcomes o JOIN {runs} r ON r.whole AND o.id_prefix * 10 + o.id_last = r.x
+WHERE o.id_body AND o.id_digits AND r.n >= $run AND o.rid NOT IN (SELECT rid FROM prefix_hits)
+""",
+)
+
+
 def _shown(value: int, whole: bool) -> str:
     return f"{value:018d}" if whole else f"{value:017d}*"
 
@@ -72,4 +119,4 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"count": int(row["n"]), "others": int(row["n"]) - 1, "first": _shown(int(row["lo"]), whole), "last": _shown(int(row["hi"]), whole)}
 
 
-SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params))
+SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, kept=KEPT))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjcredit.documents.audit.screen_cache import ScreenCache
+from zjcredit.documents.audit.screen_cache import ScreenCache, added_files
 
 ORGS_SQL = """
 CREATE OR REPLACE TEMP TABLE orgs AS
@@ -48,15 +48,20 @@ def prepare_audited(db: Any, cache: ScreenCache | None) -> None:
             _add,
         )
         with cache.store.transaction() as tx:  # the error screens' findings as they are now, on every row kept
-            tx.execute(f"UPDATE {table} SET screen_error = false WHERE screen_error AND rid NOT IN (SELECT rid FROM screen_errors)")  # noqa: S608 - ours
-            tx.execute(f"UPDATE {table} SET screen_error = true WHERE NOT screen_error AND rid IN (SELECT rid FROM screen_errors)")  # noqa: S608
+            cache.flipped = sum(
+                int(tx.execute(sql).fetchone()[0])
+                for sql in (
+                    f"UPDATE {table} SET screen_error = false WHERE screen_error AND rid NOT IN (SELECT rid FROM screen_errors)",  # noqa: S608 - ours
+                    f"UPDATE {table} SET screen_error = true WHERE NOT screen_error AND rid IN (SELECT rid FROM screen_errors)",  # noqa: S608
+                )
+            )
     db.execute(f"CREATE OR REPLACE TEMP VIEW audited AS SELECT *, has_error OR screen_error AS error FROM {table}")
 
 
 def _add(db: Any, table: str, added: list[int]) -> str:
     """The rows of the files ``added`` into ``table`` (the error screens' findings on the rows kept before
     are brought up to date afterwards: a new record can make an earlier one an error, or no longer one)."""
-    db.execute("CREATE OR REPLACE TEMP TABLE screen_added AS SELECT unnest(?::INTEGER[]) AS file_id", [added])
+    added_files(db, added)
     source = "(SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added))"
     db.execute(f"INSERT INTO {table} BY NAME {ROWS_SQL.format(source=source)}")
     return "added"

@@ -14,39 +14,70 @@ from __future__ import annotations
 
 from typing import Any
 
+from zjcredit.documents.audit.screen_cache import ScreenCache, added_files
 from zjcredit.domain import divisions
 from zjcredit.domain.normalize import plain_number
 
-COUNTS = """
-count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
-count(DISTINCT id_num) FILTER (WHERE NOT error AND NOT dual) AS learners,
-coalesce(sum(hours) FILTER (WHERE NOT error AND NOT dual), 0) AS hours,
+COUNTED = "NOT error AND NOT dual"
+SUMS = f"""
+count(*) FILTER (WHERE {COUNTED}) AS outcomes,
+coalesce(sum(hours) FILTER (WHERE {COUNTED}), 0) AS hours,
 count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes,
 count(*) FILTER (WHERE error) AS excluded_rows
 """
 TARGETS = "(SELECT code, unnest(CASE WHEN len(targets) > 0 THEN targets ELSE [NULL] END) AS target FROM projects)"
+# Each table: the column it groups by, and the rows it counts ({a}: the audited rows).
 GROUPS = {
-    "by_county": ("county_code", "audited"),
-    "by_institution": ("org", "audited"),
-    "by_category": ("category", "audited LEFT JOIN (SELECT code AS project, category FROM projects) USING (project)"),
-    "by_target": ("target", f"audited LEFT JOIN (SELECT code AS project, target FROM {TARGETS}) USING (project)"),
+    "by_county": ("county_code", "{a}"),
+    "by_institution": ("org", "{a}"),
+    "by_category": ("category", "{a} LEFT JOIN (SELECT code AS project, category FROM projects) USING (project)"),
+    "by_target": ("target", "{a} LEFT JOIN (SELECT code AS project, target FROM " + TARGETS + ") USING (project)"),
 }
+# The learners of each group: kept in the store (a run adding files adds their new pairs), else counted.
+LEARNERS = "SELECT DISTINCT {column} AS k, id_num FROM {source} WHERE " + COUNTED + " AND id_num IS NOT NULL{also}"
+NEW_ROWS = "(SELECT * FROM audited WHERE (rid >> 32) IN (SELECT file_id FROM screen_added))"
 
 
-def figures(db: Any, year: int | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The four tables of figures (contract: "Verification and figures"), from the ``audited`` table."""
+def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The four tables of figures (contract: "Verification and figures"), from the ``audited`` relation."""
     where = "WHERE year = $year" if year is not None else ""
     params = {"year": year} if year is not None else {}
     out: dict[str, list[dict[str, Any]]] = {}
     names = {org: (name, county) for org, name, county in db.execute("SELECT org, org_name, county_code FROM orgs").fetchall()}
     for key, (column, source) in GROUPS.items():
-        query = f"SELECT {column} AS k, {COUNTS} FROM {source} {where} GROUP BY {column} ORDER BY {column} NULLS LAST"  # noqa: S608 - ours
+        rows_sql = source.format(a="audited")
+        if cache is not None and year is None:
+            learners = f"SELECT k, count(*) AS n FROM {_kept_learners(cache, key, column, source)} GROUP BY k"
+        else:
+            also = " AND year = $year" if year is not None else ""
+            learners = f"SELECT k, count(*) AS n FROM ({LEARNERS.format(column=column, source=rows_sql, also=also)}) GROUP BY k"
+        query = (
+            f"SELECT s.k, s.outcomes, coalesce(l.n, 0), s.hours, s.dual_outcomes, s.excluded_rows "  # noqa: S608 - ours
+            f"FROM (SELECT {column} AS k, {SUMS} FROM {rows_sql} {where} GROUP BY {column}) s "
+            f"LEFT JOIN ({learners}) l ON s.k IS NOT DISTINCT FROM l.k ORDER BY s.k NULLS LAST"
+        )
         rows = []
-        for k, outcomes, learners, hours, dual, excluded in db.execute(query, params).fetchall():
-            counts = {"outcomes": int(outcomes), "learners": int(learners), "hours": plain_number(round(float(hours), 2)), "dual_outcomes": int(dual), "excluded_rows": int(excluded)}
+        for k, outcomes, learners_n, hours, dual, excluded in db.execute(query, params).fetchall():
+            counts = {"outcomes": int(outcomes), "learners": int(learners_n), "hours": plain_number(round(float(hours), 2)), "dual_outcomes": int(dual), "excluded_rows": int(excluded)}
             rows.append({**_label(key, k, names), **counts})
         out[key] = rows
     return out
+
+
+def _kept_learners(cache: ScreenCache, key: str, column: str, source: str) -> str:
+    """The table of (group, learner) pairs of ``key`` kept in the store, brought up to date. Made afresh
+    when a record kept before changed between counted and not (an error screen's finding came or went)."""
+
+    def full(db: Any, table: str) -> None:
+        db.execute(f"CREATE OR REPLACE TABLE {table} AS {LEARNERS.format(column=column, source=source.format(a='audited'), also='')}")
+
+    def add(db: Any, table: str, added: list[int]) -> str:
+        added_files(db, added)
+        new = LEARNERS.format(column=column, source=source.format(a=NEW_ROWS), also="")
+        db.execute(f"INSERT INTO {table} SELECT n.k, n.id_num FROM ({new}) n ANTI JOIN {table} o ON n.k IS NOT DISTINCT FROM o.k AND n.id_num = o.id_num")  # noqa: S608
+        return "added"
+
+    return cache.keep(f"learners {key}", {"sql": LEARNERS, "source": source}, full, add, fresh=cache.flipped > 0)
 
 
 def _label(key: str, value: Any, names: dict[Any, Any]) -> dict[str, Any]:

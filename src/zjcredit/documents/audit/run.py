@@ -77,9 +77,12 @@ def _found(paths: list[str | Path], options: AuditOptions) -> Sources:
     return sources
 
 
-def _read(store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult]]:
+def _read(
+    store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None
+) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult], ScreenCache | None]:
     """Catalogs into the store, the new files read, checked and stored, and the screens run over all;
-    with the results of what the folders held besides outcome files (``input-skipped``)."""
+    with the results of what the folders held besides outcome files (``input-skipped``) and the results
+    kept in a store file."""
     for catalog in options.catalogs:
         index = load_catalog_index([catalog])
         if index is not None:
@@ -98,7 +101,7 @@ def _read(store: Store, sources: Sources, options: AuditOptions, progress: Calla
     screen_store(store, run, stored, options.screens, cache)
     prepare_audited(store.db, cache)
     used = [*options.catalogs, *([options.store] if options.store else [])]
-    return run, stored, notes, skipped_results(sources.skipped, options.output, used=used)
+    return run, stored, notes, skipped_results(sources.skipped, options.output, used=used), cache
 
 
 def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult | None]) -> list[FileResult]:
@@ -125,10 +128,10 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
     sources = _found(list(paths), options)
     with _open(options) as store:
-        run, stored, notes, skipped = _read(store, sources, options, progress)
+        run, stored, notes, skipped, cache = _read(store, sources, options, progress)
         ledgers, ledger_results = _ledgers(store, options, progress)
         institutions = judge(store.db, options.distorted_share, ledgers)
-        figs = figures(store.db, options.year)
+        figs = figures(store.db, options.year, cache)
         report = Report("audit")
         report.files = _results(run, stored, notes) + skipped + ledger_results
         report.extra["institutions"] = [i.to_dict(options.lang, options.distorted_share) for i in institutions]
@@ -151,8 +154,8 @@ def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
     """The yearly figures of the outcome files under ``paths`` (and, with a store, everything stored)."""
     sources = _found(list(paths), options)
     with _open(options) as store:
-        _read(store, sources, options, progress)
-        return figures(store.db, options.year)
+        cache = _read(store, sources, options, progress)[-1]
+        return figures(store.db, options.year, cache)
 
 
 def _ledgers(store: Store, options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[dict[str, int] | None, list[FileResult]]:

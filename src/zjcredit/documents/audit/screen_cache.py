@@ -25,7 +25,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from zjcredit.screens import Screen, query
+from zjcredit.screens import Kept, Screen, query
 from zjcredit.store import Store
 
 SCHEMA = "screen_cache"
@@ -46,10 +46,13 @@ class ScreenCache:
         self.tables = {r[0] for r in self.db.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [SCHEMA]).fetchall()}
         self.catalog = _catalog_signature(self.db)
         self.records: int | None = None
+        self.flipped = 0  # kept records whose error screens' findings changed this run (see .audited)
         self.modes: dict[str, str] = {}  # rule → "kept", "added" (brought up to date) or "all" (computed afresh)
 
     def results(self, s: Screen, values: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
         """The screen's query's columns and rows over the whole store, brought up to date."""
+        if s.partition is None and s.kept is not None:
+            return self._kept(s, s.kept, values)
         if s.partition is None:
             return query(self.db, s, values)
         table = self.keep(
@@ -60,19 +63,42 @@ class ScreenCache:
         result = self.db.execute(f"SELECT * FROM {table}")
         return [d[0] for d in result.description], result.fetchall()
 
-    def keep(self, name: str, made_of: dict[str, Any], full: Callable[[Any, str], Any], add: Callable[[Any, str, list[int]], str]) -> str:
+    def _kept(self, s: Screen, kept: Kept, values: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """A screen without a partition that says how its tables are kept (:class:`~zjcredit.screens.Kept`)."""
+
+        def full(db: Any, tables: dict[str, str]) -> None:
+            for name, (made, _) in kept.tables.items():
+                db.execute(f"CREATE OR REPLACE TABLE {tables[name]} AS {made.format(**tables)}")
+
+        def add(db: Any, tables: dict[str, str], added: list[int]) -> str:
+            added_files(db, added)
+            db.execute("CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)")
+            for _, (_, statements) in kept.tables.items():
+                for statement in statements:
+                    db.execute(statement.format(**tables))
+            db.execute("DROP VIEW screen_scope")
+            return "added"
+
+        tables = self.keep(s.rule.id, {"kept": [kept.sql, list(kept.tables.items())]}, full, add, parts=tuple(kept.tables))
+        result = self.db.execute(kept.sql.format(**tables), values)
+        return [d[0] for d in result.description], result.fetchall()
+
+    def keep(self, name: str, made_of: dict[str, Any], full: Callable[[Any, Any], Any], add: Callable[[Any, Any, list[int]], str], *, fresh: bool = False, parts: tuple[str, ...] = ()) -> Any:
         """The kept table ``name`` brought up to date, in one transaction: made afresh by ``full(db,
         table)`` unless it was made of the same (``made_of``, with the catalogs' content) from files
         that are all still stored; then ``add(db, table, file numbers)`` takes in the files added since
-        (it returns "added", or "all" when it made the table afresh). Returns the table's name."""
-        table = f'{SCHEMA}."{name}"'
+        (it returns "added", or "all" when it made the table afresh); ``fresh``: made afresh whatever was
+        kept. Returns the table's name; with ``parts``, the names of its tables by part (``full`` and ``add``
+        are given them so)."""
+        table: Any = {part: f'{SCHEMA}."{name} {part}"' for part in parts} if parts else f'{SCHEMA}."{name}"'
         signature = json.dumps({**made_of, "catalog": self.catalog}, sort_keys=True, default=str)
         signature = hashlib.sha256(signature.encode()).hexdigest()
         kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [name]).fetchone()
         with self.store.transaction() as db:
-            if kept is None or kept[0] != signature or name not in self.tables or not set(kept[1]) <= self.files.keys():
+            names = [f"{name} {part}" for part in parts] if parts else [name]
+            if fresh or kept is None or kept[0] != signature or not set(names) <= self.tables or not set(kept[1]) <= self.files.keys():
                 full(db, table)
-                self.tables.add(name)
+                self.tables.update(names)
                 self.modes[name] = "all"
             else:
                 added = sorted(self.files[k] for k in self.files.keys() - set(kept[1]))
@@ -84,7 +110,7 @@ class ScreenCache:
         """Bring ``table`` up to date with the records of the files ``added``: "added", or "all" when it
         was computed afresh. The records in scope are a view, not a copy: DuckDB computes only the
         columns the query reads."""
-        db.execute("CREATE OR REPLACE TEMP TABLE screen_added AS SELECT unnest(?::INTEGER[]) AS file_id", [added])
+        added_files(db, added)
         new = "SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)"
         if not s.partition:  # the row alone decides: only the new rows can be flagged
             db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {new}")
@@ -108,6 +134,11 @@ class ScreenCache:
         if self.records is None:
             self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
         return int(db.execute("SELECT count(*) FROM screen_rids").fetchone()[0]) > FULL_SHARE * self.records
+
+
+def added_files(db: Any, added: list[int]) -> None:
+    """The temporary table ``screen_added``: the numbers of the files added since results were kept."""
+    db.execute("CREATE OR REPLACE TEMP TABLE screen_added AS SELECT unnest(?::INTEGER[]) AS file_id", [added])
 
 
 def _catalog_signature(db: Any) -> str:
