@@ -217,3 +217,19 @@ def test_a_new_id_joining_two_runs_flags_the_run_kept_before(tmp_path: Path) -> 
     code, doc, _ = audit(tmp_path, "b.csv", extra=("--id-run", "5"))
     flagged = sorted((f["path"], f["cell"]) for f in doc["findings"] if f["rule"] == "id-sequence")
     assert flagged == [("a.xlsx", "C2"), ("a.xlsx", "C3"), ("a.xlsx", "C4"), ("a.xlsx", "C5"), ("b.csv", "C2")]
+
+
+def test_the_same_catalog_again_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zjcredit.documents.audit.run as run
+
+    names = corpus(tmp_path, 31)
+    read: list[str] = []
+    load = run.load_catalog_index
+    monkeypatch.setattr(run, "load_catalog_index", lambda paths: (read.append(Path(paths[0]).name), load(paths))[1])
+    audit(tmp_path, names[0])
+    audit(tmp_path, names[1])
+    assert read == ["目录.xlsx"]
+    write_catalog(tmp_path / "目录.xlsx", "2019H1", [dataclasses.replace(XH, courses=(8, 20, 90)), YZ, LN])
+    code, doc, _ = audit(tmp_path, names[2])
+    assert read == ["目录.xlsx", "目录.xlsx"]
+    assert summary(doc) == full(tmp_path, names[:3])

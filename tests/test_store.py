@@ -5,6 +5,7 @@ damaged), the Parquet export and the versions recorded in ``meta``."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import shutil
 import subprocess
@@ -111,7 +112,9 @@ def test_second_run_reads_nothing_new(work: Path, monkeypatch: pytest.MonkeyPatc
     store = work / "核查.duckdb"
     assert consistent(store) == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6)]
     # What wrote the store, and what each file was.
-    assert dict(query(store, "SELECT key, value FROM meta")) == {"schema_version": str(SCHEMA_VERSION), "zjcredit": __version__}
+    meta = dict(query(store, "SELECT key, value FROM meta"))
+    assert meta == {"schema_version": str(SCHEMA_VERSION), "zjcredit": __version__, "catalogs": meta["catalogs"]}
+    assert json.loads(meta["catalogs"]) == [["目录.xlsx", digest(work / "目录.xlsx")]]  # taken in: not read again unless changed
     assert query(store, "SELECT path, zjcredit, records, sha256 FROM files ORDER BY file_id") == [
         ("成果/a_西湖.xlsx", __version__, 6, digest(work / "成果" / "a_西湖.xlsx")),
         ("成果/b_鄞州.csv", __version__, 6, digest(work / "成果" / "b_鄞州.csv")),

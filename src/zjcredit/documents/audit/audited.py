@@ -47,7 +47,7 @@ def prepare_audited(db: Any, cache: ScreenCache | None) -> None:
             lambda db, table: db.execute(f"CREATE OR REPLACE TABLE {table} AS {ROWS_SQL.format(source='outcomes')}"),
             _add,
         )
-        with cache.store.transaction() as tx:  # the error screens' findings as they are now, on every row kept
+        with cache.transaction() as tx:  # the error screens' findings as they are now, on every row kept
             cache.flipped = sum(
                 int(tx.execute(sql).fetchone()[0])
                 for sql in (

@@ -44,10 +44,14 @@ def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) 
     params = {"year": year} if year is not None else {}
     out: dict[str, list[dict[str, Any]]] = {}
     names = {org: (name, county) for org, name, county in db.execute("SELECT org, org_name, county_code FROM orgs").fetchall()}
+    kept = {}
+    if cache is not None and year is None:
+        with cache.batch():
+            kept = {key: _kept_learners(cache, key, column, source) for key, (column, source) in GROUPS.items()}
     for key, (column, source) in GROUPS.items():
         rows_sql = source.format(a="audited")
-        if cache is not None and year is None:
-            learners = f"SELECT k, count(*) AS n FROM {_kept_learners(cache, key, column, source)} GROUP BY k"
+        if key in kept:
+            learners = f"SELECT k, count(*) AS n FROM {kept[key]} GROUP BY k"
         else:
             also = " AND year = $year" if year is not None else ""
             learners = f"SELECT k, count(*) AS n FROM ({LEARNERS.format(column=column, source=rows_sql, also=also)}) GROUP BY k"

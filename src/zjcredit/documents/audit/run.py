@@ -3,6 +3,8 @@ every institution, count the figures, and say it all in one report."""
 
 from __future__ import annotations
 
+import json
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -83,11 +85,7 @@ def _read(
     """Catalogs into the store, the new files read, checked and stored, and the screens run over all;
     with the results of what the folders held besides outcome files (``input-skipped``) and the results
     kept in a store file."""
-    for catalog in options.catalogs:
-        index = load_catalog_index([catalog])
-        if index is not None:
-            projects, courses = index.relations()
-            store.put_catalog(projects, courses, str(catalog))
+    _catalogs(store, options.catalogs)
     if not store.has_catalog():
         raise UsageError(
             "没有可用的项目目录：请用 --catalog 给出目录（核查数据库中也还没有）。",
@@ -98,10 +96,31 @@ def _read(
     notes = ingest(store, run, sources, progress)
     stored = StoredFiles(store)
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
-    screen_store(store, run, stored, options.screens, cache)
-    prepare_audited(store.db, cache)
+    with cache.batch() if cache is not None else nullcontext():
+        screen_store(store, run, stored, options.screens, cache)
+        prepare_audited(store.db, cache)
     used = [*options.catalogs, *([options.store] if options.store else [])]
     return run, stored, notes, skipped_results(sources.skipped, options.output, used=used), cache
+
+
+def _catalogs(store: Store, catalogs: Iterable[Path]) -> None:
+    """The catalogs into the store — unless it took in the same files (by content) in the same order last
+    time: reading them again would change nothing."""
+    from zjcredit.store import file_digest
+
+    try:
+        given = json.dumps([[store.location(c), file_digest(Path(c))] for c in catalogs], ensure_ascii=False)
+    except OSError:  # read as usual: the reader says what is wrong with it
+        given = None
+    if given is not None and given != "[]" and store.meta("catalogs") == given:
+        return
+    for catalog in catalogs:
+        index = load_catalog_index([catalog])
+        if index is not None:
+            projects, courses = index.relations()
+            store.put_catalog(projects, courses, str(catalog))
+    if given is not None and given != "[]":
+        store.set_meta("catalogs", given)
 
 
 def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult | None]) -> list[FileResult]:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from zjcredit.screens import Kept, Screen, query
@@ -47,7 +48,23 @@ class ScreenCache:
         self.catalog = _catalog_signature(self.db)
         self.records: int | None = None
         self.flipped = 0  # kept records whose error screens' findings changed this run (see .audited)
-        self.modes: dict[str, str] = {}  # rule → "kept", "added" (brought up to date) or "all" (computed afresh)
+        self.modes: dict[str, str] = {}
+        self._batch = False  # rule → "kept", "added" (brought up to date) or "all" (computed afresh)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every table kept inside the block brought up to date in one transaction (one commit, not one
+        per table)."""
+        with self.store.transaction():
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A transaction on the store, or the batch's when inside :meth:`batch`."""
+        return nullcontext(self.db) if self._batch else self.store.transaction()
 
     def results(self, s: Screen, values: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
         """The screen's query's columns and rows over the whole store, brought up to date."""
@@ -94,7 +111,7 @@ class ScreenCache:
         signature = json.dumps({**made_of, "catalog": self.catalog}, sort_keys=True, default=str)
         signature = hashlib.sha256(signature.encode()).hexdigest()
         kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [name]).fetchone()
-        with self.store.transaction() as db:
+        with self.transaction() as db:
             names = [f"{name} {part}" for part in parts] if parts else [name]
             if fresh or kept is None or kept[0] != signature or not set(names) <= self.tables or not set(kept[1]) <= self.files.keys():
                 full(db, table)
