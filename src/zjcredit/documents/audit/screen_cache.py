@@ -7,8 +7,8 @@ signature they were computed for (the query's text, its thresholds, the catalogs
 (number and content) they cover. On the next run:
 
 - the same signature and the same files: the kept rows are the results;
-- the same signature and files added (nothing removed): a row-local screen runs over the new files'
-  records only; a screen across records runs over the records sharing a value of its partition with a
+- the same signature and files added (nothing removed), holding at most 30 % of the records: a row-local
+  screen runs over the new files' records only; a screen across records runs over the records sharing a value of its partition with a
   new record (the ID, the phone, the project …), and those records' rows are replaced — unless that is
   a large part of the store, when it runs over everything, as it would anyway;
 - anything else (other thresholds, another catalog, a file replaced, a new zjcredit's query): computed
@@ -43,7 +43,9 @@ class ScreenCache:
         with store.transaction() as db:
             db.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
             db.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.state (rule VARCHAR PRIMARY KEY, signature VARCHAR, files VARCHAR[])")
-        self.files = {f"{fid}:{sha}": int(fid) for fid, sha in self.db.execute("SELECT file_id, sha256 FROM files").fetchall()}
+        stored = self.db.execute("SELECT file_id, sha256, coalesce(records, 0) FROM files").fetchall()
+        self.files = {f"{fid}:{sha}": int(fid) for fid, sha, _ in stored}
+        self.sizes = {int(fid): int(n) for fid, _, n in stored}  # records by file
         self.tables = {r[0] for r in self.db.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [SCHEMA]).fetchall()}
         self.catalog = _catalog_signature(self.db)
         self.records: int | None = None
@@ -119,7 +121,11 @@ class ScreenCache:
                 self.modes[name] = "all"
             else:
                 added = sorted(self.files[k] for k in self.files.keys() - set(kept[1]))
-                self.modes[name] = add(db, table, added) if added else "kept"
+                if sum(self.sizes[f] for f in added) > FULL_SHARE * sum(self.sizes.values()):
+                    full(db, table)  # mostly new: made afresh, as the first time
+                    self.modes[name] = "all"
+                else:
+                    self.modes[name] = add(db, table, added) if added else "kept"
             db.execute(f"INSERT OR REPLACE INTO {SCHEMA}.state VALUES (?, ?, ?)", [name, signature, sorted(self.files)])
         return table
 
