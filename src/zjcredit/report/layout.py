@@ -31,12 +31,28 @@ PAPER_A4 = "9"  # the paper-size code of A4 in a sheet's page set-up
 # Text widths and row heights -------------------------------------------------------------------------
 
 
+class _CharUnits(dict[str, float]):
+    """Column units of each character, looked up once per distinct character (``east_asian_width`` for
+    every character of every cell was most of the time a large findings table took to measure)."""
+
+    def __missing__(self, ch: str) -> float:
+        import unicodedata
+
+        units = WIDE_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+        self[ch] = units
+        return units
+
+
+_CHAR_UNITS = _CharUnits()
+
+
 def text_units(text: str, size: float = BASE_SIZE) -> float:
     """How many column-width units ``text`` takes on one line in a ``size`` pt font (CJK and full-width
     characters count double)."""
-    import unicodedata
-
-    units = sum(WIDE_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+    if text.isascii():
+        units: float = len(text)  # every ASCII character is narrow: the sum of as many 1.0s
+    else:
+        units = sum(map(_CHAR_UNITS.__getitem__, text))  # the same floats added in the same order
     return units * size / BASE_SIZE
 
 
@@ -44,13 +60,27 @@ def lines_needed(text: str, width: float, size: float = BASE_SIZE) -> int:
     """Lines a wrapped cell of ``width`` units needs for ``text`` in a ``size`` pt font (each paragraph
     wraps on its own)."""
     usable = max(width - 1.0, 1.0)  # cell padding on both sides
-    if len(text) * WIDE_UNITS * size / BASE_SIZE <= usable and "\n" not in text:
-        return 1  # fits even if every character is wide: no need to measure
+    if "\n" not in text:
+        if len(text) * WIDE_UNITS * size / BASE_SIZE <= usable:
+            return 1  # fits even if every character is wide: no need to measure
+        return max(1, -int(-text_units(text, size) // usable))
     total = 0
     for para in text.split("\n"):
         units = text_units(para, size)
         total += max(1, -int(-units // usable))
     return total
+
+
+def lines_by_row(rows: Sequence[Sequence[Any]], widths: Sequence[float], size: float = BASE_SIZE) -> list[int]:
+    """For each row, the most lines any of its cells needs (:func:`lines_needed` of ``str(value)`` in a
+    cell ``widths[c]`` units wide; empty cells and ``None`` need none; at least 1). Each distinct value of a
+    column is measured once: a findings table repeats its file names, rules and fields on every row."""
+    columns = []
+    for c, width in enumerate(widths):
+        values = [v if v is None or type(v) is str else str(v) for v in (row[c] if c < len(row) else None for row in rows)]
+        measured = {v: 1 if v is None or v == "" else lines_needed(v, width, size) for v in set(values)}
+        columns.append(map(measured.__getitem__, values))
+    return [max(lines) for lines in zip(*columns)] if columns else [1] * len(rows)
 
 
 def line_height(size: float = BASE_SIZE) -> float:

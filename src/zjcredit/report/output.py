@@ -38,6 +38,8 @@ def escape_formula(value: Any) -> Any:
 _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Excel reads ``_xHHHH_`` in cell text as an escaped character; a literal one is protected as ``_x005F_``.
 _XESCAPE_RE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+# Anything :func:`xlsx_text` changes (CR is \x0d): most text has none, and one search is cheaper than the edits.
+_XLSX_CHANGES_RE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 
 def xlsx_text(text: str) -> str:
@@ -46,6 +48,8 @@ def xlsx_text(text: str) -> str:
     XML turns a raw carriage return into a line feed, so CR is stored as Excel's own escape ``_x000D_``.
     (openpyxl does not decode these escapes when it reads; Excel, WPS and calamine do.)
     """
+    if _XLSX_CHANGES_RE.search(text) is None:
+        return text
     text = _XML_ILLEGAL_RE.sub("", text)
     return _XESCAPE_RE.sub(r"_x005F_\1", text).replace("\r", "_x000D_")
 
