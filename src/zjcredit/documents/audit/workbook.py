@@ -5,14 +5,17 @@ Print-ready: A4 landscape, one page wide, header rows repeated, frozen and filte
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution, county_rows
+from zjcredit.report import bulk_rows
+from zjcredit.report.bulk_rows import BulkRows, save_with_rows
 from zjcredit.report.findings import RULES, Report, Severity
-from zjcredit.report.layout import ROW_PADDING, CellStyles, line_height, lines_needed, print_setup
-from zjcredit.report.output import save_output, set_text, write_atomic
+from zjcredit.report.layout import ROW_PADDING, CellStyles, line_height, lines_by_row, print_setup
+from zjcredit.report.output import set_text, write_atomic
 
 # The findings sheet is for people; the JSON or CSV report lists every finding.
 DETAIL_LIMIT = 10_000
@@ -46,18 +49,24 @@ TEXT = {
 
 def write_report(target: Path, report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions) -> None:
     lang = "en" if options.lang == "en" else "zh"
-    write_atomic(target, lambda tmp: save_output(_workbook(report, institutions, figures, options, lang), tmp, "audit"), force=options.force)
+
+    def build(tmp: Path) -> None:
+        bulks: list[BulkRows] = []
+        save_with_rows(_workbook(report, institutions, figures, options, lang, bulks), tmp, "audit", bulks)
+
+    write_atomic(target, build, force=options.force)
 
 
-def _workbook(report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions, lang: str) -> Any:
+def _workbook(report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions, lang: str, bulks: list[BulkRows]) -> Any:
+    """The workbook; the rows of its long tables are left in ``bulks``, to be written as it is saved."""
     from openpyxl import Workbook
 
     t = TEXT[lang]
     wb = Workbook()
-    _verdicts(wb.active, institutions, options, t, lang)
-    _counties(wb.create_sheet(t["counties"]), institutions, t)
-    _figures(wb.create_sheet(t["figures"]), figures, t)
-    _details(wb.create_sheet(t["details"]), report, t, lang)
+    _verdicts(wb.active, institutions, options, t, lang, bulks)
+    _counties(wb.create_sheet(t["counties"]), institutions, t, bulks)
+    _figures(wb.create_sheet(t["figures"]), figures, t, bulks)
+    _details(wb.create_sheet(t["details"]), report, t, lang, bulks)
     return wb
 
 
@@ -76,9 +85,12 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: list[float]) -> int:
+def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: list[float], bulks: list[BulkRows] | None,
+           *, fill_column: int = 0, fills: Sequence[str] = ()) -> int:
     """A bordered table with a bold header at row ``top``, each row as high as its longest wrapped text
-    needs; returns the row after it."""
+    needs, row ``i``'s cell in ``fill_column`` filled with colour ``fills[i]``; returns the row after it.
+    A long table's rows go to ``bulks`` (unless it is None): only the first is written here, as the
+    sample of their styles."""
     from openpyxl.utils import get_column_letter
 
     styles = _styles()["cells"]
@@ -91,17 +103,42 @@ def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: li
         if ws.column_dimensions[letter].width in (None, 13.0) or width > (ws.column_dimensions[letter].width or 0):
             ws.column_dimensions[letter].width = width
     widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(head) + 1)]
-    for r, row in enumerate([head, *rows], start=top):
-        if r > top:
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c)
-                set_text(cell, value)
-                styles.apply(cell, "body")
-        # 0.9: the printer's font runs a little wider than the estimate on long CJK text.
-        lines = max((lines_needed(str(v), w * 0.9) for v, w in zip(row, widths) if v not in (None, "")), default=1)
-        if lines > 1:  # the text is measured here, from the values: not cell by cell afterwards
-            ws.row_dimensions[r].height = round(lines * line_height() + ROW_PADDING, 1)
+    # 0.9: the printer's font runs a little wider than the estimate on long CJK text. The text is measured
+    # here, from the values: not cell by cell afterwards.
+    heights = [round(n * line_height() + ROW_PADDING, 1) if n > 1 else None for n in lines_by_row([head, *rows], [w * 0.9 for w in widths])]
+    if heights[0] is not None:
+        ws.row_dimensions[top].height = heights[0]
+    bulk = BulkRows(ws, top + 1) if bulks is not None and len(rows) >= bulk_rows.BULK_FROM else None
+    ids: dict[str | None, tuple[int, ...]] = {}
+    for i, (row, height) in enumerate(zip(rows, heights[1:])):
+        r = top + 1 + i
+        colour = fills[i] if fill_column else None
+        in_sheet = bulk is None or i == 0  # every row, or a bulk's sample
+        if in_sheet or colour not in ids:
+            cells = [_body_cell(ws, r, c, value, styles, colour if c == fill_column else None, in_sheet=in_sheet) for c, value in enumerate(row, start=1)]
+            if in_sheet and height is not None:
+                ws.row_dimensions[r].height = height
+            if bulk is not None and colour not in ids:
+                ids[colour] = tuple(cell.style_id for cell in cells)
+        if bulk is not None:
+            bulk.append(row, ids[colour], height)
+    if bulk is not None and bulks is not None:
+        bulks.append(bulk)
     return top + len(rows) + 1
+
+
+def _body_cell(ws: Any, r: int, c: int, value: Any, styles: CellStyles, fill: str | None, *, in_sheet: bool) -> Any:
+    """The body cell at (``r``, ``c``) with ``value``, styled, filled with ``fill`` if given; unless it is
+    ``in_sheet``, a detached cell that only gives its style's index to the rows written in bulk."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import PatternFill
+
+    cell = ws.cell(row=r, column=c) if in_sheet else Cell(ws)
+    set_text(cell, value)
+    styles.apply(cell, "body")
+    if fill is not None:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    return cell
 
 
 def _title(ws: Any, text: str, span: int) -> None:
@@ -122,9 +159,7 @@ def _finish(ws: Any, header_row: int, last_row: int, columns: int, *, landscape:
     print_setup(ws, landscape=landscape)
 
 
-def _verdicts(ws: Any, institutions: list[Institution], options: AuditOptions, t: dict[str, Any], lang: str) -> None:
-    from openpyxl.styles import PatternFill
-
+def _verdicts(ws: Any, institutions: list[Institution], options: AuditOptions, t: dict[str, Any], lang: str, bulks: list[BulkRows]) -> None:
     ws.title = t["verdicts"]
     head = t["verdict_head"]
     _title(ws, f"{t['title']}（{t['made']} {(options.today or dt.date.today()).isoformat()}）", len(head))
@@ -134,20 +169,19 @@ def _verdicts(ws: Any, institutions: list[Institution], options: AuditOptions, t
          "、".join(i.ledgers_missing), "、".join(i.ledgers_incomplete), names[i.verdict], "\n".join(i.reasons(lang, options.distorted_share))]
         for i in institutions
     ]
-    last = _table(ws, 2, head, rows, [14, 28, 16, 9, 9, 10, 10, 10, 18, 18, 12, 58]) - 1
-    for r, inst in enumerate(institutions, start=3):
-        ws.cell(row=r, column=11).fill = PatternFill("solid", fgColor=VERDICT_FILL[inst.verdict])
+    fills = [VERDICT_FILL[i.verdict] for i in institutions]
+    last = _table(ws, 2, head, rows, [14, 28, 16, 9, 9, 10, 10, 10, 18, 18, 12, 58], bulks, fill_column=11, fills=fills) - 1
     _finish(ws, 2, last, len(head))
 
 
-def _counties(ws: Any, institutions: list[Institution], t: dict[str, Any]) -> None:
+def _counties(ws: Any, institutions: list[Institution], t: dict[str, Any], bulks: list[BulkRows]) -> None:
     _title(ws, t["counties"], len(t["county_head"]))
     rows = [[t["unknown"] if r[0] == "（未知）" else r[0], *r[1:]] for r in county_rows(institutions)]
-    last = _table(ws, 2, t["county_head"], rows, [14, 9, 9, 12, 14, 12, 11, 12, 12]) - 1
+    last = _table(ws, 2, t["county_head"], rows, [14, 9, 9, 12, 14, 12, 11, 12, 12], bulks) - 1
     _finish(ws, 2, last, len(t["county_head"]))
 
 
-def _figures(ws: Any, figures: dict[str, list[dict[str, Any]]], t: dict[str, Any]) -> None:
+def _figures(ws: Any, figures: dict[str, list[dict[str, Any]]], t: dict[str, Any], bulks: list[BulkRows] | None = None) -> None:
     _title(ws, t["figures"], 6)
     top = 3
     anchors: dict[str, tuple[int, int]] = {}
@@ -159,7 +193,7 @@ def _figures(ws: Any, figures: dict[str, list[dict[str, Any]]], t: dict[str, Any
         ws.cell(row=top, column=1, value=t["by"][key]).font = _styles()["head"]
         label = _labeller(key, t)
         body = [[label(r), r["outcomes"], r["learners"], r["hours"], r["dual_outcomes"], r["excluded_rows"]] for r in rows]
-        end = _table(ws, top + 1, [t["by"][key], *t["figure_head"]], body, [30, 12, 10, 11, 11, 13])
+        end = _table(ws, top + 1, [t["by"][key], *t["figure_head"]], body, [30, 12, 10, 11, 11, 13], bulks)
         anchors[key] = (top + 1, end - 1)
         top = end + 2
     for key in CHARTED:  # beside its own table, however long the tables above it are
@@ -203,7 +237,7 @@ def _chart(ws: Any, header: int, last: int, title: str, axis: str, anchor: str) 
     ws.add_chart(chart, anchor)
 
 
-def _details(ws: Any, report: Report, t: dict[str, Any], lang: str) -> None:
+def _details(ws: Any, report: Report, t: dict[str, Any], lang: str, bulks: list[BulkRows]) -> None:
     from zjcredit.report.render import ordered_findings
 
     # Errors first, then warnings and infos (each in the files' order): what the limit cuts is the least.
@@ -216,7 +250,7 @@ def _details(ws: Any, report: Report, t: dict[str, Any], lang: str) -> None:
         rule = RULES.get(f.rule)
         title = (rule.title_en if lang == "en" else rule.title_zh) if rule else ""
         rows.append([f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, severity[f.severity], f.message(lang), f.value or ""])
-    last = _table(ws, 2, head, rows, [26, 10, 7, 7, 10, 18, 18, 6, 60, 24]) - 1
+    last = _table(ws, 2, head, rows, [26, 10, 7, 7, 10, 18, 18, 6, 60, 24], bulks) - 1
     if len(findings) > DETAIL_LIMIT:
         set_text(ws.cell(row=last + 1, column=1), t["more"].format(n=len(findings) - DETAIL_LIMIT))
     _finish(ws, 2, last, len(head))
@@ -231,7 +265,8 @@ def write_figures(target: Path, figures: dict[str, list[dict[str, Any]]], option
     def build(tmp: Path) -> None:
         wb = Workbook()
         wb.active.title = TEXT[lang]["figures"]
-        _figures(wb.active, figures, TEXT[lang])
-        save_output(wb, tmp, "stats")
+        bulks: list[BulkRows] = []
+        _figures(wb.active, figures, TEXT[lang], bulks)
+        save_with_rows(wb, tmp, "stats", bulks)
 
     write_atomic(target, build, force=options.force)
