@@ -1,4 +1,4 @@
-"""report.bulk_rows: the long tables of the audit report, written straight as
+"""report.bulk_rows: the long tables of the audit report and of the findings workbook, written straight as
 worksheet XML, read back (openpyxl, our own reader) exactly as the same workbook written cell by cell
 through openpyxl: values, types, styles, row heights, the sheet's set-up; text stays inert text; control
 characters are dropped; --mask-ids still applies. And report.layout's faster text measure gives the
@@ -29,6 +29,7 @@ from zjcredit.io.marker import output_kind
 from zjcredit.io.readers import read_grid
 from zjcredit.report import bulk_rows, layout
 from zjcredit.report.findings import FileResult, Report, make
+from zjcredit.report.findings_sheet import write_report_workbook
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "outcomes"
 RAW_ID = re.compile(r"(?<![0-9*])\d{17}[\dXx](?![0-9])")
@@ -212,6 +213,27 @@ def test_mask_ids_applies_to_the_details_written_in_bulk(tmp_path: Path, monkeyp
         for row in ws.iter_rows():
             for cell in row:
                 assert not (isinstance(cell.value, str) and RAW_ID.search(cell.value)), (ws.title, cell.coordinate, cell.value)
+
+
+# The findings workbook (--output x.xlsx) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_findings_workbook_in_bulk_is_the_workbook_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    report = tricky_report(120)
+    report.command = "validate"
+
+    def write(path: Path) -> Path:
+        write_report_workbook(report, path, lang)
+        return path
+
+    slow, fast, written = write_both(tmp_path, monkeypatch, write)
+    assert sorted(written) == sorted([120, 3 + 1, 120]), written  # findings, by rule (+ total), files
+    assert_same_workbook(slow, fast)
+    assert output_kind(fast) == "report"
+    ws = openpyxl.load_workbook(fast).worksheets[0]
+    assert ws.cell(row=2, column=11).value == "=SUM(A1:A9)" and ws.cell(row=2, column=11).data_type == "s"
+    assert any(ws.row_dimensions[r].height for r in range(2, 122))  # the long texts' rows are tall
 
 
 # The module itself -----------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zjcredit.report import output
+from zjcredit.report import bulk_rows, output
+from zjcredit.report.bulk_rows import BulkRows
 from zjcredit.report.findings import RULES, FileResult, Finding, Severity
 
 LIST_SHEET = {"zh": "问题清单", "en": "Findings"}
@@ -28,6 +29,7 @@ HEADER_ROW = 2  # row 1 says what the list is about
 # The findings sheet is for people: beyond this many rows it stops and points to the JSON/CSV report,
 # which always lists every finding (writing a million rows through openpyxl takes minutes).
 LIST_LIMIT = 50_000
+FITTED_ROWS = 5000  # a longer table keeps the default row heights: measuring it costs more than it helps
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
 SEVERITY_LABELS = {
     "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"},
@@ -226,6 +228,7 @@ def write_report_workbook(report: Any, tmp: Path, lang: str) -> None:
     lang = "en" if lang == "en" else "zh"
     findings = [f for fr in report.files for f in sorted(fr.findings, key=lambda f: (-int(f.severity), _position(f)))]
     wb = Workbook()
+    bulks: list[BulkRows] = []
     names = REPORT_SHEETS[lang]
     ws = wb.active
     ws.title = names[0]
@@ -236,7 +239,7 @@ def write_report_workbook(report: Any, tmp: Path, lang: str) -> None:
     )
     severities = [f.severity for f in findings]
     _table_sheet(ws, REPORT_HEADERS[lang], REPORT_WIDTHS, rows, wrapped=REPORT_WRAPPED, fills=severities, fill_column=9,
-                 limit=LIST_LIMIT, rest=len(findings) - LIST_LIMIT, lang=lang)
+                 limit=LIST_LIMIT, rest=len(findings) - LIST_LIMIT, lang=lang, bulks=bulks)
     counts: dict[tuple[str, Severity], int] = {}
     for f in findings:
         counts[(f.rule, f.severity)] = counts.get((f.rule, f.severity), 0) + 1
@@ -244,10 +247,10 @@ def write_report_workbook(report: Any, tmp: Path, lang: str) -> None:
     total = ("Total" if lang == "en" else "合计", "", "", len(findings))
     _table_sheet(wb.create_sheet(names[1]), COUNT_HEADERS[lang], COUNT_WIDTHS,
                  [*([rule, rule_title(rule, lang), labels[sev], n] for (rule, sev), n in ordered_counts), total],
-                 wrapped=(2,), fills=[sev for (_, sev), _ in ordered_counts], fill_column=3)
+                 wrapped=(2,), fills=[sev for (_, sev), _ in ordered_counts], fill_column=3, bulks=bulks)
     _table_sheet(wb.create_sheet(names[2]), FILE_HEADERS[lang], FILE_WIDTHS,
-                 ([fr.path, fr.kind or "", fr.records, fr.errors, fr.warnings, fr.infos] for fr in report.files), wrapped=(1,))
-    output.save_output(wb, tmp, "report")
+                 ([fr.path, fr.kind or "", fr.records, fr.errors, fr.warnings, fr.infos] for fr in report.files), wrapped=(1,), bulks=bulks)
+    bulk_rows.save_with_rows(wb, tmp, "report", bulks)
 
 
 def _position(f: Finding) -> tuple[Any, ...]:
@@ -258,11 +261,14 @@ def _position(f: Finding) -> tuple[Any, ...]:
 
 
 def _table_sheet(ws: Any, headers: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence[Any]], *, wrapped: Sequence[int] = (),
-                 fills: Sequence[Severity] = (), fill_column: int = 0, limit: int | None = None, rest: int = 0, lang: str = "zh") -> None:
+                 fills: Sequence[Severity] = (), fill_column: int = 0, limit: int | None = None, rest: int = 0, lang: str = "zh",
+                 bulks: list[BulkRows]) -> None:
     """A plain table on a sheet: bold header on row 1, frozen, filtered, columns sized, long texts
     wrapped (rows made tall enough while the table is small), printed A4 landscape with the header on
-    every page."""
+    every page. A long table's rows are left in ``bulks`` (:mod:`zjcredit.report.bulk_rows`): only its
+    first row is written here, as the sample of their styles."""
     from copy import copy
+    from itertools import islice
 
     from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
@@ -271,26 +277,68 @@ def _table_sheet(ws: Any, headers: Sequence[str], widths: Sequence[int], rows: I
 
     protos = _header(ws, 1, headers, widths, wrapped, wrap_header=True)
     colours = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
-    r = 1
-    for i, values in enumerate(rows):
-        if limit is not None and i >= limit:
-            put(ws.cell(row=r + 1, column=1), truncated_note(lang, rest))
-            break
-        r += 1
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c)
-            cell._style = copy(protos[c - 1])
-            put(cell, value)
-        if fill_column and i < len(fills):
-            ws.cell(row=r, column=fill_column).fill = colours[fills[i]]
+    body = list(rows if limit is None else islice(rows, limit + 1))
+    more = limit is not None and len(body) > limit
+    body = body[:limit]
+    bulk = BulkRows(ws, 2) if len(body) >= bulk_rows.BULK_FROM else None
+    heights = _heights(body, widths, wrapped) if bulk is not None and len(body) <= FITTED_ROWS else [None] * len(body)
+    ids: dict[Severity | None, tuple[int, ...]] = {}
+    for i, values in enumerate(body):
+        r = i + 2
+        severity = fills[i] if fill_column and i < len(fills) else None
+        if bulk is None or i == 0:
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=c)
+                cell._style = copy(protos[c - 1])
+                put(cell, value)
+            if severity is not None:
+                ws.cell(row=r, column=fill_column).fill = colours[severity]
+        if bulk is not None:
+            if severity not in ids:
+                ids[severity] = _style_ids(ws, protos, fill_column, colours[severity] if severity is not None else None)
+            bulk.append([xml_safe(v) if isinstance(v, str) else v for v in values], ids[severity], heights[i])
+    r = len(body) + 1
+    if more:
+        put(ws.cell(row=r + 1, column=1), truncated_note(lang, rest))
     last = get_column_letter(len(headers))
-    if r - 1 <= 5000:  # measuring every row of a huge list costs more than it helps
+    if bulk is not None:
+        bulks.append(bulk)
+    elif r - 1 <= FITTED_ROWS:
         fit_row_heights(ws, 2, r, columns=wrapped)
     ws.auto_filter.ref = f"A1:{last}{max(r, 1)}"
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     print_setup(ws, landscape=True)
     page_header_footer(ws, header_left=ws.title)
+
+
+def _heights(body: Sequence[Sequence[Any]], widths: Sequence[int], wrapped: Sequence[int]) -> list[float | None]:
+    """Each row's height as :func:`zjcredit.report.layout.fit_row_heights` makes it (the wrapped columns'
+    text as stored, in the body's font size), measured from the values."""
+    from zjcredit.report.layout import ROW_PADDING, line_height, lines_by_row
+
+    def shown(value: Any) -> Any:
+        return bulk_rows.stored_text(xml_safe(value)) if isinstance(value, str) else value
+
+    cells = [[shown(row[c - 1]) if c <= len(row) else None for c in wrapped] for row in body]
+    lines = lines_by_row(cells, [widths[c - 1] for c in wrapped], FONT_SIZE)
+    return [round(n * line_height(FONT_SIZE) + ROW_PADDING, 1) if n >= 2 else None for n in lines]
+
+
+def _style_ids(ws: Any, protos: Sequence[Any], fill_column: int, fill: Any) -> tuple[int, ...]:
+    """The style index of each column's body cell, the ``fill_column`` one filled with ``fill`` if given."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
+
+    ids = []
+    for c, proto in enumerate(protos, start=1):
+        cell = Cell(ws)
+        cell._style = copy(proto)
+        if c == fill_column and fill is not None:
+            cell.fill = fill
+        ids.append(cell.style_id)
+    return tuple(ids)
 
 
 def _header(ws: Any, row: int, headers: Sequence[str], widths: Sequence[int], wrapped: Sequence[int], *, wrap_header: bool) -> list[Any]:
