@@ -89,11 +89,11 @@ class Option:
 @dataclass(frozen=True)
 class Kept:
     """How the store keeps a screen without a partition up to date between runs: tables it keeps (by
-    name: the query that makes each from ``outcomes``, and the statements that bring them up to date
-    with the new records, the view ``screen_scope``), and the query over them ({name}: a kept table)
+    name: the statements that make each from ``outcomes``, and those that bring it up to date with the
+    new records, the view ``screen_scope``; {name} in them is a kept table), and the query over them
     that gives the same rows as :attr:`Screen.sql` over everything."""
 
-    tables: dict[str, tuple[str, tuple[str, ...]]]
+    tables: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
     sql: str
 
 

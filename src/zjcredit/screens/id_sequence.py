@@ -63,9 +63,9 @@ FROM outcomes o JOIN whole_values v ON o.id_prefix * 10 + o.id_last = v.x
 WHERE o.id_body AND o.id_digits AND o.rid NOT IN (SELECT rid FROM prefix_hits)
 """
 
-# Kept in the store between runs: every distinct value (``values``) and every value in a run of two or
-# more (``runs``, with its run's length and ends). New records add their new values; the runs they touch
-# are found by walking from each new value to its neighbours among the values kept, and made again.
+# Kept in the store between runs: every value in a run of two or more (``runs``, with its run's length
+# and ends). The runs new records touch are found by walking from each of their values to its neighbours
+# among all the values stored, and made again.
 RUNS = """
 WITH near AS (  -- a value in a run has a neighbour
     SELECT p.whole, p.x FROM {among} p SEMI JOIN {among} q ON q.whole = p.whole AND q.x = p.x + 1
@@ -79,23 +79,29 @@ SELECT DISTINCT false AS whole, id_prefix AS x FROM {records} WHERE id_body
 UNION ALL
 SELECT DISTINCT true, id_prefix * 10 + id_last FROM {records} WHERE id_body AND id_digits
 """
+ALL_VALUES = """(
+SELECT false AS whole, id_prefix AS x FROM outcomes WHERE id_body
+UNION ALL
+SELECT true, id_prefix * 10 + id_last FROM outcomes WHERE id_body AND id_digits
+)"""
 KEPT = Kept(
     {
-        "values": (VALUES.format(records="outcomes"), (
-            "CREATE OR REPLACE TEMP TABLE seq_new AS SELECT n.whole, n.x FROM (" + VALUES.format(records="screen_scope") + ") n"
-            " ANTI JOIN {values} v ON v.whole = n.whole AND v.x = n.x",
-            "INSERT INTO {values} SELECT * FROM seq_new",
-        )),
-        "runs": (RUNS.format(among="{values}"), (
-            """CREATE OR REPLACE TEMP TABLE seq_touched AS
-            WITH RECURSIVE walk(whole, x) AS (
-                SELECT whole, x FROM seq_new
-                UNION
-                SELECT v.whole, v.x FROM (SELECT whole, unnest([x - 1, x + 1]) AS y FROM walk) w JOIN {values} v ON v.whole = w.whole AND v.x = w.y
-            ) SELECT * FROM walk""",
-            "DELETE FROM {runs} r WHERE EXISTS (SELECT 1 FROM seq_touched t WHERE t.whole = r.whole AND t.x = r.x)",
-            "INSERT INTO {runs} " + RUNS.format(among="seq_touched"),
-        )),
+        "runs": (
+            (
+                "CREATE OR REPLACE TEMP TABLE seq_values AS " + VALUES.format(records="outcomes"),
+                "CREATE OR REPLACE TABLE {runs} AS " + RUNS.format(among="seq_values"),
+                "DROP TABLE seq_values",
+            ),
+            (
+                "CREATE OR REPLACE TEMP TABLE seq_touched AS WITH RECURSIVE walk(whole, x) AS ("
+                + VALUES.format(records="screen_scope")
+                + " UNION SELECT DISTINCT v.whole, v.x FROM (SELECT whole, unnest([x - 1, x + 1]) AS y FROM walk) w"
+                + " JOIN " + ALL_VALUES + " v ON v.whole = w.whole AND v.x = w.y) SELECT * FROM walk",
+                "DELETE FROM {runs} r WHERE EXISTS (SELECT 1 FROM seq_touched t WHERE t.whole = r.whole AND t.x = r.x)",
+                "INSERT INTO {runs} " + RUNS.format(among="seq_touched"),
+                "DROP TABLE seq_touched",
+            ),
+        ),
     },
     """
 WITH prefix_hits AS (

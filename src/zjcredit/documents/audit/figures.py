@@ -18,15 +18,21 @@ from zjcredit.documents.audit.screen_cache import ScreenCache, added_files
 from zjcredit.domain import divisions
 from zjcredit.domain.normalize import plain_number
 
-COUNTED = "NOT error AND NOT dual"
-SUMS = f"""
-count(*) FILTER (WHERE {COUNTED}) AS outcomes,
-coalesce(sum(hours) FILTER (WHERE {COUNTED}), 0) AS hours,
-count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes,
-count(*) FILTER (WHERE error) AS excluded_rows
+# The rows counted: no error, not 双证制 ({a}: the audited rows; {also}: a further condition).
+COUNTED = "(SELECT * FROM {a} WHERE NOT error AND NOT dual AND id_num IS NOT NULL{also})"
+# Each group's sums come from the audited rows summed by institution, project, county and year first.
+GROUPED = """
+CREATE OR REPLACE TEMP TABLE audited_groups AS
+SELECT org, project, county_code, year,
+       count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
+       sum(hours) FILTER (WHERE NOT error AND NOT dual) AS hours,
+       count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes,
+       count(*) FILTER (WHERE error) AS excluded_rows
+FROM audited GROUP BY ALL
 """
+SUMS = "sum(outcomes) AS outcomes, coalesce(sum(hours), 0) AS hours, sum(dual_outcomes) AS dual_outcomes, sum(excluded_rows) AS excluded_rows"
 TARGETS = "(SELECT code, unnest(CASE WHEN len(targets) > 0 THEN targets ELSE [NULL] END) AS target FROM projects)"
-# Each table: the column it groups by, and the rows it counts ({a}: the audited rows).
+# Each table: the column it groups by, and the rows it counts ({a}: rows with org, project, county_code).
 GROUPS = {
     "by_county": ("county_code", "{a}"),
     "by_institution": ("org", "{a}"),
@@ -34,7 +40,7 @@ GROUPS = {
     "by_target": ("target", "{a} LEFT JOIN (SELECT code AS project, target FROM " + TARGETS + ") USING (project)"),
 }
 # The learners of each group: kept in the store (a run adding files adds their new pairs), else counted.
-LEARNERS = "SELECT DISTINCT {column} AS k, id_num FROM {source} WHERE " + COUNTED + " AND id_num IS NOT NULL{also}"
+LEARNERS = "SELECT DISTINCT {column} AS k, id_num FROM {source}"
 NEW_ROWS = "(SELECT * FROM audited WHERE (rid >> 32) IN (SELECT file_id FROM screen_added))"
 
 
@@ -44,20 +50,20 @@ def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) 
     params = {"year": year} if year is not None else {}
     out: dict[str, list[dict[str, Any]]] = {}
     names = {org: (name, county) for org, name, county in db.execute("SELECT org, org_name, county_code FROM orgs").fetchall()}
+    db.execute(GROUPED)
     kept = {}
     if cache is not None and year is None:
         with cache.batch():
             kept = {key: _kept_learners(cache, key, column, source) for key, (column, source) in GROUPS.items()}
     for key, (column, source) in GROUPS.items():
-        rows_sql = source.format(a="audited")
         if key in kept:
             learners = f"SELECT k, count(*) AS n FROM {kept[key]} GROUP BY k"
         else:
-            also = " AND year = $year" if year is not None else ""
-            learners = f"SELECT k, count(*) AS n FROM ({LEARNERS.format(column=column, source=rows_sql, also=also)}) GROUP BY k"
+            counted = COUNTED.format(a="audited", also=" AND year = $year" if year is not None else "")
+            learners = f"SELECT k, count(*) AS n FROM ({LEARNERS.format(column=column, source=source.format(a=counted))}) GROUP BY k"
         query = (
             f"SELECT s.k, s.outcomes, coalesce(l.n, 0), s.hours, s.dual_outcomes, s.excluded_rows "  # noqa: S608 - ours
-            f"FROM (SELECT {column} AS k, {SUMS} FROM {rows_sql} {where} GROUP BY {column}) s "
+            f"FROM (SELECT {column} AS k, {SUMS} FROM {source.format(a='audited_groups')} {where} GROUP BY {column}) s "
             f"LEFT JOIN ({learners}) l ON s.k IS NOT DISTINCT FROM l.k ORDER BY s.k NULLS LAST"
         )
         rows = []
@@ -73,11 +79,12 @@ def _kept_learners(cache: ScreenCache, key: str, column: str, source: str) -> st
     when a record kept before changed between counted and not (an error screen's finding came or went)."""
 
     def full(db: Any, table: str) -> None:
-        db.execute(f"CREATE OR REPLACE TABLE {table} AS {LEARNERS.format(column=column, source=source.format(a='audited'), also='')}")
+        counted = COUNTED.format(a="audited", also="")
+        db.execute(f"CREATE OR REPLACE TABLE {table} AS {LEARNERS.format(column=column, source=source.format(a=counted))}")
 
     def add(db: Any, table: str, added: list[int]) -> str:
         added_files(db, added)
-        new = LEARNERS.format(column=column, source=source.format(a=NEW_ROWS), also="")
+        new = LEARNERS.format(column=column, source=source.format(a=COUNTED.format(a=NEW_ROWS, also="")))
         db.execute(f"INSERT INTO {table} SELECT n.k, n.id_num FROM ({new}) n ANTI JOIN {table} o ON n.k IS NOT DISTINCT FROM o.k AND n.id_num = o.id_num")  # noqa: S608
         return "added"
 

@@ -86,13 +86,14 @@ class ScreenCache:
         """A screen without a partition that says how its tables are kept (:class:`~zjcredit.screens.Kept`)."""
 
         def full(db: Any, tables: dict[str, str]) -> None:
-            for name, (made, _) in kept.tables.items():
-                db.execute(f"CREATE OR REPLACE TABLE {tables[name]} AS {made.format(**tables)}")
+            for made, _ in kept.tables.values():
+                for statement in made:
+                    db.execute(statement.format(**tables))
 
         def add(db: Any, tables: dict[str, str], added: list[int]) -> str:
             added_files(db, added)
             db.execute("CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)")
-            for _, (_, statements) in kept.tables.items():
+            for _, statements in kept.tables.values():
                 for statement in statements:
                     db.execute(statement.format(**tables))
             db.execute("DROP VIEW screen_scope")
