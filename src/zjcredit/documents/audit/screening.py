@@ -28,6 +28,10 @@ def screen_store(store: Store, run: OutcomeRun, stored: StoredFiles, options: Sc
         rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
         rids.append(hit.rid)
         params.append(hit.params)
+    wanted: dict[str, list[int]] = {}
+    for (_, name), (_, rids, _) in batches.items():
+        wanted.setdefault(name, []).extend(rids)
+    stored.cells(wanted)  # one look-up for every finding's cell and value
     for (_, name), (rule, rids, params) in batches.items():
         stored.emit(rule, name, rids, params)
     store.db.register(

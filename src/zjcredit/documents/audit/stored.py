@@ -22,6 +22,7 @@ class StoredFiles:
         self._paths: dict[int, str] = {fid: path for fid, path in store.db.execute("SELECT file_id, path FROM files").fetchall()}
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
         self._places: dict[int, tuple[str | None, int | None]] = {}
+        self._cells: dict[int, tuple[str | None, int | None, dict[str, Any]]] = {}  # rid → sheet, row, values
         for fid, sheet, columns in store.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
             self._letters[(fid, sheet)] = json.loads(columns or "{}")
 
@@ -64,17 +65,27 @@ class StoredFiles:
             for rid, sheet, row in self.store.db.execute(query, [wanted]).fetchall():
                 self._places[rid] = (sheet, row)
 
+    def cells(self, wanted: dict[str, list[int]]) -> None:
+        """Look up, in one query, where the records findings will be placed on are and the values of the
+        fields they are about (``wanted``: field → records)."""
+        rids = sorted({r for field_rids in wanted.values() for r in field_rids})
+        columns = sorted({WRITTEN[f] for f in wanted if f in WRITTEN})
+        if not rids:
+            return
+        query = f'SELECT rid, sheet, "row"{"".join(", " + c for c in columns)} FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608 - our own column names
+        for rid, sheet, row, *values in self.store.db.execute(query, [rids]).fetchall():
+            self._cells[rid] = (sheet, row, dict(zip(columns, values)))
+
     def emit(self, rule: Rule, field: str, rids: list[int], params: list[dict[str, Any]]) -> list[Finding]:
         """Findings of a screen on stored records, at their cells, with their values as written."""
         column = WRITTEN.get(field)
-        values: dict[int, tuple[Any, Any, Any]] = {}
-        if rids:
-            query = f'SELECT rid, sheet, "row", {column or "NULL"} FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608 - our own column names
-            values = {r: (sheet, row, value) for r, sheet, row, value in self.store.db.execute(query, [rids]).fetchall()}
+        if any(r not in self._cells or (column and column not in self._cells[r][2]) for r in rids):
+            self.cells({field: rids})
         out = []
         for rid, extra in zip(rids, params):
             file_id = rid >> FILE_BITS
-            sheet, row, value = values.get(rid, (None, None, None))
+            sheet, row, written = self._cells.get(rid, (None, None, {}))
+            value = written.get(column) if column else None
             letter = self._letters.get((file_id, sheet), {}).get(field)
             finding = make(rule, self._paths[file_id], sheet=sheet, cell=f"{letter}{row}" if letter and row else None, row=row, field=field, value=value, **extra)
             self.result(file_id).findings.append(finding)
