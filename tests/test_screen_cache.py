@@ -181,6 +181,12 @@ def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert caches[-1].modes == dict.fromkeys(partitioned, "kept")
     audit(tmp_path, names[3], extra=LOW)
     assert caches[-1].modes == dict.fromkeys(partitioned, "added")
+    # Another catalog: what reads it is made afresh; the screens of IDs, names and phones are kept.
+    write_catalog(tmp_path / "目录.xlsx", "2019H1", [dataclasses.replace(XH, courses=(8, 20, 90)), YZ, LN])
+    code, doc, _ = audit(tmp_path, extra=LOW)
+    alone = {"duplicate-outcome", "id-name-conflict", "phone-shared", "id-sequence", "birthdate-shared"}
+    assert caches[-1].modes == {name: "kept" if name in alone else "all" for name in partitioned}
+    assert summary(doc) == full(tmp_path, names, *LOW)
 
 
 @pytest.mark.parametrize("seed", [21, 22])

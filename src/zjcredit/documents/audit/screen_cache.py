@@ -11,8 +11,8 @@ signature they were computed for (the query's text, its thresholds, the catalogs
   screen runs over the new files' records only; a screen across records runs over the records sharing a value of its partition with a
   new record (the ID, the phone, the project …), and those records' rows are replaced — unless that is
   a large part of the store, when it runs over everything, as it would anyway;
-- anything else (other thresholds, another catalog, a file replaced, a new zjcredit's query): computed
-  afresh over the whole store.
+- anything else (other thresholds, another catalog for a query that reads the catalogs, a file
+  replaced, a new zjcredit's query): computed afresh over the whole store.
 
 Each screen's update and its state are one transaction. Screens without a partition (runs of
 consecutive IDs) run over the whole store every time. Without a store file nothing is kept.
@@ -21,6 +21,7 @@ consecutive IDs) run over the whole store every time. Without a store file nothi
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -78,6 +79,7 @@ class ScreenCache:
             s.rule.id, {"sql": s.sql, "values": values},
             lambda db, table: db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values),
             lambda db, table, added: self._update(db, s, table, values, added),
+            catalog=_reads_catalog(s.sql),
         )
         result = self.db.execute(f"SELECT * FROM {table}")
         return [d[0] for d in result.description], result.fetchall()
@@ -99,19 +101,24 @@ class ScreenCache:
             db.execute("DROP VIEW screen_scope")
             return "added"
 
-        tables = self.keep(s.rule.id, {"kept": [kept.sql, list(kept.tables.items())]}, full, add, parts=tuple(kept.tables))
+        statements = [kept.sql, list(kept.tables.items())]
+        tables = self.keep(s.rule.id, {"kept": statements}, full, add, parts=tuple(kept.tables), catalog=_reads_catalog(str(statements)))
         result = self.db.execute(kept.sql.format(**tables), values)
         return [d[0] for d in result.description], result.fetchall()
 
-    def keep(self, name: str, made_of: dict[str, Any], full: Callable[[Any, Any], Any], add: Callable[[Any, Any, list[int]], str], *, fresh: bool = False, parts: tuple[str, ...] = ()) -> Any:
+    def keep(
+        self, name: str, made_of: dict[str, Any], full: Callable[[Any, Any], Any], add: Callable[[Any, Any, list[int]], str],
+        *, fresh: bool = False, parts: tuple[str, ...] = (), catalog: bool = True,
+    ) -> Any:
         """The kept table ``name`` brought up to date, in one transaction: made afresh by ``full(db,
         table)`` unless it was made of the same (``made_of``, with the catalogs' content) from files
         that are all still stored; then ``add(db, table, file numbers)`` takes in the files added since
         (it returns "added", or "all" when it made the table afresh); ``fresh``: made afresh whatever was
-        kept. Returns the table's name; with ``parts``, the names of its tables by part (``full`` and ``add``
+        kept; ``catalog`` False: what it is made of does not read the catalogs, so another catalog leaves
+        it as it is. Returns the table's name; with ``parts``, the names of its tables by part (``full`` and ``add``
         are given them so)."""
         table: Any = {part: f'{SCHEMA}."{name} {part}"' for part in parts} if parts else f'{SCHEMA}."{name}"'
-        signature = json.dumps({**made_of, "catalog": self.catalog}, sort_keys=True, default=str)
+        signature = json.dumps({**made_of, "catalog": self.catalog if catalog else None}, sort_keys=True, default=str)
         signature = hashlib.sha256(signature.encode()).hexdigest()
         kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [name]).fetchone()
         with self.transaction() as db:
@@ -158,6 +165,11 @@ class ScreenCache:
         if self.records is None:
             self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
         return int(db.execute("SELECT count(*) FROM screen_rids").fetchone()[0]) > FULL_SHARE * self.records
+
+
+def _reads_catalog(sql: str) -> bool:
+    """Whether a query reads the catalogs' tables."""
+    return re.search(r"\b(projects|courses)\b", sql) is not None
 
 
 def added_files(db: Any, added: list[int]) -> None:
