@@ -31,7 +31,7 @@ COUNTED = {"audited", "learners by_county", "learners by_institution", "learners
 # The screens' kept tables: one per screen with a partition, those a screen without one names.
 KEPT = {
     *(rule for rule, s in load_screens().items() if s.partition is not None),
-    *(f"{rule} {part}" for rule, s in load_screens().items() if s.kept is not None for part in s.kept.tables),
+    *(name for s in load_screens().values() if s.kept is not None for name in s.kept.tables),
 }
 LOW = ("--phone-shared-project", "3", "--phone-shared-total", "4", "--same-birthdate", "3", "--max-hours", "150", "--id-run", "3")
 
@@ -174,7 +174,7 @@ def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(cache.ScreenCache, "__init__", spy)
     monkeypatch.setattr(cache, "FULL_SHARE", 1.0)
     names = corpus(tmp_path, 17)
-    partitioned = {*COUNTED, *(rule for rule, s in load_screens().items() if s.partition is not None or s.kept is not None)}
+    partitioned = {*COUNTED, *KEPT, *(rule for rule, s in load_screens().items() if s.kept is not None)}
     audit(tmp_path, *names[:3], extra=LOW)
     assert caches[-1].modes == dict.fromkeys(partitioned, "all")
     audit(tmp_path, extra=LOW)
@@ -184,7 +184,7 @@ def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     # Another catalog: what reads it is made afresh; the screens of IDs, names and phones are kept.
     write_catalog(tmp_path / "目录.xlsx", "2019H1", [dataclasses.replace(XH, courses=(8, 20, 90)), YZ, LN])
     code, doc, _ = audit(tmp_path, extra=LOW)
-    alone = {"duplicate-outcome", "id-name-conflict", "phone-shared", "id-sequence", "birthdate-shared"}
+    alone = {"duplicate-outcome", "id-name-conflict", "phone-shared", "id-sequence", "id_runs", "enrolled", "birthdate-shared", "scale-exceeded"}
     assert caches[-1].modes == {name: "kept" if name in alone else "all" for name in partitioned}
     assert summary(doc) == full(tmp_path, names, *LOW)
 

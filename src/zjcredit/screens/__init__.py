@@ -89,9 +89,10 @@ class Option:
 @dataclass(frozen=True)
 class Kept:
     """How the store keeps a screen without a partition up to date between runs: tables it keeps (by
-    name: the statements that make each from ``outcomes``, and those that bring it up to date with the
-    new records, the view ``screen_scope``; {name} in them is a kept table), and the query over them
-    that gives the same rows as :attr:`Screen.sql` over everything."""
+    name, the same table for every screen that names it: the statements that make it from ``outcomes``,
+    and those that bring it up to date with the new records, the view ``screen_scope``; {this} in them
+    is the table), and the query over them ({name}: a kept table) that gives the same rows as
+    :attr:`Screen.sql` over everything."""
 
     tables: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
     sql: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zjcredit.report.findings import register
-from zjcredit.screens import KIND, Screen, screen, threshold
+from zjcredit.screens import KIND, Kept, Screen, enrolled, screen, threshold
 
 RULE = register(
     "birthdate-shared",
@@ -49,8 +49,20 @@ heavy AS (
 SELECT o.rid, h.n, h.share, o.birth, o.project FROM outcomes o JOIN heavy h USING (project, birth) WHERE o.id_ok
 """
 
+# Kept in the store: the same query over each learner once per project, kept (:mod:`.enrolled`).
+KEPT = Kept(
+    {"enrolled": enrolled.TABLE},
+    SQL.replace(
+        """    SELECT project, id_num, any_value(birth) AS birth FROM outcomes
+    WHERE id_ok AND project IS NOT NULL AND birth IS NOT NULL GROUP BY project, id_num""",
+        "    SELECT project, id_num, birth FROM {enrolled} WHERE birth IS NOT NULL",
+    ),
+)
+assert KEPT.sql != SQL
+
+
 def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"count": int(row["n"]), "share": f"{row['share']:.0%}", "birth": row["birth"].isoformat(), "project_code": row["project"]}
 
 
-SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, partition=("project",)))
+SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, kept=KEPT))

@@ -86,10 +86,10 @@ SELECT true, id_prefix * 10 + id_last FROM outcomes WHERE id_body AND id_digits
 )"""
 KEPT = Kept(
     {
-        "runs": (
+        "id_runs": (
             (
                 "CREATE OR REPLACE TEMP TABLE seq_values AS " + VALUES.format(records="outcomes"),
-                "CREATE OR REPLACE TABLE {runs} AS " + RUNS.format(among="seq_values"),
+                "CREATE OR REPLACE TABLE {this} AS " + RUNS.format(among="seq_values"),
                 "DROP TABLE seq_values",
             ),
             (
@@ -97,20 +97,20 @@ KEPT = Kept(
                 + VALUES.format(records="screen_scope")
                 + " UNION SELECT DISTINCT v.whole, v.x FROM (SELECT whole, unnest([x - 1, x + 1]) AS y FROM walk) w"
                 + " JOIN " + ALL_VALUES + " v ON v.whole = w.whole AND v.x = w.y) SELECT * FROM walk",
-                "DELETE FROM {runs} r WHERE EXISTS (SELECT 1 FROM seq_touched t WHERE t.whole = r.whole AND t.x = r.x)",
-                "INSERT INTO {runs} " + RUNS.format(among="seq_touched"),
+                "DELETE FROM {this} r WHERE EXISTS (SELECT 1 FROM seq_touched t WHERE t.whole = r.whole AND t.x = r.x)",
+                "INSERT INTO {this} " + RUNS.format(among="seq_touched"),
                 "DROP TABLE seq_touched",
             ),
         ),
     },
     """
 WITH prefix_hits AS (
-    SELECT o.rid, r.n, r.lo, r.hi, false AS whole FROM outcomes o JOIN {runs} r ON NOT r.whole AND o.id_prefix = r.x
+    SELECT o.rid, r.n, r.lo, r.hi, false AS whole FROM outcomes o JOIN {id_runs} r ON NOT r.whole AND o.id_prefix = r.x
     WHERE o.id_body AND r.n >= $run
 )
 SELECT * FROM prefix_hits
 UNION ALL
-SELECT o.rid, r.n, r.lo, r.hi, true FROM outcomes o JOIN {runs} r ON r.whole AND o.id_prefix * 10 + o.id_last = r.x
+SELECT o.rid, r.n, r.lo, r.hi, true FROM outcomes o JOIN {id_runs} r ON r.whole AND o.id_prefix * 10 + o.id_last = r.x
 WHERE o.id_body AND o.id_digits AND r.n >= $run AND o.rid NOT IN (SELECT rid FROM prefix_hits)
 """,
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zjcredit.report.findings import register
-from zjcredit.screens import KIND, Screen, screen
+from zjcredit.screens import KIND, Kept, Screen, enrolled, screen
 
 RULE = register(
     "scale-exceeded",
@@ -42,8 +42,19 @@ SELECT rid, n, scale FROM ranked WHERE k = scale + 1
 """
 
 
+# Kept in the store: the same query over each learner once per project, kept (:mod:`.enrolled`).
+KEPT = Kept(
+    {"enrolled": enrolled.TABLE},
+    SQL.replace(
+        "SELECT project, id_num, min(rid) AS rid FROM outcomes WHERE project IS NOT NULL AND id_num IS NOT NULL GROUP BY project, id_num",
+        "SELECT project, id_num, first_rid AS rid FROM {enrolled}",
+    ),
+)
+assert KEPT.sql != SQL
+
+
 def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"count": int(row["n"]), "scale": int(row["scale"])}
 
 
-SCREEN = screen(Screen(RULE, "项目编码", Options, SQL, params, partition=("project",)))
+SCREEN = screen(Screen(RULE, "项目编码", Options, SQL, params, kept=KEPT))

@@ -52,7 +52,8 @@ class ScreenCache:
         self.records: int | None = None
         self.flipped = 0  # kept records whose error screens' findings changed this run (see .audited)
         self.modes: dict[str, str] = {}
-        self._batch = False  # rule → "kept", "added" (brought up to date) or "all" (computed afresh)
+        self._batch = False
+        self._done: set[str] = set()  # tables brought up to date in this run  # rule → "kept", "added" (brought up to date) or "all" (computed afresh)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -85,47 +86,49 @@ class ScreenCache:
         return [d[0] for d in result.description], result.fetchall()
 
     def _kept(self, s: Screen, kept: Kept, values: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """A screen without a partition that says how its tables are kept (:class:`~zjcredit.screens.Kept`)."""
+        """A screen without a partition that says which tables the store keeps for it
+        (:class:`~zjcredit.screens.Kept`; a table two screens name is kept once)."""
+        tables = {}
+        for name, (made, statements) in kept.tables.items():
 
-        def full(db: Any, tables: dict[str, str]) -> None:
-            for made, _ in kept.tables.values():
+            def full(db: Any, table: str, made: tuple[str, ...] = made) -> None:
                 for statement in made:
-                    db.execute(statement.format(**tables))
+                    db.execute(statement.format(this=table))
 
-        def add(db: Any, tables: dict[str, str], added: list[int]) -> str:
-            added_files(db, added)
-            db.execute("CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)")
-            for _, statements in kept.tables.values():
+            def add(db: Any, table: str, added: list[int], statements: tuple[str, ...] = statements) -> str:
+                added_files(db, added)
+                db.execute("CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)")
                 for statement in statements:
-                    db.execute(statement.format(**tables))
-            db.execute("DROP VIEW screen_scope")
-            return "added"
+                    db.execute(statement.format(this=table))
+                db.execute("DROP VIEW screen_scope")
+                return "added"
 
-        statements = [kept.sql, list(kept.tables.items())]
-        tables = self.keep(s.rule.id, {"kept": statements}, full, add, parts=tuple(kept.tables), catalog=_reads_catalog(str(statements)))
+            tables[name] = self.keep(name, {"made": made, "add": statements}, full, add, catalog=_reads_catalog(str((made, statements))))
+            self.modes[s.rule.id] = self.modes[name]
         result = self.db.execute(kept.sql.format(**tables), values)
         return [d[0] for d in result.description], result.fetchall()
 
     def keep(
-        self, name: str, made_of: dict[str, Any], full: Callable[[Any, Any], Any], add: Callable[[Any, Any, list[int]], str],
-        *, fresh: bool = False, parts: tuple[str, ...] = (), catalog: bool = True,
-    ) -> Any:
+        self, name: str, made_of: dict[str, Any], full: Callable[[Any, str], Any], add: Callable[[Any, str, list[int]], str],
+        *, fresh: bool = False, catalog: bool = True,
+    ) -> str:
         """The kept table ``name`` brought up to date, in one transaction: made afresh by ``full(db,
         table)`` unless it was made of the same (``made_of``, with the catalogs' content) from files
         that are all still stored; then ``add(db, table, file numbers)`` takes in the files added since
         (it returns "added", or "all" when it made the table afresh); ``fresh``: made afresh whatever was
         kept; ``catalog`` False: what it is made of does not read the catalogs, so another catalog leaves
-        it as it is. Returns the table's name; with ``parts``, the names of its tables by part (``full`` and ``add``
-        are given them so)."""
-        table: Any = {part: f'{SCHEMA}."{name} {part}"' for part in parts} if parts else f'{SCHEMA}."{name}"'
+        it as it is. Returns the table's name."""
+        table = f'{SCHEMA}."{name}"'
+        if name in self._done:  # another screen's table, already up to date in this run
+            return table
+        self._done.add(name)
         signature = json.dumps({**made_of, "catalog": self.catalog if catalog else None}, sort_keys=True, default=str)
         signature = hashlib.sha256(signature.encode()).hexdigest()
         kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [name]).fetchone()
         with self.transaction() as db:
-            names = [f"{name} {part}" for part in parts] if parts else [name]
-            if fresh or kept is None or kept[0] != signature or not set(names) <= self.tables or not set(kept[1]) <= self.files.keys():
+            if fresh or kept is None or kept[0] != signature or name not in self.tables or not set(kept[1]) <= self.files.keys():
                 full(db, table)
-                self.tables.update(names)
+                self.tables.add(name)
                 self.modes[name] = "all"
             else:
                 added = sorted(self.files[k] for k in self.files.keys() - set(kept[1]))
