@@ -238,6 +238,6 @@ def test_the_same_catalog_again_is_not_read_again(tmp_path: Path, monkeypatch: p
     audit(tmp_path, names[1])
     assert read == ["目录.xlsx"]
     write_catalog(tmp_path / "目录.xlsx", "2019H1", [dataclasses.replace(XH, courses=(8, 20, 90)), YZ, LN])
-    code, doc, _ = audit(tmp_path, names[2])
+    _, doc, _ = audit(tmp_path, names[2])
     assert read == ["目录.xlsx", "目录.xlsx"]
     assert summary(doc) == full(tmp_path, names[:3])

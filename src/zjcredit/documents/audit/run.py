@@ -4,8 +4,8 @@ every institution, count the figures, and say it all in one report."""
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 

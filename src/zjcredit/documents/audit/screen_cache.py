@@ -21,8 +21,8 @@ consecutive IDs) run over the whole store every time. Without a store file nothi
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
