@@ -8,9 +8,7 @@ from typing import Any
 
 from zjcredit.documents.audit.ingest import WRITTEN
 from zjcredit.report.findings import RULES, FileResult, Finding, Rule, make
-from zjcredit.store import Store
-
-FILE_BITS = 32
+from zjcredit.store import FILE_BITS, Store
 
 
 class StoredFiles:
@@ -21,8 +19,7 @@ class StoredFiles:
         self.results: dict[int, FileResult] = {}
         self._paths: dict[int, str] = {fid: path for fid, path in store.db.execute("SELECT file_id, path FROM files").fetchall()}
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
-        self._places: dict[int, tuple[str | None, int | None]] = {}
-        self._cells: dict[int, tuple[str | None, int | None, dict[str, Any]]] = {}  # rid → sheet, row, values
+        self._cells: dict[int, tuple[str | None, int | None, dict[str, Any]]] = {}  # rid → sheet, row, values as written
         for fid, sheet, columns in store.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
             self._letters[(fid, sheet)] = json.loads(columns or "{}")
 
@@ -46,10 +43,10 @@ class StoredFiles:
 
     def where(self, rid: int) -> str:
         """A stored record's place for a message about another record (its ID cell)."""
-        if rid not in self._places:
+        if rid not in self._cells:
             self.prefetch([rid])
         file_id = rid >> FILE_BITS
-        sheet, number = self._places.get(rid, (None, None))
+        sheet, number, _ = self._cells.get(rid, (None, None, {}))
         if number is None:
             return ""
         letter = self._letters.get((file_id, sheet), {}).get("身份证号", "")
@@ -59,22 +56,19 @@ class StoredFiles:
 
     def prefetch(self, rids: list[int]) -> None:
         """Look up the places of ``rids`` in one query (the screens name theirs before asking)."""
-        wanted = sorted({int(r) for r in rids} - self._places.keys())
-        if wanted:
-            query = 'SELECT rid, sheet, "row" FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'
-            for rid, sheet, row in self.store.db.execute(query, [wanted]).fetchall():
-                self._places[rid] = (sheet, row)
+        self.cells({"": sorted({int(r) for r in rids} - self._cells.keys())})
 
     def cells(self, wanted: dict[str, list[int]]) -> None:
         """Look up, in one query, where the records findings will be placed on are and the values of the
-        fields they are about (``wanted``: field → records)."""
+        fields they are about (``wanted``: field → records; under a field without a column, such as "",
+        only their places)."""
         rids = sorted({r for field_rids in wanted.values() for r in field_rids})
         columns = sorted({WRITTEN[f] for f in wanted if f in WRITTEN})
         if not rids:
             return
         query = f'SELECT rid, sheet, "row"{"".join(", " + c for c in columns)} FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608 - our own column names
         for rid, sheet, row, *values in self.store.db.execute(query, [rids]).fetchall():
-            self._cells[rid] = (sheet, row, dict(zip(columns, values)))
+            self._cells[rid] = (sheet, row, {**self._cells.get(rid, (None, None, {}))[2], **dict(zip(columns, values))})
 
     def emit(self, rule: Rule, field: str, rids: list[int], params: list[dict[str, Any]]) -> list[Finding]:
         """Findings of a screen on stored records, at their cells, with their values as written."""
