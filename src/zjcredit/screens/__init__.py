@@ -239,7 +239,7 @@ def run_screens(
     return hits
 
 
-def query(con: Any, s: Screen, values: dict[str, Any], relation: str = "outcomes") -> tuple[list[str], list[tuple[Any, ...]]]:
-    """A screen's query run on ``con`` (over ``relation`` in place of ``outcomes``): column names, rows."""
-    result = con.execute(s.query(relation), values)
+def query(con: Any, s: Screen, values: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A screen's query run on ``con``: column names, rows."""
+    result = con.execute(s.sql, values)
     return [d[0] for d in result.description], result.fetchall()

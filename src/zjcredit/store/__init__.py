@@ -107,13 +107,13 @@ class Store:
             raise _damaged(self.path, "no meta table: not a zjcredit store")
         version = SCHEMA_VERSION
         if "meta" in tables:
-            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row else SCHEMA_VERSION
+            stored = self.meta("schema_version")
+            version = int(stored) if stored is not None else SCHEMA_VERSION
             if version > SCHEMA_VERSION:
-                writer = self.db.execute("SELECT value FROM meta WHERE key = 'zjcredit'").fetchone()
+                writer = self.meta("zjcredit") or "?"
                 raise ZjcreditError(
-                    f"核查数据库 {self.path} 由更新版本的 zjcredit（{writer[0] if writer else '?'}）写入，本版本（{__version__}）无法使用。请升级 zjcredit 后再运行。",
-                    f"The store {self.path} was written by a newer zjcredit ({writer[0] if writer else '?'}); this version ({__version__}) cannot use it. Upgrade zjcredit and run again.",
+                    f"核查数据库 {self.path} 由更新版本的 zjcredit（{writer}）写入，本版本（{__version__}）无法使用。请升级 zjcredit 后再运行。",
+                    f"The store {self.path} was written by a newer zjcredit ({writer}); this version ({__version__}) cannot use it. Upgrade zjcredit and run again.",
                 )
         self.db.execute("BEGIN TRANSACTION")
         try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjcredit.documents.audit.screen_cache import ScreenCache, added_files
+from zjcredit.documents.audit.screen_cache import NEW_RECORDS, ScreenCache, added_files
 
 ORGS_SQL = """
 CREATE OR REPLACE TEMP TABLE orgs AS
@@ -62,6 +62,5 @@ def _add(db: Any, table: str, added: list[int]) -> str:
     """The rows of the files ``added`` into ``table`` (the error screens' findings on the rows kept before
     are brought up to date afterwards: a new record can make an earlier one an error, or no longer one)."""
     added_files(db, added)
-    source = "(SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added))"
-    db.execute(f"INSERT INTO {table} BY NAME {ROWS_SQL.format(source=source)}")
+    db.execute(f"INSERT INTO {table} BY NAME {ROWS_SQL.format(source=f'({NEW_RECORDS})')}")
     return "added"

@@ -17,6 +17,7 @@ from typing import Any
 from zjcredit.documents.audit.screen_cache import ScreenCache, added_files
 from zjcredit.domain import divisions
 from zjcredit.domain.normalize import plain_number
+from zjcredit.store import FILE_BITS
 
 # The rows counted: no error, not 双证制 ({a}: the audited rows; {also}: a further condition).
 COUNTED = "(SELECT * FROM {a} WHERE NOT error AND NOT dual AND id_num IS NOT NULL{also})"
@@ -41,7 +42,7 @@ GROUPS = {
 }
 # The learners of each group: kept in the store (a run adding files adds their new pairs), else counted.
 LEARNERS = "SELECT DISTINCT {column} AS k, id_num FROM {source}"
-NEW_ROWS = "(SELECT * FROM audited WHERE (rid >> 32) IN (SELECT file_id FROM screen_added))"
+NEW_ROWS = f"(SELECT * FROM audited WHERE (rid >> {FILE_BITS}) IN (SELECT file_id FROM screen_added))"
 
 
 def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) -> dict[str, list[dict[str, Any]]]:

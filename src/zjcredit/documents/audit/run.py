@@ -108,18 +108,19 @@ def _catalogs(store: Store, catalogs: Iterable[Path]) -> None:
     time: reading them again would change nothing."""
     from zjcredit.store import file_digest
 
-    try:
-        given = json.dumps([[store.location(c), file_digest(Path(c))] for c in catalogs], ensure_ascii=False)
-    except OSError:  # read as usual: the reader says what is wrong with it
+    catalogs = list(catalogs)
+    try:  # what they are: None when there are none, or one cannot be read (the reader says what is wrong)
+        given = json.dumps([[store.location(c), file_digest(Path(c))] for c in catalogs], ensure_ascii=False) if catalogs else None
+    except OSError:
         given = None
-    if given is not None and given != "[]" and store.meta("catalogs") == given:
+    if given is not None and store.meta("catalogs") == given:
         return
     for catalog in catalogs:
         index = load_catalog_index([catalog])
         if index is not None:
             projects, courses = index.relations()
             store.put_catalog(projects, courses, str(catalog))
-    if given is not None and given != "[]":
+    if given is not None:
         store.set_meta("catalogs", given)
 
 

@@ -2,9 +2,11 @@
 screens what the new rows can change rather than everything again.
 
 Each screen that says what decides its results (:attr:`zjcredit.screens.Screen.partition`) keeps its
-query's rows in a table of the schema ``screen_cache``, with a row in ``screen_cache.state``: the
-signature they were computed for (the query's text, its thresholds, the catalogs' content) and the files
-(number and content) they cover. On the next run:
+query's rows in a table of the schema ``screen_cache``; a screen without a partition may name the tables
+the store keeps for it instead (:attr:`zjcredit.screens.Screen.kept`), and the verdicts and figures keep
+theirs (:mod:`.audited`, :mod:`.figures`). Each kept table has a row in ``screen_cache.state``: the
+signature it was made for (the query's text, its thresholds, the catalogs' content where it reads them)
+and the files (number and content) it covers. On the next run:
 
 - the same signature and the same files: the kept rows are the results;
 - the same signature and files added (nothing removed), holding at most 30 % of the records: a row-local
@@ -14,8 +16,9 @@ signature they were computed for (the query's text, its thresholds, the catalogs
 - anything else (other thresholds, another catalog for a query that reads the catalogs, a file
   replaced, a new zjcredit's query): computed afresh over the whole store.
 
-Each screen's update and its state are one transaction. Screens without a partition (runs of
-consecutive IDs) run over the whole store every time. Without a store file nothing is kept.
+A table's update and its state are one transaction (a run's tables one together: :meth:`ScreenCache.batch`).
+A screen with neither a partition nor kept tables runs over the whole store every time. Without a store
+file nothing is kept.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from zjcredit.store import Store
 SCHEMA = "screen_cache"
 # Above this share of the store's records, a screen is computed over everything instead.
 FULL_SHARE = 0.3
+# The records of the files added since a table was kept (see :func:`added_files`).
+NEW_RECORDS = "SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)"
 
 
 class ScreenCache:
@@ -51,9 +56,9 @@ class ScreenCache:
         self.catalog = _catalog_signature(self.db)
         self.records: int | None = None
         self.flipped = 0  # kept records whose error screens' findings changed this run (see .audited)
-        self.modes: dict[str, str] = {}
+        self.modes: dict[str, str] = {}  # table or rule → "kept", "added" (brought up to date) or "all" (made afresh)
         self._batch = False
-        self._done: set[str] = set()  # tables brought up to date in this run  # rule → "kept", "added" (brought up to date) or "all" (computed afresh)
+        self._done: set[str] = set()  # tables brought up to date in this run
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -97,7 +102,7 @@ class ScreenCache:
 
             def add(db: Any, table: str, added: list[int], statements: tuple[str, ...] = statements) -> str:
                 added_files(db, added)
-                db.execute("CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)")
+                db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
                 for statement in statements:
                     db.execute(statement.format(this=table))
                 db.execute("DROP VIEW screen_scope")
@@ -145,14 +150,13 @@ class ScreenCache:
         was computed afresh. The records in scope are a view, not a copy: DuckDB computes only the
         columns the query reads."""
         added_files(db, added)
-        new = "SELECT * FROM outcomes WHERE file_id IN (SELECT file_id FROM screen_added)"
         if not s.partition:  # the row alone decides: only the new rows can be flagged
-            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {new}")
+            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
         else:
             keys = ", ".join(s.partition)
             present = " AND ".join(f"{k} IS NOT NULL" for k in s.partition)
             on = " AND ".join(f"o.{k} = k.{k}" for k in s.partition)
-            db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({new}) WHERE {present}")
+            db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({NEW_RECORDS}) WHERE {present}")
             db.execute(f"CREATE OR REPLACE TEMP TABLE screen_rids AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
             if self._large(db):
                 db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values)

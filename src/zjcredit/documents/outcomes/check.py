@@ -47,6 +47,7 @@ from zjcredit.report.findings import (
     make,
 )
 from zjcredit.screens import Hit, ScreenOptions, run_screens
+from zjcredit.store import FILE_BITS
 
 KIND = rules.KINDS[0]
 # A sheet is an outcome table when its header names one of these.
@@ -64,9 +65,8 @@ class OutcomeOptions:
     screens: ScreenOptions = field(default_factory=ScreenOptions)
 
 
-# A record's number in a run (and in a store): its file's number in the high bits, its place in the file
-# (counted over the file's outcome sheets) in the low ones.
-FILE_BITS = 32
+# A record's number in a run (and in a store: zjcredit.store.FILE_BITS): its file's number in the high
+# bits, its place in the file (counted over the file's outcome sheets) in the low ones.
 
 
 def record_id(file_id: int, position: int) -> int:
