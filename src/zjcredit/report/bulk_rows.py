@@ -20,13 +20,12 @@ from __future__ import annotations
 import io
 import math
 import numbers
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from zjcredit.report.output import save_output, xlsx_text
 
@@ -34,9 +33,6 @@ MAX_TEXT = 32_767  # characters a cell holds (openpyxl cuts longer text to this)
 # A table of this many body rows or more is worth writing in bulk; through openpyxl a row of ten cells
 # costs about 0.3 ms, and a shorter table is not worth the second pass over the package.
 BULK_FROM = 50
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
@@ -94,34 +90,11 @@ def save_with_rows(wb: Any, target: Any, kind: str, bulks: Sequence[BulkRows]) -
 
 
 def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
-    """Each worksheet's name → its part in the package, found through the relationships (the package's
-    to its workbook, the workbook's to its sheets)."""
-    workbook = _targets(package, "")[_rel_type("officeDocument")]
-    sheets = ElementTree.fromstring(package.read(workbook))
-    by_id = {rel.get("Id"): _resolve(workbook, rel.get("Target") or "") for rel in ElementTree.fromstring(package.read(_rels_of(workbook))).iter(_RELS)}
-    return {sheet.get("name") or "": by_id[sheet.get(_OFFICE_REL)] for sheet in sheets.iter(f"{_MAIN}sheet")}
+    """Each worksheet's name → its part in the package, found through the relationships
+    (:func:`zjcredit.io.sheetxml.worksheets`)."""
+    from zjcredit.io.sheetxml import worksheets
 
-
-def _rel_type(name: str) -> str:
-    return f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{name}"
-
-
-def _rels_of(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def _resolve(source: str, target: str) -> str:
-    """A relationship's target as a part name (no leading slash), relative to its source part's folder."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-
-
-def _targets(package: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """The relationship type → target part of ``part``'s relationships ("" for the package's own)."""
-    rels = ElementTree.fromstring(package.read(_rels_of(part) if part else "_rels/.rels"))
-    return {rel.get("Type") or "": _resolve(part, rel.get("Target") or "") for rel in rels.iter(_RELS)}
+    return dict(worksheets(package))
 
 
 def with_rows(xml: bytes, bulks: Sequence[BulkRows]) -> bytes:
@@ -206,14 +179,3 @@ def _number(value: Any) -> str:
 def stored_text(value: str) -> str:
     """The text a cell holds for ``value``, as :func:`zjcredit.report.output.set_text` stores it."""
     return xlsx_text(value)[:MAX_TEXT]
-
-
-def escape(text: str) -> str:
-    """Text made safe as XML character data."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
