@@ -315,14 +315,13 @@ def _table_sheet(ws: Any, headers: Sequence[str], widths: Sequence[int], rows: I
 def _heights(body: Sequence[Sequence[Any]], widths: Sequence[int], wrapped: Sequence[int]) -> list[float | None]:
     """Each row's height as :func:`zjcredit.report.layout.fit_row_heights` makes it (the wrapped columns'
     text as stored, in the body's font size), measured from the values."""
-    from zjcredit.report.layout import ROW_PADDING, line_height, lines_by_row
+    from zjcredit.report.layout import heights_by_row
 
     def shown(value: Any) -> Any:
         return bulk_rows.stored_text(xml_safe(value)) if isinstance(value, str) else value
 
     cells = [[shown(row[c - 1]) if c <= len(row) else None for c in wrapped] for row in body]
-    lines = lines_by_row(cells, [widths[c - 1] for c in wrapped], FONT_SIZE)
-    return [round(n * line_height(FONT_SIZE) + ROW_PADDING, 1) if n >= 2 else None for n in lines]
+    return heights_by_row(cells, [widths[c - 1] for c in wrapped], FONT_SIZE)
 
 
 def _style_ids(ws: Any, protos: Sequence[Any], fill_column: int, fill: Any) -> tuple[int, ...]:

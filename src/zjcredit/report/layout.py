@@ -83,6 +83,12 @@ def lines_by_row(rows: Sequence[Sequence[Any]], widths: Sequence[float], size: f
     return [max(lines) for lines in zip(*columns)] if columns else [1] * len(rows)
 
 
+def heights_by_row(rows: Sequence[Sequence[Any]], widths: Sequence[float], size: float = BASE_SIZE) -> list[float | None]:
+    """For each row, the explicit height in points its wrapped text needs (:func:`lines_by_row` lines and
+    the padding), or None where one line is enough (the default height)."""
+    return [round(n * line_height(size) + ROW_PADDING, 1) if n > 1 else None for n in lines_by_row(rows, widths, size)]
+
+
 def line_height(size: float = BASE_SIZE) -> float:
     """Points a wrapped line of ``size`` pt text takes."""
     return LINE_HEIGHT * size / BASE_SIZE

@@ -14,7 +14,7 @@ from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institutio
 from zjcredit.report import bulk_rows
 from zjcredit.report.bulk_rows import BulkRows, save_with_rows
 from zjcredit.report.findings import RULES, Report, Severity
-from zjcredit.report.layout import ROW_PADDING, CellStyles, line_height, lines_by_row, print_setup
+from zjcredit.report.layout import CellStyles, heights_by_row, print_setup
 from zjcredit.report.output import set_text, write_atomic
 
 # The findings sheet is for people; the JSON or CSV report lists every finding.
@@ -105,7 +105,7 @@ def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: li
     widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(head) + 1)]
     # 0.9: the printer's font runs a little wider than the estimate on long CJK text. The text is measured
     # here, from the values: not cell by cell afterwards.
-    heights = [round(n * line_height() + ROW_PADDING, 1) if n > 1 else None for n in lines_by_row([head, *rows], [w * 0.9 for w in widths])]
+    heights = heights_by_row([head, *rows], [w * 0.9 for w in widths])
     if heights[0] is not None:
         ws.row_dimensions[top].height = heights[0]
     bulk = BulkRows(ws, top + 1) if bulks is not None and len(rows) >= bulk_rows.BULK_FROM else None
