@@ -22,12 +22,12 @@ from zjcredit.domain.idcard import make_id
 from zjcredit.screens import load_screens
 
 XH = Proj("330106-2019H1-001", "电工实操", "企业职工培训", "企业职工", "XH01", "西湖成校", (8, 120, 90), scale=12)
-YZ = Proj("330212-2019H1-001", "叉车", "企业职工培训", "企业职工", "YZ01", "鄞州成校", (10, 60))
+YZ = Proj("330212-2019H1-001", "叉车", "企业职工培训", "企业职工、外来务工人员", "YZ01", "鄞州成校", (10, 60))
 LN = Proj("330110-2019H1-002", "太极", "老年教育培训", "老年群体", "YH01", "良渚成校", (24,), scale=8)
 PROJECTS = [XH, YZ, LN]
 # Thresholds low enough for a small corpus to trip every screen.
-# Kept besides the screens' results: the rows the verdicts and figures count, each table's learners.
-COUNTED = {"audited", "learners by_county", "learners by_institution", "learners by_category", "learners by_target"}
+# Kept besides the screens' results: the rows the verdicts and figures count, and their learners.
+COUNTED = {"audited", "learners"}
 # The screens' kept tables: one per screen with a partition, those a screen without one names.
 KEPT = {
     *(rule for rule, s in load_screens().items() if s.partition is not None),
@@ -98,7 +98,7 @@ def test_file_by_file_equals_all_at_once(tmp_path: Path, seed: int) -> None:
         assert code in (0, 1), text
     assert summary(doc) == expected
     # Every screen keeps its rows or the tables it says, and so do the rows the verdicts and figures count.
-    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT}
+    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT, "learner counts"}
 
 
 def test_other_thresholds_catalog_or_a_replaced_file_recompute(tmp_path: Path) -> None:
@@ -241,3 +241,21 @@ def test_the_same_catalog_again_is_not_read_again(tmp_path: Path, monkeypatch: p
     _, doc, _ = audit(tmp_path, names[2])
     assert read == ["目录.xlsx", "目录.xlsx"]
     assert summary(doc) == full(tmp_path, names[:3])
+
+
+def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
+    """A store whose figures kept a table of (group, learner) pairs per figure table (earlier versions)
+    drops them and counts from what is kept now; the counts are those of one audit of everything."""
+    names = corpus(tmp_path, 31)
+    audit(tmp_path, *names[:2], extra=LOW)
+    store = tmp_path / "核查.duckdb"
+    with duckdb.connect(str(store)) as db:
+        db.execute(f'CREATE TABLE {SCHEMA}."learners by_county" AS SELECT county_code AS k, id_num FROM {SCHEMA}.audited')
+        db.execute(f"INSERT INTO {SCHEMA}.state VALUES ('learners by_county', 'x', [])")
+        db.execute(f'DROP TABLE {SCHEMA}."learner counts"')
+    code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
+    assert summary(doc) == full(tmp_path, names, *LOW)
+    tables = kept(store)
+    assert "learners by_county" not in tables and tables["learner counts"] > 0
+    with duckdb.connect(str(store), read_only=True) as db:
+        assert db.execute(f"SELECT count(*) FROM {SCHEMA}.state WHERE rule LIKE 'learners %'").fetchone()[0] == 0
