@@ -98,7 +98,7 @@ def test_file_by_file_equals_all_at_once(tmp_path: Path, seed: int) -> None:
         assert code in (0, 1), text
     assert summary(doc) == expected
     # Every screen keeps its rows or the tables it says, and so do the rows the verdicts and figures count.
-    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT, "learner counts"}
+    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT, "pairs", "learner counts"}
 
 
 def test_other_thresholds_catalog_or_a_replaced_file_recompute(tmp_path: Path) -> None:
@@ -250,7 +250,7 @@ def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
     audit(tmp_path, *names[:2], extra=LOW)
     store = tmp_path / "核查.duckdb"
     with duckdb.connect(str(store)) as db:
-        db.execute(f'CREATE TABLE {SCHEMA}."learners by_county" AS SELECT county_code AS k, id_num FROM {SCHEMA}.audited')
+        db.execute(f'CREATE TABLE {SCHEMA}."learners by_county" AS SELECT pair::VARCHAR AS k, id_num FROM {SCHEMA}.audited')
         db.execute(f"INSERT INTO {SCHEMA}.state VALUES ('learners by_county', 'x', [])")
         db.execute(f'DROP TABLE {SCHEMA}."learner counts"')
     code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
@@ -259,3 +259,20 @@ def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
     assert "learners by_county" not in tables and tables["learner counts"] > 0
     with duckdb.connect(str(store), read_only=True) as db:
         assert db.execute(f"SELECT count(*) FROM {SCHEMA}.state WHERE rule LIKE 'learners %'").fetchone()[0] == 0
+
+
+def test_pairs_numbered_afresh_renumber_what_holds_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The (institution, project) pairs lost: the rows and learners that hold their numbers are made
+    afresh with the new numbering, not read with the old."""
+    import zjcredit.documents.audit.screen_cache as cache
+
+    monkeypatch.setattr(cache, "FULL_SHARE", 1.0)  # the new files alone would not make anything afresh
+    names = corpus(tmp_path, 41)
+    audit(tmp_path, *names[:2], extra=LOW)
+    store = tmp_path / "核查.duckdb"
+    with duckdb.connect(str(store)) as db:
+        db.execute(f"DROP TABLE {SCHEMA}.pairs")
+        # Numbers given in another order would mean other pairs.
+        db.execute(f"UPDATE {SCHEMA}.audited SET pair = pair + 1")
+    code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
+    assert summary(doc) == full(tmp_path, names, *LOW)

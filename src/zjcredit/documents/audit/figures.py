@@ -43,36 +43,30 @@ GROUPS = {
 # The learners of each group, counted directly (no store file, or one year's figures).
 LEARNERS = "SELECT DISTINCT {column} AS k, id_num FROM {source}"
 
-# With a store file the learners are kept (see _kept_learners): each learner once per institution and
-# project among the counted records (``learners``) and each table's count per group (``learner
-# counts``). The group(s) of an (institution, project) in each table ({pairs}: a relation with org,
-# project, county_code, one row per pair):
+# With a store file the learners are kept (see keep_learners): each learner once per (institution,
+# project) pair (:mod:`.audited`) among the counted records (``learners``), and each table's number of
+# learners per group (``learner counts``). The group(s) of each pair in each table:
 GROUP_OF = {
-    "by_county": "SELECT org, project, county_code AS k FROM {pairs}",
-    "by_institution": "SELECT org, project, org AS k FROM {pairs}",
-    "by_category": "SELECT g.org, g.project, p.category AS k FROM {pairs} g LEFT JOIN projects p ON p.code = g.project",
-    "by_target": "SELECT DISTINCT g.org, g.project, t.target AS k FROM {pairs} g LEFT JOIN " + TARGETS + " t ON t.code = g.project",
+    "by_county": "SELECT pair, county_code AS k FROM pair_info",
+    "by_institution": "SELECT pair, org AS k FROM pair_info",
+    "by_category": "SELECT d.pair, p.category AS k FROM pair_info d LEFT JOIN projects p ON p.code = d.project",
+    "by_target": "SELECT DISTINCT d.pair, t.target AS k FROM pair_info d LEFT JOIN " + TARGETS + " t ON t.code = d.project",
 }
-PAIRS = "SELECT DISTINCT org, project, id_num FROM {counted}"
-SAME_PAIR = "a.org IS NOT DISTINCT FROM b.org AND a.project IS NOT DISTINCT FROM b.project"
+PAIRS = "SELECT DISTINCT pair, id_num FROM {counted}"
 COUNTS = f'{SCHEMA}."learner counts"'
 NEW_ROWS = f"(SELECT * FROM audited WHERE (rid >> {FILE_BITS}) IN (SELECT file_id FROM screen_added))"
 
 
 def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The four tables of figures (contract: "Verification and figures"), from the ``audited`` relation."""
+    """The four tables of figures (contract: "Verification and figures"), from the ``audited`` relation
+    (and, with a store file, the learners kept: :func:`keep_learners`)."""
     where = "WHERE year = $year" if year is not None else ""
     params = {"year": year} if year is not None else {}
     out: dict[str, list[dict[str, Any]]] = {}
     names = {org: (name, county) for org, name, county in db.execute("SELECT org, org_name, county_code FROM orgs").fetchall()}
     db.execute(GROUPED)
-    kept = cache is not None and year is None
-    if kept:
-        db.execute("CREATE OR REPLACE TEMP TABLE pair_groups AS SELECT DISTINCT org, project, county_code FROM audited_groups")
-        with cache.batch():
-            _kept_learners(cache)
     for key, (column, source) in GROUPS.items():
-        if kept:
+        if cache is not None and year is None:
             learners = f"SELECT k, n FROM {COUNTS} WHERE grouping = '{key}'"  # noqa: S608 - ours
         else:
             counted = COUNTED.format(a="audited", also=" AND year = $year" if year is not None else "")
@@ -90,14 +84,15 @@ def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) 
     return out
 
 
-def _kept_learners(cache: ScreenCache) -> None:
-    """The learners kept in the store, brought up to date: the (institution, project, learner) triples
-    of the counted records, and each table's number of learners per group. Nearly every learner has one
-    institution and project, so the counts are made afresh without a distinct count per table: a learner
-    of one pair counts once in each of its pair's groups, and only the few learners of several pairs
-    are counted one by one. A run adding files adds their new triples and, per table, the groups its
-    learners did not have before. Made afresh when a record kept before changed between counted and not
-    (an error screen's finding came or went)."""
+def keep_learners(cache: ScreenCache) -> None:
+    """The learners kept in the store, brought up to date (after :func:`.audited.prepare_audited`, in the
+    same transaction: they hold its pairs' numbers): the (pair, learner) couples of the counted records,
+    and each table's number of learners per group. Nearly every learner has one institution and project,
+    so the counts are made afresh without a distinct count per table: a learner of one pair counts once
+    in each of its pair's groups, and only the few learners of several pairs are counted one by one. A
+    run adding files adds their new couples and, per table, the groups its learners did not have
+    before. Made afresh when a record kept before changed between counted and not (an error screen's
+    finding came or went), or when the pairs were numbered afresh."""
     counted = COUNTED.format(a="audited", also="")
 
     def full(db: Any, table: str) -> None:
@@ -105,21 +100,16 @@ def _kept_learners(cache: ScreenCache) -> None:
             db.execute(f'DROP TABLE IF EXISTS {SCHEMA}."learners {legacy}"')
             db.execute(f"DELETE FROM {SCHEMA}.state WHERE rule = ?", [f"learners {legacy}"])
         db.execute(f"CREATE OR REPLACE TABLE {table} AS {PAIRS.format(counted=counted)}")
-        db.execute(
-            f"CREATE OR REPLACE TEMP TABLE learner_ids AS SELECT id_num, count(*) AS pairs, any_value(org) AS org, "  # noqa: S608 - ours
-            f"any_value(project) AS project FROM {table} GROUP BY id_num"
-        )
-        db.execute("CREATE OR REPLACE TEMP TABLE learner_singles AS SELECT org, project, count(*) AS n FROM learner_ids WHERE pairs = 1 GROUP BY ALL")
+        db.execute(f"CREATE OR REPLACE TEMP TABLE learner_ids AS SELECT id_num, count(*) AS pairs, any_value(pair) AS pair FROM {table} GROUP BY id_num")  # noqa: S608
+        db.execute("CREATE OR REPLACE TEMP TABLE learner_singles AS SELECT pair, count(*) AS n FROM learner_ids WHERE pairs = 1 GROUP BY pair")
         db.execute(f"CREATE OR REPLACE TEMP TABLE learner_several AS SELECT * FROM {table} SEMI JOIN (SELECT id_num FROM learner_ids WHERE pairs > 1) USING (id_num)")  # noqa: S608
-        parts = []
-        for key, group_of in GROUP_OF.items():
-            groups = group_of.format(pairs="pair_groups")
-            parts.append(
-                f"SELECT '{key}' AS grouping, k, sum(n)::BIGINT AS n FROM ("
-                f"SELECT b.k, a.n FROM learner_singles a JOIN ({groups}) b ON {SAME_PAIR} "
-                f"UNION ALL SELECT k, count(*) FROM (SELECT DISTINCT b.k, a.id_num FROM learner_several a JOIN ({groups}) b ON {SAME_PAIR}) GROUP BY k"
-                ") GROUP BY k"
-            )
+        parts = [
+            f"SELECT '{key}' AS grouping, k, sum(n)::BIGINT AS n FROM ("
+            f"SELECT g.k, a.n FROM learner_singles a JOIN ({group_of}) g USING (pair) "
+            f"UNION ALL SELECT k, count(*) FROM (SELECT DISTINCT g.k, a.id_num FROM learner_several a JOIN ({group_of}) g USING (pair)) GROUP BY k"
+            ") GROUP BY k"
+            for key, group_of in GROUP_OF.items()
+        ]
         db.execute(f"CREATE OR REPLACE TABLE {COUNTS} AS " + " UNION ALL ".join(parts))
         for temp in ("learner_ids", "learner_singles", "learner_several"):
             db.execute(f"DROP TABLE {temp}")
@@ -127,12 +117,11 @@ def _kept_learners(cache: ScreenCache) -> None:
     def add(db: Any, table: str, added: list[int]) -> str:
         added_files(db, added)
         new = PAIRS.format(counted=COUNTED.format(a=NEW_ROWS, also=""))
-        db.execute(f"CREATE OR REPLACE TEMP TABLE learners_new AS SELECT a.* FROM ({new}) a ANTI JOIN {table} b ON {SAME_PAIR} AND a.id_num = b.id_num")  # noqa: S608
+        db.execute(f"CREATE OR REPLACE TEMP TABLE learners_new AS SELECT a.* FROM ({new}) a ANTI JOIN {table} b ON a.pair = b.pair AND a.id_num = b.id_num")  # noqa: S608
         db.execute(f"CREATE OR REPLACE TEMP TABLE learners_before AS SELECT * FROM {table} SEMI JOIN (SELECT DISTINCT id_num FROM learners_new) USING (id_num)")  # noqa: S608
         parts = []
         for key, group_of in GROUP_OF.items():
-            groups = group_of.format(pairs="pair_groups")
-            now, before = (f"SELECT DISTINCT b.k, a.id_num FROM {t} a JOIN ({groups}) b ON {SAME_PAIR}" for t in ("learners_new", "learners_before"))
+            now, before = (f"SELECT DISTINCT g.k, a.id_num FROM {t} a JOIN ({group_of}) g USING (pair)" for t in ("learners_new", "learners_before"))
             parts.append(f"SELECT '{key}', a.k, count(*) FROM ({now}) a ANTI JOIN ({before}) b ON a.k IS NOT DISTINCT FROM b.k AND a.id_num = b.id_num GROUP BY a.k")
         db.execute(
             f"CREATE OR REPLACE TEMP TABLE learner_counts AS SELECT grouping, k, sum(n)::BIGINT AS n FROM ("  # noqa: S608 - ours
@@ -145,7 +134,7 @@ def _kept_learners(cache: ScreenCache) -> None:
         return "added"
 
     missing = "learner counts" not in cache.tables
-    cache.keep("learners", {"pairs": PAIRS, "groups": GROUP_OF}, full, add, fresh=cache.flipped > 0 or missing)
+    cache.keep("learners", {"pairs": PAIRS, "groups": GROUP_OF}, full, add, fresh=cache.flipped > 0 or cache.renumbered or missing)
     cache.tables.add("learner counts")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zjcredit.documents.audit.audited import prepare_audited
-from zjcredit.documents.audit.figures import figures
+from zjcredit.documents.audit.figures import figures, keep_learners
 from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.screen_cache import ScreenCache
@@ -99,6 +99,8 @@ def _read(
     with cache.batch() if cache is not None else nullcontext():
         screen_store(store, run, stored, options.screens, cache)
         prepare_audited(store.db, cache)
+        if cache is not None:
+            keep_learners(cache)
     used = [*options.catalogs, *([options.store] if options.store else [])]
     return run, stored, notes, skipped_results(sources.skipped, options.output, used=used), cache
 

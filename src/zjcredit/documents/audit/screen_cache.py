@@ -56,6 +56,7 @@ class ScreenCache:
         self.catalog = _catalog_signature(self.db)
         self.records: int | None = None
         self.flipped = 0  # kept records whose error screens' findings changed this run (see .audited)
+        self.renumbered = False  # the (institution, project) pairs numbered afresh this run (see .audited)
         self.modes: dict[str, str] = {}  # table or rule → "kept", "added" (brought up to date) or "all" (made afresh)
         self._batch = False
         self._done: set[str] = set()  # tables brought up to date in this run
