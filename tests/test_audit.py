@@ -428,6 +428,27 @@ def test_figures_of_one_year(corpus: Path) -> None:
     assert by(stats_json(corpus, "--year", "2018")["by_county"], "county_code") == {"330212": (2, 2, 24, 0, 0)}
 
 
+def test_figures_never_pass_over_a_file_in_silence(corpus: Path, tmp_path: Path) -> None:
+    """A file stats cannot use is named on stderr with the reason, after the figures of the others; one
+    that could not be read at all makes the exit status 2 (--quiet keeps only such errors)."""
+    corpus = Path(shutil.copytree(corpus, tmp_path / "corpus"))
+    (corpus / "成果" / "坏文件.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    (corpus / "成果" / "说明.txt").write_text("readme", encoding="utf-8")
+    args = ("stats", corpus / "成果", "--catalog", corpus / "目录_2019H1.xlsx", "--catalog", corpus / "目录_2018Q4.xlsx")
+    result = runner.invoke(app, [str(a) for a in (*args, "--format", "json")])
+    assert result.exit_code == 2, result.stdout + result.stderr
+    figures = json.loads(result.stdout)["figures"]  # the figures of what could be read
+    assert by(figures["by_county"], "county_code")["330212"][0] == 4
+    assert "坏文件.xlsx：文件已损坏或不完整" in result.stderr and "说明.txt：" in result.stderr
+    assert "以上 1 个文件无法读取" in result.stderr
+    result = runner.invoke(app, [str(a) for a in (*args, "--quiet", "--lang", "en")])
+    assert result.exit_code == 2
+    assert "坏文件.xlsx" in result.stderr and "说明.txt" not in result.stderr and "could not be read" in result.stderr
+    (corpus / "成果" / "坏文件.xlsx").unlink()
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0 and "说明.txt：" in result.stderr
+
+
 def test_figures_as_csv_and_table(corpus: Path, tmp_path: Path) -> None:
     args = ("stats", corpus / "成果", "--catalog", corpus / "目录_2019H1.xlsx", "--catalog", corpus / "目录_2018Q4.xlsx")
     code, _, text = invoke(*args, "--format", "csv")

@@ -99,7 +99,7 @@ def stats(
         check_names(lang.value, workbook=output)
     progress = progress_for(quiet, lang.value, verbose)
     try:
-        figures = guarded(lang.value, run, paths or [], options, progress)
+        figures, left_out = guarded(lang.value, run, paths or [], options, progress)
     finally:
         stop_progress(progress)
     if output is not None:
@@ -107,6 +107,30 @@ def stats(
 
         guarded(lang.value, write_figures, output, figures, options)
     _emit_figures(figures, fmt, lang.value)
+    _tell_left_out(left_out, lang.value, quiet)
+    raise typer.Exit(2 if any(r.unreadable for r in left_out) else 0)
+
+
+def _tell_left_out(left_out: list[Any], lang: str, quiet: bool) -> None:
+    """On stderr, after the figures: each file they leave out whole, and why — never passed over in
+    silence (``--quiet``: only the errors, such as a file that could not be read)."""
+    from zjcredit.report.findings import Severity
+
+    err = typer.get_text_stream("stderr")
+    colon = ": " if lang == "en" else "："
+    for result in left_out:
+        for finding in result.findings:
+            if quiet and finding.severity is not Severity.ERROR:
+                continue
+            message = finding.message(lang)
+            print(message if message.startswith(result.path) else f"{result.path}{colon}{message}", file=err)
+    n = sum(1 for r in left_out if r.unreadable)
+    if n:
+        print(
+            f"以上 {n} 个文件无法读取，年度数据不含其中的记录；改正后重新运行。" if lang != "en"
+            else f"{n} file(s) above could not be read: the figures leave out their records. Mend them and run again.",
+            file=err,
+        )
 
 
 def _need_input(paths: list[Path] | None, store: Path | None, lang: Lang) -> None:
@@ -128,7 +152,6 @@ def _emit_figures(figures: dict[str, Any], fmt: Format | None, lang: str) -> Non
         from rich.console import Console
 
         render.render_figures(figures, lang, Console(highlight=False))
-    raise typer.Exit(0)
 
 
 @store_app.command(

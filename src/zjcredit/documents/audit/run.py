@@ -172,12 +172,16 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
     return report
 
 
-def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """The yearly figures of the outcome files under ``paths`` (and, with a store, everything stored)."""
+def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> tuple[dict[str, Any], list[FileResult]]:
+    """The yearly figures of the outcome files under ``paths`` (and, with a store, everything stored),
+    with what the figures leave out whole: the findings about a file rather than a row of it (it could
+    not be read, it is no outcome sheet, its header was not found …) of each file read now, and what the
+    folders held besides. (A row with an error is counted as such: ``excluded_rows``.)"""
     sources = _found(list(paths), options)
     with _open(options) as store:
-        cache = _read(store, sources, options, progress)[-1]
-        return figures(store.db, options.year, cache)
+        run, _, _, skipped, cache = _read(store, sources, options, progress)
+        whole = [FileResult(r.path, r.kind, r.records, [f for f in r.findings if f.row is None]) for r in run.results.values()]
+        return figures(store.db, options.year, cache), [r for r in whole if r.findings] + skipped
 
 
 def _ledgers(store: Store, options: AuditOptions, progress: Callable[[str], None] | None) -> tuple[dict[str, int] | None, list[FileResult]]:
