@@ -297,3 +297,17 @@ def test_english_messages(county: Path, tmp_path: Path) -> None:
     assert code == 1
     excluded = next(f for f in doc["findings"] if f["rule"] == "declaration-excluded")
     assert excluded["message"].startswith("The declaration (杭州市西湖区留下街道成人文化技术学校) has 1 error(s)")
+
+
+def test_a_file_that_cannot_be_read_exits_2_though_the_others_are_merged(county: Path, tmp_path: Path) -> None:
+    """The contract's 2: an input could not be read at all. The summary of the others is still written,
+    and so is the catalog built from them."""
+    (county / "坏文件.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    out = tmp_path / "summary.xlsx"
+    code, doc, _ = run("summary", "build", str(county), "-o", str(out), "--filler", "陈静")
+    assert code == 2 and out.exists() and doc["projects"] == 3 and doc["output"] == str(out)
+    assert ("坏文件.xlsx", None, "unreadable") in rules(doc)
+    catalog = tmp_path / "目录.xlsx"
+    code, doc, _ = run("catalog", "build", str(county), "--period", "2019H1", "-o", str(catalog))
+    assert code == 2 and catalog.exists() and doc["projects"] == 3
+    assert ("坏文件.xlsx", None, "unreadable") in rules(doc)

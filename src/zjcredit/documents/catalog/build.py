@@ -44,7 +44,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
     ``new_projects``, ``kept_codes``, ``carried_over``, ``excluded``, ``rejected``, ``not_approved``;
     ``report.status`` is 0 (written, nothing left out but review rejections), 1 (written, but some project was
     left out for errors, an unknown county or a missing/invalid review result, or an input could not be
-    used) or 2 (nothing to write).
+    used) or 2 (nothing to write; or written, but an input could not be read at all — the contract's 2).
     """
     from zjcredit.documents.catalog.workbook import CatalogNotes, catalog_region, write_catalog
     from zjcredit.report.output import check_target
@@ -96,7 +96,7 @@ def build_catalog(paths: Iterable[str | Path], options: CatalogOptions) -> Repor
     report.extra["output"] = str(output)
     report.extra["codes"] = catalog_codes(coded)
     report.tables[0] = _result_table(str(output), period, coded)
-    report.status = 1 if _left_out(inputs, excluded, decisions) else 0
+    report.status = 2 if report.any_unreadable else (1 if _left_out(inputs, excluded, decisions) else 0)  # written all the same
     return report
 
 

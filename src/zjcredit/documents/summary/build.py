@@ -49,7 +49,8 @@ def build_summary(paths: Iterable[str | Path], options: SummaryOptions) -> Repor
 
     ``report.extra``: ``output`` (None when nothing was written), ``projects``, ``declarations``,
     ``excluded`` and ``duplicates``; ``report.status`` is 0 (written, nothing left out), 1 (written, but some
-    declaration, project or file was left out or kept with errors) or 2 (nothing could be written).
+    declaration, project or file was left out or kept with errors) or 2 (nothing could be written; or
+    written, but an input could not be read at all — the contract's 2).
     """
     from zjcredit.documents.summary.workbook import write_summary
     from zjcredit.report.output import check_target
@@ -84,7 +85,7 @@ def build_summary(paths: Iterable[str | Path], options: SummaryOptions) -> Repor
     report.extra["output"] = str(output)
     report.tables[0] = _result_table(str(output), len(rows), len(kept), len(excluded))
     left_out = bool(excluded or duplicates) or any(inp.grid is None for inp in inputs) or any(it.all_errors for it in kept)
-    report.status = 1 if left_out else 0
+    report.status = 2 if report.any_unreadable else (1 if left_out else 0)  # written all the same
     return report
 
 
