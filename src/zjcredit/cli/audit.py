@@ -9,7 +9,7 @@ import typer
 
 from zjcredit.cli.app import app, store_app
 from zjcredit.cli.i18n import T, examples
-from zjcredit.cli.options import FailOn, ForceOpt, Format, FormatOpt, Lang, LangOpt, MaskIdsOpt, QuietOpt, ReportOpt, VerboseOpt, with_screen_options
+from zjcredit.cli.options import FailOn, ForceOpt, Format, Lang, LangOpt, MaskIdsOpt, PlainFormatOpt, QuietOpt, ReportFormatOpt, ReportOpt, VerboseOpt, with_screen_options
 from zjcredit.cli.run import check_names, check_outputs, emit, guarded, progress_for, stop_progress
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=T("核查数据库文件（DuckDB）；不存在时新建。不给时只在本次运行的内存中核查。", "The verification store (a DuckDB file), made when missing; without it, this run's files only."))]
@@ -43,7 +43,7 @@ def audit(
     store: StoreOpt = None,
     distorted_share: Annotated[float, typer.Option("--distorted-share", min=0.0, max=1.0, help=T("被数据失真筛查标出的记录占机构记录的比例达到此值即判为“数据严重失真”。", "Share of an institution's rows flagged by the distortion screens that makes it 'distorted'."))] = 0.05,
     report_output: ReportOpt = None,
-    fmt: FormatOpt = None,
+    fmt: ReportFormatOpt = None,
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
@@ -84,7 +84,7 @@ def stats(
     store: StoreOpt = None,
     year: YearOpt = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help=T("把年度数据连同图表写入此工作簿（.xlsx）。", "Write the figures with charts to this workbook (.xlsx)."))] = None,
-    fmt: FormatOpt = None,
+    fmt: PlainFormatOpt = None,
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
     force: ForceOpt = False,

@@ -10,7 +10,7 @@ import typer
 
 from zjcredit.cli.app import catalog_app, summary_app
 from zjcredit.cli.i18n import T, examples
-from zjcredit.cli.options import FailOn, ForceOpt, FormatOpt, Lang, LangOpt, MaskIdsOpt, OrgCodeOpt, PathsArg, QuietOpt, ReportOpt
+from zjcredit.cli.options import FailOn, ForceOpt, Lang, LangOpt, MaskIdsOpt, OrgCodeOpt, PathsArg, PlainFormatOpt, QuietOpt, ReportFormatOpt, ReportOpt
 from zjcredit.cli.run import check_names, check_outputs, emit, guarded
 
 PreferOpt = Annotated[
@@ -38,7 +38,7 @@ def summary_build(
     date: Annotated[Optional[str], typer.Option("--date", help=T("填报时间，写成年-月-日，如 2019-05-20；默认今天。", "Date, as year-month-day, e.g. 2019-05-20; today by default."))] = None,
     include_invalid: Annotated[bool, typer.Option("--include-invalid", help=T("有错误的申报表也汇总进来，并在备注中标明。", "Keep declarations with errors and mark their rows."))] = False,
     force: ForceOpt = False,
-    fmt: FormatOpt = None,
+    fmt: ReportFormatOpt = None,
     report_output: ReportOpt = None,
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
@@ -68,7 +68,7 @@ def catalog_build(
     review: Annotated[Optional[Path], typer.Option("--review", help=T("审核结果表（机构代码、项目名称、审核结果、审核意见）：只收录“通过”的项目。", "Review sheet (机构代码, 项目名称, 审核结果, 审核意见): only approved projects enter."), readable=False)] = None,
     date: Annotated[Optional[str], typer.Option("--date", help=T("编制日期（写入“说明”页），写成年-月-日，如 2019-07-01；默认今天。", "Build date for the 说明 sheet, as year-month-day, e.g. 2019-07-01; today by default."))] = None,
     force: ForceOpt = False,
-    fmt: FormatOpt = None,
+    fmt: ReportFormatOpt = None,
     report_output: ReportOpt = None,
     lang: LangOpt = Lang.zh,
     quiet: QuietOpt = False,
@@ -96,7 +96,7 @@ def catalog_build(
 def catalog_diff(
     old: Annotated[Path, typer.Argument(metavar=T("原目录", "OLD"), help=T("原来的目录（.xlsx）。", "The earlier catalog (.xlsx)."), show_default=False)],
     new: Annotated[Path, typer.Argument(metavar=T("新目录", "NEW"), help=T("新的目录（.xlsx）。", "The later catalog (.xlsx)."), show_default=False)],
-    fmt: FormatOpt = None,
+    fmt: PlainFormatOpt = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help=T("另把变化写成可打印的工作簿（.xlsx）。", "Also write the changes as a printable workbook (.xlsx)."))] = None,
     force: ForceOpt = False,
     lang: LangOpt = Lang.zh,

@@ -47,6 +47,10 @@ class Lang(str, Enum):
 
 # Options shared by every reporting command ---------------------------------------------------------
 FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help=T("输出格式：table（表格）、json 或 csv。默认是表格，屏幕上和重定向到文件时都一样；给出 --output 时按它的扩展名（.json、.csv、.txt、.xlsx）决定。", "Output format: table, json or csv. The table by default, on a terminal and when redirected alike; with --output, its extension (.json, .csv, .txt, .xlsx) decides."))]
+# Commands whose findings report goes to --report: the format of what they print; the file's is its extension's.
+ReportFormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help=T("屏幕上的输出格式：table（表格）、json 或 csv，默认是表格（重定向到文件时也一样）。--report 写入的文件按它的扩展名决定格式，给出 --format 时两者须一致。", "Format of what is printed: table, json or csv; the table by default (redirected too). The --report file's format is its extension's; with --format the two must agree."))]
+# Commands that print one document and write no findings report (stats, catalog diff, rules).
+PlainFormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help=T("输出格式：table（表格）、json 或 csv，默认是表格（重定向到文件时也一样）。", "Output format: table, json or csv; the table by default (redirected too)."))]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", help=T("另把完整报告写入此文件：.xlsx（问题清单工作簿）、.json、.csv 或 .txt（表格文本）。", "Also write the full report to this file: .xlsx (a findings workbook), .json, .csv or .txt (the table as text)."))]
 AnnotateOpt = Annotated[Optional[Path], typer.Option("--annotate", help=T("在此文件夹中为每个输入写一份标出问题单元格的副本（*.checked.xlsx）。", "Write a copy of each input with its problem cells marked (*.checked.xlsx) into this folder."))]
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help=T("达到此级别的问题时退出状态为 1：error 或 warning。", "Exit with status 1 when findings reach this level: error or warning."))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zjcredit.cli.app import app
 from zjcredit.cli.i18n import T, examples
-from zjcredit.cli.options import Format, FormatOpt, Lang, LangOpt
+from zjcredit.cli.options import Format, Lang, LangOpt, PlainFormatOpt
 
 
 def rule_lines(rows: list[tuple[str, str, str]], header: tuple[str, str, str], width: int) -> list[str]:
@@ -35,7 +35,7 @@ def rule_lines(rows: list[tuple[str, str, str]], header: tuple[str, str, str], w
     ),
     epilog=examples("zjcredit rules", "zjcredit rules --format json"),
 )
-def rules(fmt: FormatOpt = None, lang: LangOpt = Lang.zh) -> None:
+def rules(fmt: PlainFormatOpt = None, lang: LangOpt = Lang.zh) -> None:
     import shutil
 
     import typer
