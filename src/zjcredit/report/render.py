@@ -321,7 +321,7 @@ def figures_json(figures: dict[str, Any]) -> str:
 
 
 def figures_csv(figures: dict[str, Any], lang: str) -> str:
-    """One line per group: dimension, key, label, then the five counts (UTF-8 with BOM for Excel/WPS)."""
+    """One line per group: dimension, key, label, then the five counts (printed, so without a BOM)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["dimension", "key", "label", *FIGURE_COUNTS])
