@@ -243,18 +243,29 @@ def test_the_same_catalog_again_is_not_read_again(tmp_path: Path, monkeypatch: p
     assert summary(doc) == full(tmp_path, names[:3])
 
 
-def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
-    """A store whose figures kept a table of (group, learner) pairs per figure table (earlier versions)
-    drops them and counts from what is kept now; the counts are those of one audit of everything."""
-    names = corpus(tmp_path, 31)
+def audited_after(tmp_path: Path, seed: int, *statements: str) -> Path:
+    """The first two files of a corpus audited into a store, ``statements`` run on the store, the other
+    files audited into it: the report must be that of one audit of everything. Returns the store."""
+    names = corpus(tmp_path, seed)
     audit(tmp_path, *names[:2], extra=LOW)
     store = tmp_path / "核查.duckdb"
     with duckdb.connect(str(store)) as db:
-        db.execute(f'CREATE TABLE {SCHEMA}."learners by_county" AS SELECT pair::VARCHAR AS k, id_num FROM {SCHEMA}.audited')
-        db.execute(f"INSERT INTO {SCHEMA}.state VALUES ('learners by_county', 'x', [])")
-        db.execute(f'DROP TABLE {SCHEMA}."learner counts"')
+        for statement in statements:
+            db.execute(statement)
     code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
     assert summary(doc) == full(tmp_path, names, *LOW)
+    return store
+
+
+def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
+    """A store whose figures kept a table of (group, learner) pairs per figure table (earlier versions)
+    drops them and counts from what is kept now; the counts are those of one audit of everything."""
+    store = audited_after(
+        tmp_path, 31,
+        f'CREATE TABLE {SCHEMA}."learners by_county" AS SELECT pair::VARCHAR AS k, id_num FROM {SCHEMA}.audited',
+        f"INSERT INTO {SCHEMA}.state VALUES ('learners by_county', 'x', [])",
+        f'DROP TABLE {SCHEMA}."learner counts"',
+    )
     tables = kept(store)
     assert "learners by_county" not in tables and tables["learner counts"] > 0
     with duckdb.connect(str(store), read_only=True) as db:
@@ -263,16 +274,9 @@ def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
 
 def test_pairs_numbered_afresh_renumber_what_holds_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The (institution, project) pairs lost: the rows and learners that hold their numbers are made
-    afresh with the new numbering, not read with the old."""
+    afresh with the new numbering, not read with the old (numbers given in another order would mean
+    other pairs: the kept rows' numbers are shifted to show it)."""
     import zjcredit.documents.audit.screen_cache as cache
 
     monkeypatch.setattr(cache, "FULL_SHARE", 1.0)  # the new files alone would not make anything afresh
-    names = corpus(tmp_path, 41)
-    audit(tmp_path, *names[:2], extra=LOW)
-    store = tmp_path / "核查.duckdb"
-    with duckdb.connect(str(store)) as db:
-        db.execute(f"DROP TABLE {SCHEMA}.pairs")
-        # Numbers given in another order would mean other pairs.
-        db.execute(f"UPDATE {SCHEMA}.audited SET pair = pair + 1")
-    code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
-    assert summary(doc) == full(tmp_path, names, *LOW)
+    audited_after(tmp_path, 41, f"DROP TABLE {SCHEMA}.pairs", f"UPDATE {SCHEMA}.audited SET pair = pair + 1")
