@@ -280,3 +280,32 @@ def test_pairs_numbered_afresh_renumber_what_holds_them(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(cache, "FULL_SHARE", 1.0)  # the new files alone would not make anything afresh
     audited_after(tmp_path, 41, f"DROP TABLE {SCHEMA}.pairs", f"UPDATE {SCHEMA}.audited SET pair = pair + 1")
+
+
+def test_runs_of_ids_brought_up_to_date_equal_runs_made_afresh() -> None:
+    """id-sequence's kept runs: for random stored and new ID values packed close together (runs that
+    grow at either end, merge across a new value, take in lone stored values, repeat stored values), the
+    runs brought up to date from the new records are the runs made afresh over all of them."""
+    from zjcredit.screens.id_sequence import KEPT
+
+    made, add = KEPT.tables["id_runs"]
+    rng = random.Random(7)
+    db = duckdb.connect()
+    for case in range(100):
+        values = [(rng.randrange(10_000, 10_040), rng.randrange(10)) for _ in range(rng.randint(1, 30))]
+        cut = rng.randint(0, len(values))
+        db.execute("CREATE OR REPLACE TABLE outcomes (rid BIGINT, id_prefix BIGINT, id_last TINYINT, id_body BOOLEAN, id_digits BOOLEAN)")
+        rows = [(k, p, last, True, rng.random() < 0.8) for k, (p, last) in enumerate(values)]
+        if cut:
+            db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?)", rows[:cut])
+        for statement in made:
+            db.execute(statement.format(this="kept_runs"))
+        if rows[cut:]:
+            db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?)", rows[cut:])
+        db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE rid >= {cut}")
+        for statement in add:
+            db.execute(statement.format(this="kept_runs"))
+        for statement in made:
+            db.execute(statement.format(this="fresh_runs"))
+        kept, fresh = (sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in ("kept_runs", "fresh_runs"))
+        assert kept == fresh, (case, values, cut)

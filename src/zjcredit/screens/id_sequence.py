@@ -64,8 +64,10 @@ WHERE o.id_body AND o.id_digits AND o.rid NOT IN (SELECT rid FROM prefix_hits)
 """
 
 # Kept in the store between runs: every value in a run of two or more (``runs``, with its run's length
-# and ends). The runs new records touch are found by walking from each of their values to its neighbours
-# among all the values stored, and made again.
+# and ends). What new records touch is their values, the stored values next to them, and every value of
+# a kept run holding any of those; the runs among these are made again. Nothing else can change: a stored
+# value next to a touched one is in a kept run already, or is alone (a value with a stored neighbour is in
+# a run), and a kept run's outer neighbours were not stored when it was kept — they can only be new.
 RUNS = """
 WITH near AS (  -- a value in a run has a neighbour
     SELECT p.whole, p.x FROM {among} p SEMI JOIN {among} q ON q.whole = p.whole AND q.x = p.x + 1
@@ -93,12 +95,15 @@ KEPT = Kept(
                 "DROP TABLE seq_values",
             ),
             (
-                "CREATE OR REPLACE TEMP TABLE seq_touched AS WITH RECURSIVE walk(whole, x) AS ("
-                + VALUES.format(records="screen_scope")
-                + " UNION SELECT DISTINCT v.whole, v.x FROM (SELECT whole, unnest([x - 1, x + 1]) AS y FROM walk) w"
-                + " JOIN " + ALL_VALUES + " v ON v.whole = w.whole AND v.x = w.y) SELECT * FROM walk",
+                "CREATE OR REPLACE TEMP TABLE seq_near AS WITH new AS (" + VALUES.format(records="screen_scope") + ") "
+                "SELECT whole, x FROM new UNION SELECT v.whole, v.x FROM " + ALL_VALUES + " v "
+                "SEMI JOIN (SELECT whole, unnest([x - 1, x + 1]) AS y FROM new) n ON v.whole = n.whole AND v.x = n.y",
+                "CREATE OR REPLACE TEMP TABLE seq_touched AS SELECT whole, x FROM seq_near UNION "
+                "SELECT r.whole, r.x FROM {this} r SEMI JOIN (SELECT r.whole, r.lo FROM {this} r SEMI JOIN seq_near n ON r.whole = n.whole AND r.x = n.x) t "
+                "ON r.whole = t.whole AND r.lo = t.lo",
                 "DELETE FROM {this} r WHERE EXISTS (SELECT 1 FROM seq_touched t WHERE t.whole = r.whole AND t.x = r.x)",
                 "INSERT INTO {this} " + RUNS.format(among="seq_touched"),
+                "DROP TABLE seq_near",
                 "DROP TABLE seq_touched",
             ),
         ),
