@@ -284,9 +284,10 @@ def test_pairs_numbered_afresh_renumber_what_holds_them(tmp_path: Path, monkeypa
 
 def test_runs_of_ids_brought_up_to_date_equal_runs_made_afresh() -> None:
     """id-sequence's kept runs: for random stored and new ID values packed close together (runs that
-    grow at either end, merge across a new value, take in lone stored values, repeat stored values), the
-    runs brought up to date from the new records are the runs made afresh over all of them."""
-    from zjcredit.screens.id_sequence import KEPT
+    grow at either end, merge across a new value, take in lone stored values, repeat stored values; whole
+    numbers consecutive within a prefix and across two), the runs brought up to date from the new records
+    are the runs made afresh over all of them, and those are the runs among every value."""
+    from zjcredit.screens.id_sequence import KEPT, RUNS, VALUES
 
     made, add = KEPT.tables["id_runs"]
     rng = random.Random(7)
@@ -309,3 +310,6 @@ def test_runs_of_ids_brought_up_to_date_equal_runs_made_afresh() -> None:
             db.execute(statement.format(this="fresh_runs"))
         kept, fresh = (sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in ("kept_runs", "fresh_runs"))
         assert kept == fresh, (case, values, cut)
+        # Made afresh (whole numbers only among the candidates) = the runs among every value.
+        db.execute("CREATE OR REPLACE TEMP TABLE every_value AS " + VALUES.format(records="outcomes"))
+        assert fresh == sorted(db.execute(RUNS.format(among="every_value")).fetchall()), (case, values)

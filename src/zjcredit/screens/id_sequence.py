@@ -68,6 +68,10 @@ WHERE o.id_body AND o.id_digits AND o.rid NOT IN (SELECT rid FROM prefix_hits)
 # a kept run holding any of those; the runs among these are made again. Nothing else can change: a stored
 # value next to a touched one is in a kept run already, or is alone (a value with a stored neighbour is in
 # a run), and a kept run's outer neighbours were not stored when it was kept — they can only be new.
+# Made afresh, the whole numbers are looked at only where a run of them can be: two consecutive whole
+# numbers have one prefix (with two last digits) or consecutive prefixes (…9 and …0), so every whole
+# number in a run has a prefix in a run of prefixes or a prefix written with two last digits — a few
+# thousand records of millions.
 RUNS = """
 WITH near AS (  -- a value in a run has a neighbour
     SELECT p.whole, p.x FROM {among} p SEMI JOIN {among} q ON q.whole = p.whole AND q.x = p.x + 1
@@ -89,10 +93,18 @@ SELECT true, id_prefix * 10 + id_last FROM outcomes WHERE id_body AND id_digits
 KEPT = Kept(
     {
         "id_runs": (
-            (
-                "CREATE OR REPLACE TEMP TABLE seq_values AS " + VALUES.format(records="outcomes"),
-                "CREATE OR REPLACE TABLE {this} AS " + RUNS.format(among="seq_values"),
-                "DROP TABLE seq_values",
+            (  # made afresh: the runs of prefixes, then those of whole numbers among their few candidates
+                "CREATE OR REPLACE TEMP TABLE seq_prefixes AS SELECT id_prefix AS x, "
+                "min(id_last) FILTER (WHERE id_digits) <> max(id_last) FILTER (WHERE id_digits) AS lasts "
+                "FROM outcomes WHERE id_body GROUP BY id_prefix",
+                "CREATE OR REPLACE TEMP TABLE seq_prefix_runs AS " + RUNS.format(among="(SELECT false AS whole, x FROM seq_prefixes)"),
+                "CREATE OR REPLACE TEMP TABLE seq_wholes AS SELECT DISTINCT true AS whole, o.id_prefix * 10 + o.id_last AS x FROM outcomes o "
+                "SEMI JOIN (SELECT x FROM seq_prefix_runs UNION SELECT x FROM seq_prefixes WHERE lasts) c ON o.id_prefix = c.x "
+                "WHERE o.id_body AND o.id_digits",
+                "CREATE OR REPLACE TABLE {this} AS SELECT * FROM seq_prefix_runs UNION ALL SELECT * FROM (" + RUNS.format(among="seq_wholes") + ")",
+                "DROP TABLE seq_prefixes",
+                "DROP TABLE seq_prefix_runs",
+                "DROP TABLE seq_wholes",
             ),
             (
                 "CREATE OR REPLACE TEMP TABLE seq_near AS WITH new AS (" + VALUES.format(records="screen_scope") + ") "
