@@ -265,3 +265,25 @@ def test_outputs_get_ordinary_file_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_an_input_deleted_since_no_longer_guards_its_inode_number(tmp_path: Path) -> None:
+    """Inputs are remembered by (device, inode) for the process; once one is deleted, the file system
+    may give its number to a new file — a later run's output in the same process (a script calling the
+    library twice) — which must not be taken for that input."""
+    import os
+
+    from zjcredit.io import sources
+
+    old, new = tmp_path / "成果.xlsx", tmp_path / "报告.xlsx"
+    old.write_bytes(b"input")
+    sources.note_input(old)
+    assert sources.input_at(old) == old
+    old.unlink()
+    new.write_bytes(b"output")
+    st = os.stat(new)
+    sources._INPUTS[(st.st_dev, st.st_ino)] = old  # the deleted input's number, given to the new file
+    assert sources.input_at(new) is None
+    assert (st.st_dev, st.st_ino) not in sources._INPUTS
+    sources.note_input(new)  # read now: guarded again
+    assert sources.input_at(new) == new

@@ -101,16 +101,29 @@ def note_input(path: Path | str) -> None:
         st = os.stat(path)
     except (OSError, ValueError):
         return
-    _INPUTS.setdefault((st.st_dev, st.st_ino), Path(path))
+    _INPUTS[(st.st_dev, st.st_ino)] = Path(path)
 
 
 def input_at(path: Path | str) -> Path | None:
-    """The input of this run that ``path`` names (through any symlink or hard link), or None."""
+    """The input of this run that ``path`` names (through any symlink or hard link), or None. An input
+    remembered here is one only while its own name still leads to the same file: once it is deleted, its
+    inode number may be given to a new file (a later run in the same process writing its output)."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    return _INPUTS.get((st.st_dev, st.st_ino))
+    key = (st.st_dev, st.st_ino)
+    remembered = _INPUTS.get(key)
+    if remembered is None:
+        return None
+    try:
+        again = os.stat(remembered)
+    except (OSError, ValueError):
+        again = None
+    if again is None or (again.st_dev, again.st_ino) != key:
+        del _INPUTS[key]  # gone: the number now names another file
+        return None
+    return remembered
 
 
 def _walk(root: Path) -> tuple[list[Path], list[Path]]:
