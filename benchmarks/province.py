@@ -115,7 +115,7 @@ INSERT INTO projects SELECT replace(code, '2019', '{year}'), replace(code_text, 
     FROM projects WHERE code LIKE '%-2019%';
 INSERT INTO courses SELECT replace(key, '2019', '{year}'), replace(code, '2019', '{year}'), replace(project_code, '2019', '{year}'), replace(project_key, '2019', '{year}'),
     name, hours, teacher FROM courses WHERE key LIKE '%-2019%';
-INSERT INTO outcomes BY NAME SELECT
+INSERT INTO outcome_rows BY NAME SELECT
     rid + ({shift}::BIGINT << 32) AS rid, file_id + {shift} AS file_id, sheet, "row", name, org_code,
     replace(project_code, '2019', '{year}') AS project_code, replace(course_code, '2019', '{year}') AS course_code, hours_text, result,
     replace(completed, '2019', '{year}') AS completed, outcome_form, note,

@@ -291,6 +291,60 @@ def test_store_from_a_newer_zjcredit(work: Path) -> None:
     assert digest(work / "核查.duckdb") == before
 
 
+# Version 1 of the store kept the computed columns as VIRTUAL generated columns of the table outcomes.
+V1_OUTCOMES = """
+CREATE TABLE outcomes (
+    rid BIGINT, file_id INTEGER, sheet VARCHAR, "row" INTEGER,
+    name VARCHAR, org_code VARCHAR, project_code VARCHAR, course_code VARCHAR, hours_text VARCHAR,
+    result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
+    id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
+    birth DATE, phone_num BIGINT, hours DOUBLE, date DATE, dual BOOLEAN, has_error BOOLEAN,
+    id_written VARCHAR, phone_written VARCHAR, name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR,
+    id_key VARCHAR GENERATED ALWAYS AS (
+        CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
+             ELSE upper(replace(trim(id_written), ' ', '')) END
+    ) VIRTUAL,
+    id_number VARCHAR GENERATED ALWAYS AS (
+        coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END)
+    ) VIRTUAL,
+    phone VARCHAR GENERATED ALWAYS AS (coalesce(phone_written, CAST(phone_num AS VARCHAR))) VIRTUAL,
+    name_key VARCHAR GENERATED ALWAYS AS (nullif(coalesce(name_compared, name), '')) VIRTUAL,
+    project VARCHAR GENERATED ALWAYS AS (nullif(coalesce(project_compared, project_code), '')) VIRTUAL,
+    course VARCHAR GENERATED ALWAYS AS (nullif(coalesce(course_compared, course_code), '')) VIRTUAL,
+    org VARCHAR GENERATED ALWAYS AS (nullif(coalesce(org_compared, org_code), '')) VIRTUAL
+)
+"""
+
+
+def test_a_version_1_store_is_migrated(work: Path) -> None:
+    """A store written by the version that kept the computed columns in the table: brought to the
+    current layout (the rows in outcome_rows, outcomes a view with the same columns) in one transaction,
+    then audited as before — and later files stored into it."""
+    store = work / "核查.duckdb"
+    columns = [r[0] for r in query(store, "DESCRIBE outcomes")]
+    rows = query(store, "SELECT * FROM outcomes ORDER BY rid")
+    with duckdb.connect(str(store)) as db:  # back to version 1's layout
+        db.execute("DROP VIEW outcomes")
+        db.execute("ALTER TABLE outcome_rows RENAME TO rows_v2")
+        db.execute(V1_OUTCOMES)
+        db.execute("INSERT INTO outcomes BY NAME SELECT * FROM rows_v2")
+        db.execute("DROP TABLE rows_v2")
+        db.execute("DROP SCHEMA IF EXISTS screen_cache CASCADE")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    code, doc, text = audit(work, "成果")
+    assert code == 1, text
+    assert [f for f in doc["findings"] if f["rule"] != "store-unchanged"] == [f for f in FIRST["findings"] if f["rule"] != "store-unchanged"]
+    assert doc["institutions"] == FIRST["institutions"] and doc["figures"] == FIRST["figures"]
+    assert query(store, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert query(store, "SELECT table_type FROM information_schema.tables WHERE table_name = 'outcomes'") == [("VIEW",)]
+    assert [r[0] for r in query(store, "DESCRIBE outcomes")] == columns
+    assert query(store, "SELECT * FROM outcomes ORDER BY rid") == rows
+    assert "project" not in [r[0] for r in query(store, "DESCRIBE outcome_rows")]
+    write_outcomes(work / "成果" / "c_余杭.xlsx", [row(k, YH) for k in range(20, 23)])
+    code, doc, text = audit(work, "成果")
+    assert consistent(store) == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6), ("c_余杭.xlsx", 3)]
+
+
 def test_damaged_store_and_a_foreign_database(work: Path) -> None:
     junk = work / "坏.duckdb"
     junk.write_bytes(random.Random(7).randbytes(20_000))

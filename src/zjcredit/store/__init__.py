@@ -41,7 +41,7 @@ def file_digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class NewFile:
-    """One file to store: its records (an Arrow table with the ``outcomes`` columns), its sheets (name,
+    """One file to store: its records (an Arrow table with the ``outcome_rows`` columns), its sheets (name,
     header row, field → column letter), its per-record findings (an Arrow table with the ``findings``
     columns) and the file it replaces (the same path stored with other content), if any."""
 
@@ -189,7 +189,7 @@ class Store:
         store's connection, when given), replacing the file it replaces."""
         with self.transaction(db) as db:
             if new.replaces is not None:
-                for table in ("outcomes", "findings", "sheets", "files"):
+                for table in ("outcome_rows", "findings", "sheets", "files"):
                     db.execute(f"DELETE FROM {table} WHERE file_id = ?", [new.replaces])  # noqa: S608 - our own table names
             db.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -197,7 +197,7 @@ class Store:
             )
             for sheet, header_row, columns in new.sheets:
                 db.execute("INSERT INTO sheets VALUES (?, ?, ?, ?)", [new.file_id, sheet, header_row, json.dumps(columns, ensure_ascii=False)])
-            for table, data in (("outcomes", new.rows), ("findings", new.findings)):
+            for table, data in (("outcome_rows", new.rows), ("findings", new.findings)):
                 if data is not None and data.num_rows:
                     db.register("new_data", data)
                     db.execute(f"INSERT INTO {table} BY NAME SELECT * FROM new_data")  # noqa: S608 - our own table names

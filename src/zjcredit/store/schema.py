@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS sheets (
     file_id INTEGER, sheet VARCHAR, header_row INTEGER,
     columns VARCHAR                -- JSON: field → column letter
 );
-CREATE TABLE IF NOT EXISTS outcomes (
+CREATE TABLE IF NOT EXISTS outcome_rows (
     rid BIGINT,                    -- file_id << 32 | the record's place in its file
     file_id INTEGER, sheet VARCHAR, "row" INTEGER,
     -- as written
@@ -41,24 +41,24 @@ CREATE TABLE IF NOT EXISTS outcomes (
     birth DATE, phone_num BIGINT, hours DOUBLE, date DATE, dual BOOLEAN,
     has_error BOOLEAN,             -- a rule of the record alone found an error on it
     -- Texts that nearly always equal another column are stored only where they differ ('' for "none"),
-    -- and the columns users and queries read are computed from them: a text per row is most of what a
-    -- file's commit costs.
+    -- and the columns users and queries read are computed from them (the view ``outcomes``): a text per
+    -- row is most of what a file's commit costs.
     id_written VARCHAR,            -- the ID as written, where not the 18 characters id_num stands for
     phone_written VARCHAR,         -- the phone as written, where not the digits of phone_num
-    name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR,
-    id_key VARCHAR GENERATED ALWAYS AS (
-        CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
-             ELSE upper(replace(trim(id_written), ' ', '')) END
-    ) VIRTUAL,
-    id_number VARCHAR GENERATED ALWAYS AS (
-        coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END)
-    ) VIRTUAL,
-    phone VARCHAR GENERATED ALWAYS AS (coalesce(phone_written, CAST(phone_num AS VARCHAR))) VIRTUAL,
-    name_key VARCHAR GENERATED ALWAYS AS (nullif(coalesce(name_compared, name), '')) VIRTUAL,
-    project VARCHAR GENERATED ALWAYS AS (nullif(coalesce(project_compared, project_code), '')) VIRTUAL,
-    course VARCHAR GENERATED ALWAYS AS (nullif(coalesce(course_compared, course_code), '')) VIRTUAL,
-    org VARCHAR GENERATED ALWAYS AS (nullif(coalesce(org_compared, org_code), '')) VIRTUAL
+    name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR
 );
+-- What users and the screens read: the stored columns and those computed from them. (A view rather than
+-- generated columns of the table, which made every insert cost twice as much.)
+CREATE VIEW IF NOT EXISTS outcomes AS SELECT *,
+    CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
+         ELSE upper(replace(trim(id_written), ' ', '')) END AS id_key,
+    coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END) AS id_number,
+    coalesce(phone_written, CAST(phone_num AS VARCHAR)) AS phone,
+    nullif(coalesce(name_compared, name), '') AS name_key,
+    nullif(coalesce(project_compared, project_code), '') AS project,
+    nullif(coalesce(course_compared, course_code), '') AS course,
+    nullif(coalesce(org_compared, org_code), '') AS org
+FROM outcome_rows;
 CREATE TABLE IF NOT EXISTS findings (
     rid BIGINT,                    -- NULL for a finding about the file or sheet
     file_id INTEGER, sheet VARCHAR, cell VARCHAR, "row" INTEGER, field VARCHAR,
@@ -82,5 +82,14 @@ CREATE TABLE IF NOT EXISTS ledgers (
 );
 """
 
+
+def _computed_columns_as_a_view(db: Any) -> None:
+    """Version 1 kept the computed columns as VIRTUAL generated columns of the table ``outcomes``: its
+    rows become ``outcome_rows`` without them, and ``outcomes`` the view (made by :data:`TABLES`)."""
+    db.execute("ALTER TABLE outcomes RENAME TO outcome_rows")
+    for column in ("id_key", "id_number", "phone", "name_key", "project", "course", "org"):
+        db.execute(f"ALTER TABLE outcome_rows DROP COLUMN {column}")
+
+
 # version → the statements that bring a store of that version to the next one.
-MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _computed_columns_as_a_view}
