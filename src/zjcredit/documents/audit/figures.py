@@ -21,37 +21,30 @@ from zjcredit.store import FILE_BITS
 
 # The rows counted: no error, not 双证制 ({a}: the audited rows; {also}: a further condition).
 COUNTED = "(SELECT * FROM {a} WHERE NOT error AND NOT dual AND id_num IS NOT NULL{also})"
-# Each group's sums come from the audited rows summed by institution, project, county and year first.
+# Each group's sums come from the audited rows summed by (institution, project) pair and year first.
 GROUPED = """
 CREATE OR REPLACE TEMP TABLE audited_groups AS
-SELECT org, project, county_code, year,
+SELECT pair, year,
        count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
        sum(hours) FILTER (WHERE NOT error AND NOT dual) AS hours,
        count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes,
        count(*) FILTER (WHERE error) AS excluded_rows
-FROM audited GROUP BY ALL
+FROM audited GROUP BY pair, year
 """
-SUMS = "sum(outcomes) AS outcomes, coalesce(sum(hours), 0) AS hours, sum(dual_outcomes) AS dual_outcomes, sum(excluded_rows) AS excluded_rows"
+SUMS = "sum(a.outcomes) AS outcomes, coalesce(sum(a.hours), 0) AS hours, sum(a.dual_outcomes) AS dual_outcomes, sum(a.excluded_rows) AS excluded_rows"
 TARGETS = "(SELECT code, unnest(CASE WHEN len(targets) > 0 THEN targets ELSE [NULL] END) AS target FROM projects)"
-# Each table: the column it groups by, and the rows it counts ({a}: rows with org, project, county_code).
-GROUPS = {
-    "by_county": ("county_code", "{a}"),
-    "by_institution": ("org", "{a}"),
-    "by_category": ("category", "{a} LEFT JOIN (SELECT code AS project, category FROM projects) USING (project)"),
-    "by_target": ("target", "{a} LEFT JOIN (SELECT code AS project, target FROM " + TARGETS + ") USING (project)"),
-}
-# The learners of each group, counted directly (no store file, or one year's figures).
-LEARNERS = "SELECT DISTINCT {column} AS k, id_num FROM {source}"
-
-# With a store file the learners are kept (see keep_learners): each learner once per (institution,
-# project) pair (:mod:`.audited`) among the counted records (``learners``), and each table's number of
-# learners per group (``learner counts``). The group(s) of each pair in each table:
+# The group(s) ``k`` of each (institution, project) pair (:mod:`.audited`) in each table:
 GROUP_OF = {
     "by_county": "SELECT pair, county_code AS k FROM pair_info",
     "by_institution": "SELECT pair, org AS k FROM pair_info",
     "by_category": "SELECT d.pair, p.category AS k FROM pair_info d LEFT JOIN projects p ON p.code = d.project",
     "by_target": "SELECT DISTINCT d.pair, t.target AS k FROM pair_info d LEFT JOIN " + TARGETS + " t ON t.code = d.project",
 }
+# Each learner once per group of a table, among ``{rows}`` (with pair and id_num).
+LEARNERS = "SELECT DISTINCT g.k, a.id_num FROM {rows} a JOIN ({group_of}) g USING (pair)"
+
+# With a store file the learners are kept (see keep_learners): each learner once per pair among the
+# counted records (``learners``), and each table's number of learners per group (``learner counts``).
 PAIRS = "SELECT DISTINCT pair, id_num FROM {counted}"
 COUNTS = f'{SCHEMA}."learner counts"'
 NEW_ROWS = f"(SELECT * FROM audited WHERE (rid >> {FILE_BITS}) IN (SELECT file_id FROM screen_added))"
@@ -60,20 +53,20 @@ NEW_ROWS = f"(SELECT * FROM audited WHERE (rid >> {FILE_BITS}) IN (SELECT file_i
 def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) -> dict[str, list[dict[str, Any]]]:
     """The four tables of figures (contract: "Verification and figures"), from the ``audited`` relation
     (and, with a store file, the learners kept: :func:`keep_learners`)."""
-    where = "WHERE year = $year" if year is not None else ""
+    where = "WHERE a.year = $year" if year is not None else ""
     params = {"year": year} if year is not None else {}
     out: dict[str, list[dict[str, Any]]] = {}
     names = {org: (name, county) for org, name, county in db.execute("SELECT org, org_name, county_code FROM orgs").fetchall()}
     db.execute(GROUPED)
-    for key, (column, source) in GROUPS.items():
+    for key, group_of in GROUP_OF.items():
         if cache is not None and year is None:
             learners = f"SELECT k, n FROM {COUNTS} WHERE grouping = '{key}'"  # noqa: S608 - ours
         else:
             counted = COUNTED.format(a="audited", also=" AND year = $year" if year is not None else "")
-            learners = f"SELECT k, count(*) AS n FROM ({LEARNERS.format(column=column, source=source.format(a=counted))}) GROUP BY k"
+            learners = f"SELECT k, count(*) AS n FROM ({LEARNERS.format(rows=counted, group_of=group_of)}) GROUP BY k"
         query = (
             f"SELECT s.k, s.outcomes, coalesce(l.n, 0), s.hours, s.dual_outcomes, s.excluded_rows "  # noqa: S608 - ours
-            f"FROM (SELECT {column} AS k, {SUMS} FROM {source.format(a='audited_groups')} {where} GROUP BY {column}) s "
+            f"FROM (SELECT g.k, {SUMS} FROM audited_groups a JOIN ({group_of}) g USING (pair) {where} GROUP BY g.k) s "
             f"LEFT JOIN ({learners}) l ON s.k IS NOT DISTINCT FROM l.k ORDER BY s.k NULLS LAST"
         )
         rows = []
@@ -96,7 +89,7 @@ def keep_learners(cache: ScreenCache) -> None:
     counted = COUNTED.format(a="audited", also="")
 
     def full(db: Any, table: str) -> None:
-        for legacy in GROUPS:  # the tables of (group, learner) pairs kept by earlier versions
+        for legacy in GROUP_OF:  # the tables of (group, learner) pairs kept by earlier versions
             db.execute(f'DROP TABLE IF EXISTS {SCHEMA}."learners {legacy}"')
             db.execute(f"DELETE FROM {SCHEMA}.state WHERE rule = ?", [f"learners {legacy}"])
         db.execute(f"CREATE OR REPLACE TABLE {table} AS {PAIRS.format(counted=counted)}")
@@ -106,7 +99,7 @@ def keep_learners(cache: ScreenCache) -> None:
         parts = [
             f"SELECT '{key}' AS grouping, k, sum(n)::BIGINT AS n FROM ("
             f"SELECT g.k, a.n FROM learner_singles a JOIN ({group_of}) g USING (pair) "
-            f"UNION ALL SELECT k, count(*) FROM (SELECT DISTINCT g.k, a.id_num FROM learner_several a JOIN ({group_of}) g USING (pair)) GROUP BY k"
+            f"UNION ALL SELECT k, count(*) FROM ({LEARNERS.format(rows='learner_several', group_of=group_of)}) GROUP BY k"
             ") GROUP BY k"
             for key, group_of in GROUP_OF.items()
         ]
@@ -121,7 +114,7 @@ def keep_learners(cache: ScreenCache) -> None:
         db.execute(f"CREATE OR REPLACE TEMP TABLE learners_before AS SELECT * FROM {table} SEMI JOIN (SELECT DISTINCT id_num FROM learners_new) USING (id_num)")  # noqa: S608
         parts = []
         for key, group_of in GROUP_OF.items():
-            now, before = (f"SELECT DISTINCT g.k, a.id_num FROM {t} a JOIN ({group_of}) g USING (pair)" for t in ("learners_new", "learners_before"))
+            now, before = (LEARNERS.format(rows=t, group_of=group_of) for t in ("learners_new", "learners_before"))
             parts.append(f"SELECT '{key}', a.k, count(*) FROM ({now}) a ANTI JOIN ({before}) b ON a.k IS NOT DISTINCT FROM b.k AND a.id_num = b.id_num GROUP BY a.k")
         db.execute(
             f"CREATE OR REPLACE TEMP TABLE learner_counts AS SELECT grouping, k, sum(n)::BIGINT AS n FROM ("  # noqa: S608 - ours
