@@ -163,8 +163,8 @@ def _rezip(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
     warnings.filterwarnings("ignore", "Duplicate name", UserWarning)  # duplicated parts are the point
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info, body in parts:
-            zf.writestr(info.filename, body)
+        for info, body in parts:  # each part keeps its own time: the same case gives the same bytes
+            zf.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), body, zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
