@@ -244,7 +244,8 @@ def csv_sheets(path: Path, display: str) -> list[RawSheet]:
         raise guard.sheet_too_long(display, "CSV", parsed.nrows)
     columns: dict[int, pa.Array] = {}
     for c, arr in enumerate(parsed.columns):
-        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), False)
+        # Nothing but whitespace (the characters Python's str.strip() removes): one pass, no new strings.
+        blank = pc.fill_null(pc.or_(pc.utf8_is_space(arr), pc.equal(pc.binary_length(arr), 0)), False)
         columns[c] = pc.if_else(blank, pa.scalar(None, pa.string()), arr) if pc.any(blank).as_py() else arr
     return [RawSheet(None, columns, parsed.nrows, None)]
 
