@@ -361,6 +361,25 @@ def test_damaged_store_and_a_foreign_database(work: Path) -> None:
     assert query(work / "别的.duckdb", "SELECT table_name FROM information_schema.tables") == [("sales",)]  # left as it was
 
 
+def test_store_opened_with_its_own_settings(work: Path) -> None:
+    """The store is attached with a row-group size of its own (a 65,536-record file written straight into the
+    file), DuckDB spills beside it rather than into the working folder, a cursor for the writer's thread
+    sees the same tables, and a file name with a quote opens."""
+    odd = work / "o'brien 核查.duckdb"
+    shutil.copy(work / "核查.duckdb", odd)
+    with Store(odd) as store:
+        assert store.db.execute("SELECT current_setting('temp_directory')").fetchone() == (f"{odd}.tmp",)
+        cursor = store.cursor()
+        assert cursor.execute("SELECT count(*) FROM outcomes").fetchone() == (12,)
+        cursor.execute("CREATE TABLE big AS SELECT range AS i FROM range(65_536 * 2 + 10)")
+        cursor.close()
+        sizes = store.db.execute("SELECT DISTINCT count FROM pragma_storage_info('big') ORDER BY count").fetchall()
+        assert sizes == [(10,), (65_536,)]
+    assert query(odd, "SELECT count(*) FROM big") == [(65_536 * 2 + 10,)]  # in the file, not in memory
+    code, doc, text = audit(work, "成果", store=odd.name)
+    assert code == 1 and "store-unchanged" in {f["rule"] for f in doc["findings"]}, text
+
+
 # Export ----------------------------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """Storing files on a thread of its own while the next file is read and checked.
 
 Committing a file (DuckDB compresses and writes its rows) takes about as long as reading the next one,
-and DuckDB does it without Python's lock, so the two overlap. Each file is still one transaction, on a
+and DuckDB does it without Python's lock, so the two overlap. The records' Arrow table is made here too
+(:meth:`NewFile.made`), which balances the two threads' work. Each file is still one transaction, on a
 cursor of the store's connection; at most one more file waits in the queue, so memory holds at most
 three files' records (the one being written, the one waiting, the one being read).
 
@@ -25,9 +26,10 @@ _DONE = None
 class Writer:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._cursor = store.db.cursor()
+        self._cursor = store.cursor()
         self._jobs: queue.Queue[NewFile | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
+        self._cancelled = False
         self._thread = threading.Thread(target=self._work, name="zjcredit-store", daemon=True)
         self._thread.start()
 
@@ -45,6 +47,7 @@ class Writer:
     def close(self, *, cancel: bool = False) -> None:
         """Wait until every queued file is stored (``cancel``: drop them and stop the current one)."""
         if cancel:
+            self._cancelled = True
             self._drain()
             self._cursor.interrupt()
         self._jobs.put(_DONE)
@@ -55,9 +58,12 @@ class Writer:
 
     def _work(self) -> None:
         while (new := self._jobs.get()) is not _DONE:
-            if self._error is not None:
+            if self._error is not None or self._cancelled:
                 continue
             try:
+                new = new.made()  # its records made here, off the reading thread
+                if self._cancelled:  # while they were made: nothing for the interruption to stop yet
+                    continue
                 self.store.put_file(new, self._cursor)
             except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
                 self._error = exc

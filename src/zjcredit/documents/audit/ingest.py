@@ -91,7 +91,7 @@ def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result
     run.parts = [p for p in run.parts if p.file_id != file_id]
     return NewFile(
         file_id, source.path, source.display, digest, source.path.stat().st_size, result.records,
-        pa.concat_tables([rows(p) for p in parts]) if parts else None,
+        (lambda: pa.concat_tables([rows(p) for p in parts])) if parts else None,
         [(p.sheet.table.sheet, p.sheet.table.header_row, _letters(p)) for p in parts],
         findings(result, file_id, parts),
         earlier.file_id if earlier is not None else None,
