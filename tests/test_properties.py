@@ -141,3 +141,26 @@ def test_findings_csv_is_identical_or_exactly_escaped(text: str) -> None:
         assert value == "'" + text
     else:
         assert value == text
+
+
+FINDING_VALUE = st.one_of(st.none(), st.text(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.booleans())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.one_of(st.none(), st.text()), st.one_of(st.none(), st.integers(min_value=1)), FINDING_VALUE), max_size=4), st.sampled_from(["zh", "en"]))
+def test_findings_json_is_what_the_plain_encoder_writes(rows: list[tuple[str, str | None, int | None, object]], lang: str) -> None:
+    """The findings' JSON, written a value at a time, is character for character json.dumps(indent=2) of
+    the same document — whatever the paths, sheets, rows and values (text with quotes, control
+    characters, line separators; numbers, which take the plain encoder)."""
+    import json
+
+    from zjcredit.documents.common import REQUIRED
+    from zjcredit.report import render
+    from zjcredit.report.findings import FileResult, Report, make
+
+    files = [FileResult(path, "annex1", 1, [make(REQUIRED, path, sheet=sheet, row=row, value=value)]) for path, sheet, row, value in rows]  # type: ignore[arg-type]
+    report = Report("validate", files)
+    report.extra["institutions"] = [{"name": "西湖\u2028\"成校\"", "rows": 3}]
+    findings = [f.to_dict(lang) for f in render.ordered_findings(report)]
+    plain = {**json.loads(render.to_json(report, lang)), "findings": findings}
+    assert render.to_json(report, lang) == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
