@@ -43,26 +43,34 @@ WRITTEN = {
 }
 
 
-def ingest(store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None = None) -> dict[int, FileResult | None]:
+def ingest(
+    store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None = None,
+    meanwhile: Callable[[set[int]], None] | None = None,
+) -> dict[int, FileResult | None]:
     """Read, check and store every source that is not stored yet (each stored by the store's writer
     thread while the next is read). Returns the sources' file numbers in the order given, each with the
     note of a file already stored (None for a file read now; ``run.results`` has its result, with an info
     finding when it replaced an earlier version). The run keeps its files' results, not their records:
-    the screens read those from the store."""
+    the screens read those from the store. ``meanwhile(replaced)`` is called while the last file is
+    being stored, with the numbers of the stored files this run replaces."""
     notes: dict[int, FileResult | None] = {}
     file_id = store.next_file_id()
     # Reading (its own DuckDB for the CSV parse, and numpy) and storing run side by side: each gets half
     # the cores rather than both contending for all of them.
     store.db.execute(f"SET threads = {max(1, (os.cpu_count() or 2) // 2)}")
     try:
-        _ingest_all(store, run, sources, progress, notes, file_id)
+        _ingest_all(store, run, sources, progress, notes, file_id, meanwhile)
     finally:
         store.db.execute("RESET threads")
     return notes
 
 
-def _ingest_all(store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None, notes: dict[int, FileResult | None], file_id: int) -> None:
+def _ingest_all(
+    store: Store, run: OutcomeRun, sources: list[Source], progress: Callable[[str], None] | None, notes: dict[int, FileResult | None], file_id: int,
+    meanwhile: Callable[[set[int]], None] | None,
+) -> None:
     queued: dict[str, StoredFile] = {}  # by content: files of this run not committed yet
+    replaced: set[int] = set()
     with store.writer() as writer:
         for k, source in enumerate(sources):
             digest = file_digest(source.path)
@@ -82,7 +90,10 @@ def _ingest_all(store: Store, run: OutcomeRun, sources: list[Source], progress: 
                 queued[digest] = StoredFile(file_id, source.display, digest, result.records)
                 if earlier is not None:  # a note of this run's, not stored with the file's findings
                     result.findings.append(make(STORE_REPLACED, source.display, records=earlier.records))
+                    replaced.add(earlier.file_id)
             file_id += 1
+        if meanwhile is not None:  # before waiting for the writer to commit the last file
+            meanwhile(replaced)
 
 
 def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result: FileResult, earlier: StoredFile | None) -> NewFile:

@@ -15,7 +15,7 @@ from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.screen_cache import ScreenCache
 from zjcredit.documents.audit.screening import screen_store
-from zjcredit.documents.audit.stored import StoredFiles
+from zjcredit.documents.audit.stored import StoredFiles, stored_result
 from zjcredit.documents.audit.verdicts import (
     PROBLEM_EN,
     PROBLEM_ZH,
@@ -93,8 +93,17 @@ def _read(
         )
     run = OutcomeRun([], OutcomeOptions(today=options.today, screens=options.screens))
     run.prepare()
-    notes = ingest(store, run, sources, progress)
+    before = store.files()
+    early: dict[int, FileResult] = {}
+
+    def results_stored_before(replaced: set[int]) -> None:
+        # The results of the files stored before this run (the report lists them all), rebuilt while the
+        # writer commits the last new file: DuckDB compresses and writes without Python's lock.
+        early.update((f.file_id, stored_result(store, f.file_id, f.path)) for f in before if f.file_id not in replaced)
+
+    notes = ingest(store, run, sources, progress, results_stored_before)
     stored = StoredFiles(store)
+    stored.results.update(early)
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
     with cache.batch() if cache is not None else nullcontext():
         screen_store(store, run, stored, options.screens, cache)

@@ -32,13 +32,7 @@ class StoredFiles:
 
     def result(self, file_id: int) -> FileResult:
         if file_id not in self.results:
-            records = self.store.db.execute("SELECT records FROM files WHERE file_id = ?", [file_id]).fetchone()
-            result = FileResult(self._paths[file_id], "outcomes", int(records[0]) if records else 0, [])
-            query = 'SELECT sheet, cell, "row", field, rule, value, params FROM findings WHERE file_id = ? ORDER BY "row" NULLS FIRST'
-            for sheet, cell, row, field, rule, value, params in self.store.db.execute(query, [file_id]).fetchall():
-                if rule in RULES:
-                    result.findings.append(make(rule, result.path, sheet=sheet, cell=cell, row=row, field=field, value=value, **json.loads(params or "{}")))
-            self.results[file_id] = result
+            self.results[file_id] = stored_result(self.store, file_id, self._paths[file_id])
         return self.results[file_id]
 
     def where(self, rid: int) -> str:
@@ -85,3 +79,14 @@ class StoredFiles:
             self.result(file_id).findings.append(finding)
             out.append(finding)
         return out
+
+
+def stored_result(store: Store, file_id: int, path: str) -> FileResult:
+    """A stored file's result as it was stored: its records and per-record findings."""
+    records = store.db.execute("SELECT records FROM files WHERE file_id = ?", [file_id]).fetchone()
+    result = FileResult(path, "outcomes", int(records[0]) if records else 0, [])
+    query = 'SELECT sheet, cell, "row", field, rule, value, params FROM findings WHERE file_id = ? ORDER BY "row" NULLS FIRST'
+    for sheet, cell, row, field, rule, value, params in store.db.execute(query, [file_id]).fetchall():
+        if rule in RULES:
+            result.findings.append(make(rule, result.path, sheet=sheet, cell=cell, row=row, field=field, value=value, **json.loads(params or "{}")))
+    return result
