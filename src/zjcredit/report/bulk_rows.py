@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from zjcredit.report.output import save_output, xlsx_text
+from zjcredit.report.output import save_output, xlsx_text, xlsx_texts_unchanged
 
 MAX_TEXT = 32_767  # characters a cell holds (openpyxl cuts longer text to this)
 # A table of this many body rows or more is worth writing in bulk; through openpyxl a row of ten cells
@@ -136,13 +136,15 @@ def _rows_xml(bulk: BulkRows) -> Iterator[str]:
 
     letters = [get_column_letter(c) for c in range(1, bulk.columns + 1)]
     texts: dict[tuple[int, str], str] = {}  # (style, text) → the rest of its cell: each done once
+    # Nearly always no text has anything xlsx_text changes: one search tells, instead of one per text.
+    plain = xlsx_texts_unchanged(list({v for values in bulk.rows for v in values if type(v) is str}))
     for r, (values, styles, height) in enumerate(zip(bulk.rows, bulk.styles, bulk.heights), start=bulk.first):
         row = [f'<row r="{r}" ht="{_number(height)}" customHeight="1">' if height is not None else f'<row r="{r}">']
         for letter, value, style in zip(letters, values, styles):
             if type(value) is str:
                 rest = texts.get((style, value))
                 if rest is None:
-                    rest = texts[(style, value)] = _rest_of_cell(style, value)
+                    rest = texts[(style, value)] = _rest_of_cell(style, value, plain=plain)
             else:
                 rest = _rest_of_cell(style, value)
             row.append(f'<c r="{letter}{r}"{rest}')
@@ -150,11 +152,12 @@ def _rows_xml(bulk: BulkRows) -> Iterator[str]:
         yield "".join(row)
 
 
-def _rest_of_cell(style: int, value: Any) -> str:
-    """A cell's element after its reference: the style, the type and the value."""
+def _rest_of_cell(style: int, value: Any, *, plain: bool = False) -> str:
+    """A cell's element after its reference: the style, the type and the value (``plain``: the text is
+    known to need none of :func:`xlsx_text`'s changes)."""
     s = f' s="{style}"' if style else ""
     if isinstance(value, str):
-        text = stored_text(str(value))
+        text = value[:MAX_TEXT] if plain and type(value) is str else stored_text(str(value))
         if not text:
             return f'{s} t="inlineStr" />'
         stripped = text.strip()  # openpyxl's rule: text of spaces only is not marked (and reads back empty)

@@ -42,6 +42,12 @@ _XESCAPE_RE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _XLSX_CHANGES_RE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 
+def xlsx_texts_unchanged(texts: list[str]) -> bool:
+    """Whether :func:`xlsx_text` leaves every one of ``texts`` as it is: one search over them all (joined by
+    line feeds, which it leaves alone and which no escape it looks for can span)."""
+    return _XLSX_CHANGES_RE.search("\n".join(texts)) is None
+
+
 def xlsx_text(text: str) -> str:
     """The form of ``text`` to store in an xlsx so that Excel/WPS (and calamine) show ``text`` itself.
 
