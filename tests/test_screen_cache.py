@@ -184,7 +184,7 @@ def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     # Another catalog: what reads it is made afresh; the screens of IDs, names and phones are kept.
     write_catalog(tmp_path / "目录.xlsx", "2019H1", [dataclasses.replace(XH, courses=(8, 20, 90)), YZ, LN])
     code, doc, _ = audit(tmp_path, extra=LOW)
-    alone = {"duplicate-outcome", "id-name-conflict", "phone-shared", "id-sequence", "id_runs", "enrolled", "birthdate-shared", "scale-exceeded"}
+    alone = {"duplicate-outcome", "id-name-conflict", "phone-shared", "id-sequence", "id_runs", "enrolled", "birth_days", "birthdate-shared", "scale-exceeded"}
     assert caches[-1].modes == {name: "kept" if name in alone else "all" for name in partitioned}
     assert summary(doc) == full(tmp_path, names, *LOW)
 

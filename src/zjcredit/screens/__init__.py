@@ -90,8 +90,9 @@ class Option:
 class Kept:
     """How the store keeps a screen without a partition up to date between runs: tables it keeps (by
     name, the same table for every screen that names it: the statements that make it from ``outcomes``,
-    and those that bring it up to date with the new records, the view ``screen_scope``; {this} in them
-    is the table), and the query over them ({name}: a kept table) that gives the same rows as
+    and those that bring it up to date with the new records — the view ``screen_scope``, from the files in
+    the table ``screen_added`` (``file_id``); {this} in them is the table, {name} a table listed before it,
+    already up to date), and the query over them ({name}: a kept table) that gives the same rows as
     :attr:`Screen.sql` over everything."""
 
     tables: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]

@@ -97,15 +97,16 @@ class ScreenCache:
         tables = {}
         for name, (made, statements) in kept.tables.items():
 
+            # {this}: the table; {name}: a table listed before it, already brought up to date.
             def full(db: Any, table: str, made: tuple[str, ...] = made) -> None:
                 for statement in made:
-                    db.execute(statement.format(this=table))
+                    db.execute(statement.format(this=table, **tables))
 
             def add(db: Any, table: str, added: list[int], statements: tuple[str, ...] = statements) -> str:
                 added_files(db, added)
                 db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
                 for statement in statements:
-                    db.execute(statement.format(this=table))
+                    db.execute(statement.format(this=table, **tables))
                 db.execute("DROP VIEW screen_scope")
                 return "added"
 
