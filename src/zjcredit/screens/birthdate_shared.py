@@ -55,8 +55,7 @@ SELECT o.rid, h.n, h.share, o.birth, o.project FROM outcomes o JOIN heavy h USIN
 # file added (a pair kept keeps its first record), so a run adds only the new pairs' days; the query then
 # reads the days counted instead of counting 1.5 million learners of 3 million records again (0.3 s a run).
 BIRTH_DAYS = (
-    ("CREATE OR REPLACE TABLE {this} AS SELECT project, birth, count(*) AS n FROM (" + enrolled.ENROLLED.format(records="outcomes") + ")"
-     " WHERE birth IS NOT NULL GROUP BY project, birth",),
+    ("CREATE OR REPLACE TABLE {this} AS SELECT project, birth, count(*) AS n FROM {enrolled} WHERE birth IS NOT NULL GROUP BY project, birth",),
     (
         "CREATE OR REPLACE TEMP TABLE birth_days_added AS SELECT project, birth, count(*) AS n FROM {enrolled}"
         f" WHERE birth IS NOT NULL AND (first_rid >> {FILE_BITS}) IN (SELECT file_id FROM screen_added) GROUP BY project, birth",
