@@ -96,3 +96,32 @@ def test_table_folds_repeats_and_keeps_row_order():
     assert "5 处，行 5, 6, 7, 8, 9" in text
     lines = [line for line in text.splitlines() if "S!C" in line]
     assert [line.split()[1] for line in lines] == ["S!C3", "S!C4", "S!C12"]
+
+
+def test_the_console_entry_leaves_with_the_status_everything_flushed_and_at_exit_functions_run(tmp_path):
+    """entry.main skips Python's teardown (os._exit) but not what sys.exit would do: the status, standard
+    output flushed whole (a long JSON document), at-exit functions run; a reader that closes the pipe early
+    costs no traceback."""
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "declarations"
+    mark = tmp_path / "atexit.txt"
+    code = (
+        "import atexit, sys; from pathlib import Path\n"
+        f"atexit.register(lambda: Path({str(mark)!r}).write_text('ran'))\n"
+        "sys.argv = ['zjcredit', *sys.argv[1:]]\n"
+        "from zjcredit.entry import main\nmain()\nprint('not reached')"
+    )
+    done = subprocess.run([sys.executable, "-c", code, "validate", str(examples), "--format", "json"], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["summary"]["errors"] > 0 and "not reached" not in done.stdout
+    assert mark.read_text() == "ran"
+    done = subprocess.run([sys.executable, "-c", code, "validate", str(tmp_path / "没有")], capture_output=True, text=True)
+    assert done.returncode == 2 and "没有" in done.stderr
+    reader = subprocess.Popen([sys.executable, "-c", code, "validate", str(examples), "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.read(10)
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == 1
+    assert "Traceback" not in reader.stderr.read().decode()

@@ -127,6 +127,41 @@ def quiet_finalizers() -> None:
 
 
 def main() -> None:
+    """Run the command line, then leave without Python's teardown (:func:`leave`)."""
+    try:
+        _main()
+    except SystemExit as exc:
+        leave(exc.code)
+    leave(0)
+
+
+def leave(code: object) -> None:
+    """Exit with ``code`` as ``sys.exit`` would — the at-exit functions run (children stopped, logs
+    flushed) and the standard streams are flushed — but without tearing the interpreter down, which after
+    an audit took 0.4 s (DuckDB, Arrow and pandas objects freed one by one, for nothing: every output is
+    complete and closed by then). Falls back to a plain exit while another thread that Python would
+    wait for still runs."""
+    import atexit
+    import os
+    import threading
+
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    if any(t is not threading.main_thread() and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (zjcredit … | head): nothing more to say there
+            pass
+    os._exit(code)
+
+
+def _main() -> None:
     handle_termination()
     frugal_under_memory_limit()
     quiet_finalizers()
