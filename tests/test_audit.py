@@ -461,12 +461,24 @@ def test_figures_as_csv_and_table(corpus: Path, tmp_path: Path) -> None:
     code, _, text = invoke(*args, "--format", "table", "-o", tmp_path / "年度数据.xlsx")
     assert code == 0
     assert "按县（市、区）" in text and "西湖区" in text and "鄞州区" in text and "自由职业（待业）人员" in text
+    assert text.rstrip().endswith(f"年度数据已写入 {tmp_path / '年度数据.xlsx'}")  # the clerk is told where it went
     wb = openpyxl.load_workbook(tmp_path / "年度数据.xlsx")
     assert wb.sheetnames == ["年度数据"]
     with zipfile.ZipFile(tmp_path / "年度数据.xlsx") as z:
         assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == 2
     code, _, text = invoke(*args, "-o", tmp_path / "年度数据.xlsx")
     assert code == 2 and "已存在" in text
+
+
+def test_audit_says_where_the_report_went(corpus: Path, tmp_path: Path) -> None:
+    args = ("audit", corpus / "成果", "--catalog", corpus / "目录_2019H1.xlsx", "-o", tmp_path / "核查报告.xlsx")
+    code, _, text = invoke(*args)
+    assert code == 1 and "核查结论" in text
+    assert text.rstrip().endswith(f"核查报告已写入 {tmp_path / '核查报告.xlsx'}")
+    code, _, text = invoke(*args, "--force", "--lang", "en")
+    assert text.rstrip().endswith(f"The report was written to {tmp_path / '核查报告.xlsx'}")
+    code, _, text = invoke(*args, "--force", "--quiet")
+    assert "已写入" not in text
 
 
 def test_audit_carries_the_same_figures(corpus: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import typer
 from zjcredit.cli.app import app, store_app
 from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import FailOn, ForceOpt, Format, Lang, LangOpt, MaskIdsOpt, PlainFormatOpt, QuietOpt, ReportFormatOpt, ReportOpt, VerboseOpt, with_screen_options
-from zjcredit.cli.run import check_names, check_outputs, emit, guarded, progress_for, stop_progress
+from zjcredit.cli.run import check_names, check_outputs, emit, guarded, progress_for, say_written, stop_progress
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=T("核查数据库文件（DuckDB）；不存在时新建。不给时只在本次运行的内存中核查。", "The verification store (a DuckDB file), made when missing; without it, this run's files only."))]
 LedgersOpt = Annotated[Optional[list[Path]], typer.Option("--ledgers", help=T("过程性台账（文件或文件夹，可多次给出）：据此判断“缺乏相关材料”。", "Process ledgers (files or folders, repeatable): judged for missing materials."))]
@@ -64,7 +64,7 @@ def audit(
         report = guarded(lang.value, run, paths or [], options, progress)
     finally:
         stop_progress(progress)
-    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force, mask_ids=mask_ids, report_option="--report")
+    emit(report, fmt, report_output, lang.value, quiet, FailOn.error, None, force, mask_ids=mask_ids, report_option="--report", written=("核查报告已写入", "The report was written to"))
 
 
 @app.command(
@@ -108,6 +108,8 @@ def stats(
         guarded(lang.value, write_figures, output, figures, options)
     _emit_figures(figures, fmt, lang.value)
     _tell_left_out(left_out, lang.value, quiet)
+    if output is not None and not quiet:
+        say_written(("年度数据已写入", "The figures were written to"), output, lang.value)
     raise typer.Exit(2 if any(r.unreadable for r in left_out) else 0)
 
 

@@ -230,12 +230,14 @@ def stop_progress(progress: _Progress | None) -> None:
 
 
 def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet: bool, fail_on: FailOn, annotate: Path | None, force: bool,
-         *, mask_ids: bool = False, report_option: str = "--output") -> None:
+         *, mask_ids: bool = False, report_option: str = "--output", written: tuple[str, str] | None = None) -> None:
     """Render the report once, write it where asked, optionally annotate, then exit with its status.
 
     The table is what standard output shows unless --format asks for JSON or CSV (whether it is a terminal,
     a file or a pipe; colour only on a terminal). A report file (--output) is written in the format its
-    extension says, and the table then still shows on standard output, folded, pointing to the file."""
+    extension says, and the table then still shows on standard output, folded, pointing to the file.
+    ``written``: the sentence naming the workbook the library wrote (``report.extra["output"]``), zh and en,
+    said last on stderr."""
     from zjcredit.report import render
     from zjcredit.report.findings import Severity
 
@@ -264,7 +266,14 @@ def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet:
         _say_why(report, output, lang)
     elif output is not None and not quiet:
         _stderr_console().print(f"完整报告已写入 {output}" if lang != "en" else f"The full report was written to {output}", markup=False, highlight=False, soft_wrap=True)
+    if written is not None and report.extra.get("output") and not quiet:
+        say_written(written, report.extra["output"], lang)
     raise typer.Exit(status)
+
+
+def say_written(said: tuple[str, str], path: object, lang: str) -> None:
+    """One line on stderr naming the workbook a command wrote (said: the sentence before the path, zh and en)."""
+    _stderr_console().print(f"{said[0]} {path}" if lang != "en" else f"{said[1]} {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _say_why(report: Any, output: Path, lang: str) -> None:
