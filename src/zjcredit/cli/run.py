@@ -265,7 +265,7 @@ def emit(report: Any, fmt: Format | None, output: Path | None, lang: str, quiet:
     if status == 2 and output is not None:
         _say_why(report, output, lang)
     elif output is not None and not quiet:
-        _stderr_console().print(f"完整报告已写入 {output}" if lang != "en" else f"The full report was written to {output}", markup=False, highlight=False, soft_wrap=True)
+        say_written(("完整报告已写入", "The full report was written to"), output, lang)
     if written is not None and report.extra.get("output") and not quiet:
         say_written(written, report.extra["output"], lang)
     raise typer.Exit(status)
