@@ -223,7 +223,7 @@ def read_csv_columns(path: Path, display: str, nrows: int | None = None) -> CsvC
 def _read(path: Path, display: str, limit: int | None, *, verify: bool) -> tuple[CsvText, Any]:
     source = load_csv_text(path, display, verify=verify)
     data = _with_blank_records(source.data, source.delimiter)
-    if not data.strip():
+    if not data or data.isspace():  # (strip() would copy the whole file to find out)
         return source, None
     check_record_lengths(data, display)
     with _parser_input(path, source, data) as target:

@@ -126,9 +126,10 @@ class OutcomeSheet:
                 code[suspects[flags]] = excel
         if self.table.format == "csv":
             # Excel wrote a number cell it showed with 15 digits: the last three read 000.
-            broken = np.isin(code, [_RULE_INDEX["id-checksum"], _RULE_INDEX["id-birthdate"]])
-            zeros = bools(pc.match_substring_regex(checked.normalized, r"^\d{15}000$"))
-            code[broken & zeros] = excel
+            broken = np.flatnonzero(np.isin(code, [_RULE_INDEX["id-checksum"], _RULE_INDEX["id-birthdate"]]))
+            if len(broken):  # (the few IDs that fail, not every one)
+                zeros = bools(pc.match_substring_regex(checked.normalized.take(pa.array(broken)), r"^\d{15}000$"))
+                code[broken[zeros]] = excel
         birth = np.where(code == 0, checked.birth, np.datetime64("NaT"))
         return IdVerdicts(code, checked.normalized, checked.lowercase_x, birth, checked.prefix17, checked.last_digit, checked.all_digits)
 
@@ -217,7 +218,10 @@ def _float_digits(checked: Any) -> np.ndarray:
     if len(rows):
         value = checked.prefix17[rows] * 10 + checked.last_digit[rows]
         out[rows] = value.astype(np.float64).astype(np.int64) == value
-    other = np.flatnonzero(bools(pc.match_substring_regex(checked.normalized, r"^(\d{16,17}|\d{19})$")))
+    # 16, 17 or 19 digits: the few of that many bytes, then the pattern on them alone.
+    lengths = pc.binary_length(checked.normalized)
+    sized = np.flatnonzero(bools(pc.or_(pc.or_(pc.equal(lengths, 16), pc.equal(lengths, 17)), pc.equal(lengths, 19))))
+    other = sized[bools(pc.match_substring_regex(checked.normalized.take(pa.array(sized)), r"^(\d{16,17}|\d{19})$"))] if len(sized) else sized
     if len(other):
         out[other] = [_is_float64(t) for t in checked.normalized.take(pa.array(other)).to_pylist()]
     return out
