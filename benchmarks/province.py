@@ -117,13 +117,13 @@ INSERT INTO courses SELECT replace(key, '2019', '{year}'), replace(code, '2019',
     name, hours, teacher FROM courses WHERE key LIKE '%-2019%';
 INSERT INTO outcome_rows BY NAME SELECT
     rid + ({shift}::BIGINT << 32) AS rid, file_id + {shift} AS file_id, sheet, "row", name, org_code,
-    replace(project_code, '2019', '{year}') AS project_code, replace(course_code, '2019', '{year}') AS course_code, hours_text, result,
-    replace(completed, '2019', '{year}') AS completed, outcome_form, note,
+    replace(project_code, '2019', '{year}') AS project_code, replace(course_code, '2019', '{year}') AS course_code, hours_written, result,
+    replace(completed_written, '2019', '{year}') AS completed_written, outcome_form, note,
     CASE WHEN id_num >= 0 THEN id_num + {days} * 11000 ELSE id_num - {days} END AS id_num, id_ok, id_body, id_digits,
-    id_prefix + {days} * 1000 AS id_prefix, id_last, birth + {days} AS birth, phone_num + {days} * 100000000000 AS phone_num, hours,
+    birth + {days} AS birth, phone_num + {days} * 100000000000 AS phone_num, hours,
     date + INTERVAL ({year} - 2019) YEAR AS date, dual, has_error, id_written, phone_written, name_compared,
     replace(project_compared, '2019', '{year}') AS project_compared, replace(course_compared, '2019', '{year}') AS course_compared, org_compared
-FROM outcomes WHERE file_id <= {top};
+FROM outcome_rows WHERE file_id <= {top};
 """
 
 

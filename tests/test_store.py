@@ -291,6 +291,31 @@ def test_store_from_a_newer_zjcredit(work: Path) -> None:
     assert digest(work / "核查.duckdb") == before
 
 
+# The columns of outcomes that version 1 computed (the others stored).
+V1_COMPUTED = "id_key, id_number, phone, name_key, project, course, org"
+# Version 2 kept the texts of 完成日期 and 学时数 and the ID's parts in every row.
+V2_ROWS = """
+CREATE TABLE outcome_rows (
+    rid BIGINT, file_id INTEGER, sheet VARCHAR, "row" INTEGER,
+    name VARCHAR, org_code VARCHAR, project_code VARCHAR, course_code VARCHAR, hours_text VARCHAR,
+    result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
+    id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
+    birth DATE, phone_num BIGINT, hours DOUBLE, date DATE, dual BOOLEAN, has_error BOOLEAN,
+    id_written VARCHAR, phone_written VARCHAR, name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR
+)
+"""
+V2_VIEW = """
+CREATE VIEW outcomes AS SELECT *,
+    CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
+         ELSE upper(replace(trim(id_written), ' ', '')) END AS id_key,
+    coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END) AS id_number,
+    coalesce(phone_written, CAST(phone_num AS VARCHAR)) AS phone,
+    nullif(coalesce(name_compared, name), '') AS name_key,
+    nullif(coalesce(project_compared, project_code), '') AS project,
+    nullif(coalesce(course_compared, course_code), '') AS course,
+    nullif(coalesce(org_compared, org_code), '') AS org
+FROM outcome_rows
+"""
 # Version 1 of the store kept the computed columns as VIRTUAL generated columns of the table outcomes.
 V1_OUTCOMES = """
 CREATE TABLE outcomes (
@@ -324,13 +349,20 @@ def test_a_version_1_store_is_migrated(work: Path) -> None:
     columns = [r[0] for r in query(store, "DESCRIBE outcomes")]
     rows = query(store, "SELECT * FROM outcomes ORDER BY rid")
     with duckdb.connect(str(store)) as db:  # back to version 1's layout
+        db.execute("CREATE TABLE rows_now AS SELECT * FROM outcomes")
         db.execute("DROP VIEW outcomes")
-        db.execute("ALTER TABLE outcome_rows RENAME TO rows_v2")
+        db.execute("DROP TABLE outcome_rows")
         db.execute(V1_OUTCOMES)
-        db.execute("INSERT INTO outcomes BY NAME SELECT * FROM rows_v2")
-        db.execute("DROP TABLE rows_v2")
+        db.execute(f"INSERT INTO outcomes BY NAME SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written) FROM rows_now")
+        db.execute("DROP TABLE rows_now")
         db.execute("DROP SCHEMA IF EXISTS screen_cache CASCADE")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    _migrated_as_before(work, store, columns, rows)
+
+
+def _migrated_as_before(work: Path, store: Path, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """An older store audited again: the same findings, verdicts and figures as the first run, the current
+    layout with the same records, and later files stored into it."""
     code, doc, text = audit(work, "成果")
     assert code == 1, text
     assert [f for f in doc["findings"] if f["rule"] != "store-unchanged"] == [f for f in FIRST["findings"] if f["rule"] != "store-unchanged"]
@@ -339,10 +371,73 @@ def test_a_version_1_store_is_migrated(work: Path) -> None:
     assert query(store, "SELECT table_type FROM information_schema.tables WHERE table_name = 'outcomes'") == [("VIEW",)]
     assert [r[0] for r in query(store, "DESCRIBE outcomes")] == columns
     assert query(store, "SELECT * FROM outcomes ORDER BY rid") == rows
-    assert "project" not in [r[0] for r in query(store, "DESCRIBE outcome_rows")]
+    assert not {"project", "completed", "hours_text", "id_prefix", "id_last"} & {r[0] for r in query(store, "DESCRIBE outcome_rows")}
     write_outcomes(work / "成果" / "c_余杭.xlsx", [row(k, YH) for k in range(20, 23)])
     code, doc, text = audit(work, "成果")
     assert consistent(store) == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6), ("c_余杭.xlsx", 3)]
+
+
+def test_a_version_2_store_is_migrated(work: Path) -> None:
+    """A store written by the version that kept 完成日期 and 学时数 as written in every row, and the ID's
+    parts beside it: its rows keep those texts only where they differ, and read the same."""
+    store = work / "核查.duckdb"
+    columns = [r[0] for r in query(store, "DESCRIBE outcomes")]
+    rows = query(store, "SELECT * FROM outcomes ORDER BY rid")
+    with duckdb.connect(str(store)) as db:  # back to version 2's layout
+        db.execute("CREATE TABLE rows_now AS SELECT * FROM outcomes")
+        db.execute("DROP VIEW outcomes")
+        db.execute("DROP TABLE outcome_rows")
+        db.execute(V2_ROWS)
+        db.execute(f"INSERT INTO outcome_rows BY NAME SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written) FROM rows_now")
+        db.execute(V2_VIEW)
+        db.execute("DROP TABLE rows_now")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        assert db.execute("SELECT count(*) FROM outcome_rows WHERE completed IS NOT NULL AND hours_text IS NOT NULL").fetchone() == (12,)
+    _migrated_as_before(work, store, columns, rows)
+
+
+def test_texts_as_written_are_read_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """完成日期 and 学时数 are kept only where they differ from the date and hours read from them: whatever
+    was written, the store gives back the same text; and the ID's parts computed from the ID as a number
+    are those the checks found."""
+    from zjcredit.documents.audit import ingest
+
+    dates = ["2019-06-10", "2019/6/10", "2019-6-10", "2019年6月10日", " 2019-06-10", "2099-01-01", "0999-01-01", "昨天", "", "20190610", "2019-06-10 00:00:00"]
+    hours = ["8", "8.0", "8.5", "08", "８", " 8", "1e3", "0", "-3", "abc", "", "1e20", "99999999999999999", "3.0000000000000004"]
+    sent = [row(k, YZ, hours=hours[k % len(hours)], date=dates[k % len(dates)]) for k in range(len(dates) * len(hours))]
+    valid = sent[0]["身份证号"]
+    ids = [valid, valid[:-1] + ("0" if valid[-1] != "0" else "1"), valid[:-1] + "X", valid[:-1] + "x", valid[:15], "３３" + valid[2:], "ABC",
+           "", valid + "1", "99" + valid[2:], valid[:17] + "Y", " " + valid]
+    for k, r in enumerate(sent):
+        r["身份证号"] = ids[k % len(ids)]
+    write_outcomes(work / "成果" / "d_奇.csv", sent)
+    write_outcomes(work / "成果" / "e_奇.xlsx", sent)
+    read: dict[int, list[dict[str, Any]]] = {}  # by file: each record's place, texts as written and the ID's parts
+    rows = ingest.rows
+
+    def spy(part: Any) -> Any:
+        relation = part.sheet.relation(part.first_rid, part.file_id).select(["rid", "id_prefix", "id_last"])
+        relation = relation.append_column("completed", part.sheet.raw("完成日期")).append_column("hours_text", part.sheet.raw("学时数"))
+        read.setdefault(part.file_id, []).extend(relation.to_pylist())
+        return rows(part)
+
+    monkeypatch.setattr(ingest, "rows", spy)
+    code, _, text = audit(work, "成果")
+    assert code == 1, text
+    store = work / "核查.duckdb"
+    assert sorted(read) == [3, 4]
+    for file_id, records in read.items():
+        assert len(records) == len(sent)
+        written = sorted((r["rid"], r["completed"], r["hours_text"]) for r in records)
+        assert query(store, f"SELECT rid, completed, hours_text FROM outcomes WHERE file_id = {file_id} ORDER BY rid") == written, file_id
+        texts = {r["completed"] for r in records} | {r["hours_text"] for r in records}
+        assert {"2019/6/10", "2019年6月10日", "2099-01-01", "8.0", "08", "1e3", "1e20"} <= texts, file_id  # odd ones among them
+        parts = sorted((r["rid"], r["id_prefix"], r["id_last"]) for r in records)
+        assert {p[1] is None for p in parts} == {True, False}
+        assert query(store, f"SELECT rid, id_prefix, id_last FROM outcomes WHERE file_id = {file_id} ORDER BY rid") == parts, file_id
+    # Only the texts that are not the date or the hours they stand for are kept.
+    kept = query(store, "SELECT count(completed_written), count(hours_written), count(*) FROM outcome_rows")[0]
+    assert 0 < kept[0] < kept[2] and 0 < kept[1] < kept[2]
 
 
 def test_damaged_store_and_a_foreign_database(work: Path) -> None:

@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-TABLES = """
+# The texts the view ``outcomes`` computes from the stored values: a record's 完成日期 and 学时数 as written
+# are kept only where they differ from these (``documents.audit.ingest.rows`` makes the same texts), so that
+# what is read is what was written, character for character.
+DATE_TEXT = "CAST(date AS VARCHAR)"  # YYYY-MM-DD (kept as written unless the year has four digits)
+HOURS_TEXT = "CASE WHEN hours = trunc(hours) AND hours < 1e15 THEN CAST(CAST(hours AS BIGINT) AS VARCHAR) END"
+# The same, for a row of version 2 (its texts as written in ``completed`` and ``hours_text``).
+_DATE_WRITTEN = f"CASE WHEN completed = {DATE_TEXT} AND year(date) BETWEEN 1000 AND 9999 THEN NULL ELSE completed END"
+_HOURS_WRITTEN = f"CASE WHEN hours_text = {HOURS_TEXT} THEN NULL ELSE hours_text END"
+
+TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS files (
     file_id INTEGER PRIMARY KEY,   -- the high 32 bits of its rows' rid
@@ -34,10 +43,10 @@ CREATE TABLE IF NOT EXISTS outcome_rows (
     rid BIGINT,                    -- file_id << 32 | the record's place in its file
     file_id INTEGER, sheet VARCHAR, "row" INTEGER,
     -- as written
-    name VARCHAR, org_code VARCHAR, project_code VARCHAR, course_code VARCHAR, hours_text VARCHAR,
-    result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
+    name VARCHAR, org_code VARCHAR, project_code VARCHAR, course_code VARCHAR,
+    result VARCHAR, outcome_form VARCHAR, note VARCHAR,
     -- as compared (what the queries of zjcredit.screens read)
-    id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
+    id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN,
     birth DATE, phone_num BIGINT, hours DOUBLE, date DATE, dual BOOLEAN,
     has_error BOOLEAN,             -- a rule of the record alone found an error on it
     -- Texts that nearly always equal another column are stored only where they differ ('' for "none"),
@@ -45,7 +54,9 @@ CREATE TABLE IF NOT EXISTS outcome_rows (
     -- row is most of what a file's commit costs.
     id_written VARCHAR,            -- the ID as written, where not the 18 characters id_num stands for
     phone_written VARCHAR,         -- the phone as written, where not the digits of phone_num
-    name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR
+    name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR,
+    completed_written VARCHAR,     -- 完成日期 as written, where not the date as YYYY-MM-DD
+    hours_written VARCHAR          -- 学时数 as written, where not the whole number of hours
 );
 -- What users and the screens read: the stored columns and those computed from them. (A view rather than
 -- generated columns of the table, which made every insert cost twice as much.)
@@ -57,7 +68,11 @@ CREATE VIEW IF NOT EXISTS outcomes AS SELECT *,
     nullif(coalesce(name_compared, name), '') AS name_key,
     nullif(coalesce(project_compared, project_code), '') AS project,
     nullif(coalesce(course_compared, course_code), '') AS course,
-    nullif(coalesce(org_compared, org_code), '') AS org
+    nullif(coalesce(org_compared, org_code), '') AS org,
+    coalesce(completed_written, {DATE_TEXT}) AS completed,
+    coalesce(hours_written, {HOURS_TEXT}) AS hours_text,
+    CASE WHEN id_num >= 0 THEN id_num // 11 END AS id_prefix,
+    CAST(CASE WHEN id_num >= 0 THEN id_num % 11 END AS TINYINT) AS id_last
 FROM outcome_rows;
 CREATE TABLE IF NOT EXISTS findings (
     rid BIGINT,                    -- NULL for a finding about the file or sheet
@@ -91,5 +106,17 @@ def _computed_columns_as_a_view(db: Any) -> None:
         db.execute(f"ALTER TABLE outcome_rows DROP COLUMN {column}")
 
 
+def _texts_computed(db: Any) -> None:
+    """Version 2 kept 完成日期 and 学时数 as written in every row, and the ID's first 17 digits and its
+    18th character beside the ID as a number: the texts are kept only where they differ from what the
+    view computes, and the ID's parts are computed from ``id_num``."""
+    db.execute("DROP VIEW IF EXISTS outcomes")  # made again by TABLES
+    db.execute("ALTER TABLE outcome_rows ADD COLUMN completed_written VARCHAR")
+    db.execute("ALTER TABLE outcome_rows ADD COLUMN hours_written VARCHAR")
+    db.execute(f"UPDATE outcome_rows SET completed_written = {_DATE_WRITTEN}, hours_written = {_HOURS_WRITTEN}")
+    for column in ("completed", "hours_text", "id_prefix", "id_last"):
+        db.execute(f"ALTER TABLE outcome_rows DROP COLUMN {column}")
+
+
 # version → the statements that bring a store of that version to the next one.
-MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _computed_columns_as_a_view}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _computed_columns_as_a_view, 2: _texts_computed}

@@ -115,6 +115,10 @@ SPARSE = {"name_key": ("name", "name_compared"), "project": ("project_code", "pr
           "course": ("course_code", "course_compared"), "org": ("org_code", "org_compared")}
 
 
+# Columns of the relation the store computes from others (see zjcredit.store.schema: the view outcomes).
+COMPUTED = ("id_key", "id_prefix", "id_last")
+
+
 def rows(part: Part) -> pa.Table:
     """A sheet's records as the store keeps them: the screens' relation, the text as written, where each
     record is, and whether a rule of the record alone found an error on it."""
@@ -127,16 +131,32 @@ def rows(part: Part) -> pa.Table:
             errors[positions] = True
     well_formed = pc.fill_null(pc.greater_equal(relation["id_num"], 0), False)
     columns = {
-        **{name: relation[name] for name in relation.column_names if name not in SPARSE and name != "id_key"},
+        **{name: relation[name] for name in relation.column_names if name not in SPARSE and name not in COMPUTED},
         "sheet": pa.array([sheet.table.sheet] * sheet.n, type=pa.string()),
         "row": pa.array(sheet.table.rows.astype(np.int32)),
-        **{column: values for column, values in written.items() if column not in ("id_number", "phone")},
+        **{column: values for column, values in written.items() if column not in ("id_number", "phone", "completed", "hours_text")},
         "has_error": pa.array(errors),
         "id_written": _unless(pc.and_(well_formed, _same(written["id_number"], relation["id_key"])), written["id_number"]),
         "phone_written": _unless(_same(written["phone"], pc.cast(relation["phone_num"], pa.string())), written["phone"]),
         **{stored: _differences(relation[name], written[raw]) for name, (raw, stored) in SPARSE.items()},
+        "completed_written": _unless(_same(written["completed"], date_texts(relation["date"])), written["completed"]),
+        "hours_written": _unless(_same(written["hours_text"], hours_texts(relation["hours"])), written["hours_text"]),
     }
     return pa.table(columns)
+
+
+def date_texts(dates: pa.Array) -> pa.Array:
+    """The store's text of each date (``schema.DATE_TEXT``): YYYY-MM-DD; null unless the year has four digits."""
+    years = pc.year(dates)
+    return _unless(pc.invert(pc.fill_null(pc.and_(pc.greater_equal(years, 1000), pc.less_equal(years, 9999)), False)), pc.cast(dates, pa.string()))
+
+
+def hours_texts(hours: pa.Array) -> pa.Array:
+    """The store's text of each number of hours (``schema.HOURS_TEXT``): a whole number below 10¹⁵ in digits;
+    null otherwise."""
+    whole = pc.fill_null(pc.and_(pc.equal(hours, pc.trunc(hours)), pc.less(hours, 1e15)), False)
+    digits = pc.cast(pc.cast(pc.if_else(whole, hours, 0.0), pa.int64()), pa.string())
+    return _unless(pc.invert(whole), digits)
 
 
 def _same(a: pa.Array, b: pa.Array) -> pa.Array:
