@@ -125,3 +125,26 @@ def test_the_console_entry_leaves_with_the_status_everything_flushed_and_at_exit
     reader.stdout.close()
     assert reader.wait(timeout=60) == 1
     assert "Traceback" not in reader.stderr.read().decode()
+
+
+def test_a_zjcredit_process_leaves_pandas_out(tmp_path):
+    """pyarrow would import pandas (half a second) on its first conversion of values; zjcredit uses none of
+    it, so its processes refuse the import — and give the same answers (the whole suite runs so:
+    conftest.py). A program using zjcredit as a library keeps its pandas."""
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "province"
+    mark = tmp_path / "modules.txt"
+    code = (
+        "import atexit, sys; from pathlib import Path\n"
+        f"atexit.register(lambda: Path({str(mark)!r}).write_text(' '.join(sorted(m for m in ('pandas', 'pyarrow', 'duckdb') if sys.modules.get(m)))))\n"
+        "sys.argv = ['zjcredit', *sys.argv[1:]]\n"
+        "from zjcredit.entry import main\nmain()"
+    )
+    args = ["audit", str(examples / "成果"), "--catalog", str(examples / "目录_2019H1.xlsx"), "-o", str(tmp_path / "核查报告.xlsx"), "--format", "json"]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert mark.read_text() == "duckdb pyarrow"  # used, and pandas not imported
+    assert json.loads(done.stdout)["institutions"]
+    library = subprocess.run([sys.executable, "-c", "import zjcredit.documents.audit.run, pandas; print(pandas.__name__)"], capture_output=True, text=True)
+    assert library.stdout.strip() == "pandas", library.stderr

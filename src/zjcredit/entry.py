@@ -138,7 +138,7 @@ def main() -> None:
 def leave(code: object) -> None:
     """Exit with ``code`` as ``sys.exit`` would — the at-exit functions run (children stopped, logs
     flushed) and the standard streams are flushed — but without tearing the interpreter down, which after
-    an audit took 0.4 s (DuckDB, Arrow and pandas objects freed one by one, for nothing: every output is
+    an audit took 0.4 s (DuckDB and Arrow objects freed one by one, for nothing: every output is
     complete and closed by then). Falls back to a plain exit while another thread that Python would
     wait for still runs, and with ZJCREDIT_DEBUG set (the teardown's own errors shown)."""
     import atexit
@@ -162,6 +162,9 @@ def leave(code: object) -> None:
 
 
 def _main() -> None:
+    from zjcredit.io.lean import leave_out_pandas
+
+    leave_out_pandas()
     handle_termination()
     frugal_under_memory_limit()
     quiet_finalizers()

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from zjcredit.errors import OutOfMemory, Unreadable
+from zjcredit.io.lean import leave_out_pandas
 
 GIB = 1024**3
 # The child's address-space limit. A 1,000,000-row outcome sheet needs about 1.4 GiB of address space.
@@ -287,6 +288,7 @@ def child_main() -> None:
     """The child's body (``sys.argv[1]``: the job as JSON): bounded memory, each sheet to an Arrow IPC file
     in the job's folder, and one JSON line on stdout saying what happened. Its stderr (Rust panics) goes to
     the job's folder."""
+    leave_out_pandas()
     _die_with_parent()
     job = json.loads(sys.argv[1])
     folder = job["dir"]

@@ -146,10 +146,8 @@ class OutcomeRun:
             return
         self._prepared = True
         self.catalog = load_catalog_index(self.catalogs)
-        # Here, where the time is free: DuckDB's connection for the screens and the summary, and pandas,
-        # which pyarrow imports on its first conversion of Python values (half a second).
+        # Here, where the time is free: DuckDB's connection for the screens and the summary.
         import duckdb
-        import pandas  # noqa: F401
 
         self.db = duckdb.connect()
 
