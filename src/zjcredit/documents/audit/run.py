@@ -80,11 +80,11 @@ def _found(paths: list[str | Path], options: AuditOptions) -> Sources:
 
 
 def _read(
-    store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None
+    store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None, *, workbook: bool = False,
 ) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult], ScreenCache | None]:
     """Catalogs into the store, the new files read, checked and stored, and the screens run over all;
     with the results of what the folders held besides outcome files (``input-skipped``) and the results
-    kept in a store file."""
+    kept in a store file. ``workbook``: a report workbook follows (what it needs is imported meanwhile)."""
     _catalogs(store, options.catalogs)
     if not store.has_catalog():
         raise UsageError(
@@ -104,6 +104,8 @@ def _read(
     notes = ingest(store, run, sources, progress, results_stored_before)
     stored = StoredFiles(store)
     stored.results.update(early)
+    if workbook:
+        _import_meanwhile("openpyxl", "openpyxl.chart", "openpyxl.worksheet.pagebreak")
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
     with cache.batch() if cache is not None else nullcontext():
         screen_store(store, run, stored, options.screens, cache)
@@ -112,6 +114,22 @@ def _read(
             keep_learners(cache)
     used = [*options.catalogs, *([options.store] if options.store else [])]
     return run, stored, notes, skipped_results(sources.skipped, options.output, used=used), cache
+
+
+def _import_meanwhile(*modules: str) -> None:
+    """Import ``modules`` on a thread of their own while the screens run (DuckDB leaves Python's lock free
+    and a core often idle then): openpyxl, for the report workbook, took 0.15 s of every audit."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - imported again where it is needed, failing there if at all
+                return
+
+    threading.Thread(target=load, name="zjcredit-imports", daemon=True).start()
 
 
 def _catalogs(store: Store, catalogs: Iterable[Path]) -> None:
@@ -159,7 +177,7 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
     sources = _found(list(paths), options)
     with _open(options) as store:
-        run, stored, notes, skipped, cache = _read(store, sources, options, progress)
+        run, stored, notes, skipped, cache = _read(store, sources, options, progress, workbook=options.output is not None)
         ledgers, ledger_results = _ledgers(store, options, progress)
         institutions = judge(store.db, options.distorted_share, ledgers)
         figs = figures(store.db, options.year, cache)
