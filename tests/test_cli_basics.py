@@ -106,12 +106,7 @@ def test_the_console_entry_leaves_with_the_status_everything_flushed_and_at_exit
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "declarations"
     mark = tmp_path / "atexit.txt"
-    code = (
-        "import atexit, sys; from pathlib import Path\n"
-        f"atexit.register(lambda: Path({str(mark)!r}).write_text('ran'))\n"
-        "sys.argv = ['zjcredit', *sys.argv[1:]]\n"
-        "from zjcredit.entry import main\nmain()\nprint('not reached')"
-    )
+    code = _console(f"Path({str(mark)!r}).write_text('ran')") + "\nprint('not reached')"
     done = subprocess.run([sys.executable, "-c", code, "validate", str(examples), "--format", "json"], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
@@ -135,12 +130,7 @@ def test_a_zjcredit_process_leaves_pandas_out(tmp_path):
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "province"
     mark = tmp_path / "modules.txt"
-    code = (
-        "import atexit, sys; from pathlib import Path\n"
-        f"atexit.register(lambda: Path({str(mark)!r}).write_text(' '.join(sorted(m for m in ('pandas', 'pyarrow', 'duckdb') if sys.modules.get(m)))))\n"
-        "sys.argv = ['zjcredit', *sys.argv[1:]]\n"
-        "from zjcredit.entry import main\nmain()"
-    )
+    code = _console(f"Path({str(mark)!r}).write_text(' '.join(sorted(m for m in ('pandas', 'pyarrow', 'duckdb') if sys.modules.get(m))))")
     args = ["audit", str(examples / "成果"), "--catalog", str(examples / "目录_2019H1.xlsx"), "-o", str(tmp_path / "核查报告.xlsx"), "--format", "json"]
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
@@ -148,3 +138,14 @@ def test_a_zjcredit_process_leaves_pandas_out(tmp_path):
     assert json.loads(done.stdout)["institutions"]
     library = subprocess.run([sys.executable, "-c", "import zjcredit.documents.audit.run, pandas; print(pandas.__name__)"], capture_output=True, text=True)
     assert library.stdout.strip() == "pandas", library.stderr
+
+
+def _console(at_exit: str) -> str:
+    """A program running the console entry (``python -c`` it with zjcredit's arguments) that evaluates
+    ``at_exit`` (with ``sys`` and ``Path``) among the at-exit functions."""
+    return (
+        "import atexit, sys; from pathlib import Path\n"
+        f"atexit.register(lambda: {at_exit})\n"
+        "sys.argv = ['zjcredit', *sys.argv[1:]]\n"
+        "from zjcredit.entry import main\nmain()"
+    )

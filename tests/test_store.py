@@ -294,16 +294,15 @@ def test_store_from_a_newer_zjcredit(work: Path) -> None:
 # The columns of outcomes that version 1 computed (the others stored).
 V1_COMPUTED = "id_key, id_number, phone, name_key, project, course, org"
 # Version 2 kept the texts of 完成日期 and 学时数 and the ID's parts in every row.
-V2_ROWS = """
-CREATE TABLE outcome_rows (
+V2_COLUMNS = """
     rid BIGINT, file_id INTEGER, sheet VARCHAR, "row" INTEGER,
     name VARCHAR, org_code VARCHAR, project_code VARCHAR, course_code VARCHAR, hours_text VARCHAR,
     result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
     id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
     birth DATE, phone_num BIGINT, hours DOUBLE, date DATE, dual BOOLEAN, has_error BOOLEAN,
     id_written VARCHAR, phone_written VARCHAR, name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR
-)
 """
+V2_ROWS = f"CREATE TABLE outcome_rows ({V2_COLUMNS})"
 V2_VIEW = """
 CREATE VIEW outcomes AS SELECT *,
     CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
@@ -317,14 +316,8 @@ CREATE VIEW outcomes AS SELECT *,
 FROM outcome_rows
 """
 # Version 1 of the store kept the computed columns as VIRTUAL generated columns of the table outcomes.
-V1_OUTCOMES = """
-CREATE TABLE outcomes (
-    rid BIGINT, file_id INTEGER, sheet VARCHAR, "row" INTEGER,
-    name VARCHAR, org_code VARCHAR, project_code VARCHAR, course_code VARCHAR, hours_text VARCHAR,
-    result VARCHAR, completed VARCHAR, outcome_form VARCHAR, note VARCHAR,
-    id_num BIGINT, id_ok BOOLEAN, id_body BOOLEAN, id_digits BOOLEAN, id_prefix BIGINT, id_last TINYINT,
-    birth DATE, phone_num BIGINT, hours DOUBLE, date DATE, dual BOOLEAN, has_error BOOLEAN,
-    id_written VARCHAR, phone_written VARCHAR, name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR,
+V1_OUTCOMES = f"""
+CREATE TABLE outcomes ({V2_COLUMNS},
     id_key VARCHAR GENERATED ALWAYS AS (
         CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
              ELSE upper(replace(trim(id_written), ' ', '')) END
@@ -345,24 +338,38 @@ def test_a_version_1_store_is_migrated(work: Path) -> None:
     """A store written by the version that kept the computed columns in the table: brought to the
     current layout (the rows in outcome_rows, outcomes a view with the same columns) in one transaction,
     then audited as before — and later files stored into it."""
+    _migrated_as_before(work, 1, [V1_OUTCOMES, f"INSERT INTO outcomes BY NAME {OLD_STORED_COLUMNS}", "DROP SCHEMA IF EXISTS screen_cache CASCADE"])
+
+
+def test_a_version_2_store_is_migrated(work: Path) -> None:
+    """A store written by the version that kept 完成日期 and 学时数 as written in every row, and the ID's
+    parts beside it: its rows keep those texts only where they differ, and read the same."""
+    with_texts = "SELECT count(*) FROM outcome_rows WHERE completed IS NOT NULL AND hours_text IS NOT NULL"
+    _migrated_as_before(work, 2, [V2_ROWS, f"INSERT INTO outcome_rows BY NAME {OLD_STORED_COLUMNS}", V2_VIEW], ((with_texts, (12,)),))
+
+
+# The columns an older version stored, from the records as they read now.
+OLD_STORED_COLUMNS = f"SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written) FROM rows_now"
+
+
+def _migrated_as_before(work: Path, version: int, layout: list[str], checks: tuple[tuple[str, tuple[Any, ...]], ...] = ()) -> None:
+    """The store taken back to an older ``version``'s ``layout`` (statements reading the records as they
+    read now from ``rows_now``; ``checks``: queries and their answers there), then audited again: the same
+    findings, verdicts and figures as the first run, the current layout with the same records, and later
+    files stored into it."""
     store = work / "核查.duckdb"
     columns = [r[0] for r in query(store, "DESCRIBE outcomes")]
     rows = query(store, "SELECT * FROM outcomes ORDER BY rid")
-    with duckdb.connect(str(store)) as db:  # back to version 1's layout
+    with duckdb.connect(str(store)) as db:
         db.execute("CREATE TABLE rows_now AS SELECT * FROM outcomes")
         db.execute("DROP VIEW outcomes")
         db.execute("DROP TABLE outcome_rows")
-        db.execute(V1_OUTCOMES)
-        db.execute(f"INSERT INTO outcomes BY NAME SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written) FROM rows_now")
+        for statement in layout:
+            db.execute(statement)
         db.execute("DROP TABLE rows_now")
-        db.execute("DROP SCHEMA IF EXISTS screen_cache CASCADE")
-        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    _migrated_as_before(work, store, columns, rows)
-
-
-def _migrated_as_before(work: Path, store: Path, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """An older store audited again: the same findings, verdicts and figures as the first run, the current
-    layout with the same records, and later files stored into it."""
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+        for sql, answer in checks:
+            assert db.execute(sql).fetchone() == answer, sql
     code, doc, text = audit(work, "成果")
     assert code == 1, text
     assert [f for f in doc["findings"] if f["rule"] != "store-unchanged"] == [f for f in FIRST["findings"] if f["rule"] != "store-unchanged"]
@@ -375,25 +382,6 @@ def _migrated_as_before(work: Path, store: Path, columns: list[str], rows: list[
     write_outcomes(work / "成果" / "c_余杭.xlsx", [row(k, YH) for k in range(20, 23)])
     code, doc, text = audit(work, "成果")
     assert consistent(store) == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6), ("c_余杭.xlsx", 3)]
-
-
-def test_a_version_2_store_is_migrated(work: Path) -> None:
-    """A store written by the version that kept 完成日期 and 学时数 as written in every row, and the ID's
-    parts beside it: its rows keep those texts only where they differ, and read the same."""
-    store = work / "核查.duckdb"
-    columns = [r[0] for r in query(store, "DESCRIBE outcomes")]
-    rows = query(store, "SELECT * FROM outcomes ORDER BY rid")
-    with duckdb.connect(str(store)) as db:  # back to version 2's layout
-        db.execute("CREATE TABLE rows_now AS SELECT * FROM outcomes")
-        db.execute("DROP VIEW outcomes")
-        db.execute("DROP TABLE outcome_rows")
-        db.execute(V2_ROWS)
-        db.execute(f"INSERT INTO outcome_rows BY NAME SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written) FROM rows_now")
-        db.execute(V2_VIEW)
-        db.execute("DROP TABLE rows_now")
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-        assert db.execute("SELECT count(*) FROM outcome_rows WHERE completed IS NOT NULL AND hours_text IS NOT NULL").fetchone() == (12,)
-    _migrated_as_before(work, store, columns, rows)
 
 
 def test_texts_as_written_are_read_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
