@@ -321,6 +321,30 @@ def test_mask_ids_in_every_report(tmp_path: Path) -> None:
     assert cell.value == checksum["value"] and cell.fill.fgColor.rgb.endswith("FFC7CE")
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("请联系 0571-88886666 王老师", "请联系 0571-****6666 王老师"),
+        ("电话(0571)88886666转", "电话(0571)****6666转"),
+        ("057188886666", "0571****6666"),
+        ("010 1234567", "010 ***4567"),
+        ("0571-88886666-123", "0571-****6666-123"),
+        ("0575-85123456、13812345678", "0575-****3456、138****5678"),
+        # Not landlines: codes, dates, numbers, too short, inside a longer run.
+        ("项目 330102-2019H1-003", None),
+        ("2019-06-10 学时 0.5", None),
+        ("0571-8888", None),
+        ("编号 A0571888866661", None),
+    ],
+)
+def test_mask_text_covers_landlines_in_free_text(text: str, masked: str | None) -> None:
+    """A landline in a note or a message is masked like a mobile number: its area code and last 4 digits
+    kept; nothing else that merely has digits."""
+    from zjcredit.report.mask import mask_text
+
+    assert mask_text(text) == (text if masked is None else masked)
+
+
 def test_mask_ids_in_the_audit_workbook(tmp_path: Path) -> None:
     out = tmp_path / "核查.xlsx"
     result = cli("audit", OUTCOMES, "--catalog", CATALOG, "-o", out, "--mask-ids", "--format", "json")

@@ -2,10 +2,10 @@
 so that a report can be shared without the learners' personal data.
 
 A resident ID keeps its first 6 characters (the region) and its last 4 (``330106********123X``), a mobile
-number its first 3 and last 4 (``138****5678``). Positions (file, sheet, cell, row) are never touched, so a
+number its first 3 and last 4 (``138****5678``), a landline its area code and last 4 (``0571-****6666``). Positions (file, sheet, cell, row) are never touched, so a
 clerk holding the original still finds the row.
 
-Two ways in: :func:`mask_text` finds well-formed IDs and mobile numbers inside any text (messages, other
+Two ways in: :func:`mask_text` finds well-formed IDs, mobile numbers and landlines inside any text (messages, other
 columns, the cells of a copy); :func:`mask_value` masks a finding's whole value when its field holds an ID
 or a phone, whatever its shape (a 17-digit ID or a 10-digit phone is still a person's number).
 """
@@ -31,6 +31,9 @@ _SCIENTIFIC_RE = re.compile(r"(?<![0-9A-Za-z.])(\d)\.(\d{9,})[Ee]\+?(1[4-7])(?![
 # A mobile number: 1[3-9] and 9 more digits, optionally separated after the 3rd and the 7th digit,
 # perhaps after +86.
 _PHONE_RE = re.compile(r"(?:(?<=\+86)|(?<=\+86 )|(?<![0-9A-Za-z]))(1[3-9]\d)([ -]?)(\d{4})([ -]?)(\d{4})(?![0-9A-Za-z])")
+# A landline: an area code (0 and 2–3 digits, perhaps in brackets), perhaps a hyphen or a space, and 7–8
+# digits, not inside a longer run of letters or digits (a mobile number never starts with 0).
+_LANDLINE_RE = re.compile(r"(?<![0-9A-Za-z])(\(0\d{2,3}\)|0\d{2,3})([ -]?)(\d{3,4})(\d{4})(?![0-9A-Za-z])")
 _DIGITS_RE = re.compile(r"\d")
 
 
@@ -52,12 +55,13 @@ def mask_phone(text: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Every well-formed resident ID and mobile number inside ``text`` masked; the rest as it was."""
+    """Every well-formed resident ID, mobile number and landline inside ``text`` masked; the rest as it was."""
     if not _DIGITS_RE.search(text):
         return text
     text = _SCIENTIFIC_RE.sub(lambda m: m.group(1) + "." + "*" * len(m.group(2)) + "E+" + m.group(3), text)
     text = _ID_RE.sub(lambda m: mask_id(m.group()), text)
-    return _PHONE_RE.sub(lambda m: m.group(1) + m.group(2) + "****" + m.group(4) + m.group(5), text)
+    text = _PHONE_RE.sub(lambda m: m.group(1) + m.group(2) + "****" + m.group(4) + m.group(5), text)
+    return _LANDLINE_RE.sub(lambda m: m.group(1) + m.group(2) + "*" * len(m.group(3)) + m.group(4), text)
 
 
 def mask_value(field: str | None, value: str | None) -> str | None:
