@@ -164,3 +164,51 @@ def test_findings_json_is_what_the_plain_encoder_writes(rows: list[tuple[str, st
     findings = [f.to_dict(lang) for f in render.ordered_findings(report)]
     plain = {**json.loads(render.to_json(report, lang)), "findings": findings}
     assert render.to_json(report, lang) == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
+
+
+# CSV records with nothing that needs quoting rules: pyarrow's parse (the fast path) must give DuckDB's table.
+_FIELD = st.text(alphabet="ab张三 \t0123456789-.,;|\r\n年", max_size=6)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(_FIELD, min_size=1, max_size=5), min_size=1, max_size=8),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_the_plain_csv_parse_gives_duckdbs_table(rows: list[list[str]], delimiter: str, newline: str, last_newline: bool) -> None:
+    """Whenever the fast parse takes a CSV, its table is DuckDB's, field for field (nulls for empty
+    fields); records of other widths, stray carriage returns, fields holding the delimiter all end up
+    either the same or with DuckDB."""
+    import tempfile
+    from pathlib import Path
+
+    from zjcredit.io import csvfile
+
+    data = (newline.join(delimiter.join(r) for r in rows) + (newline if last_newline else "")).encode()
+    data = csvfile._with_blank_records(data, delimiter)  # as the reader does first: a blank line is a record
+    width = csvfile._fields_in_head(data, delimiter)
+    plain = csvfile._plain_parse(data, delimiter, width)
+    if plain is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_bytes(data)
+        duck = csvfile._parse(path, delimiter, width, None, strict=True)
+    assert duck is not None
+    assert plain.column_names == duck.column_names and plain.schema.types == duck.schema.types
+    assert plain.to_pydict() == duck.to_pydict()
+
+
+def test_the_plain_csv_parse_takes_an_ordinary_outcome_file() -> None:
+    """The fast parse is taken for what nearly every outcome CSV is (and the property above is not empty)."""
+    from zjcredit.io import csvfile
+
+    data = "学习成果,,\r\n序号,姓名,身份证号\r\n1,张三,330106199001011234\r\n2,,李四\r\n".encode()
+    table = csvfile._plain_parse(data, ",", csvfile._fields_in_head(data, ","))
+    assert table is not None and table.to_pydict() == {
+        "c0": ["学习成果", "序号", "1", "2"], "c1": [None, "姓名", "张三", None], "c2": [None, "身份证号", "330106199001011234", "李四"],
+    }
+    for refused in (b'a,"b"\n1,2\n', b"\xef\xbb\xbfa,b\n1,2\n", b"a,b\r1,2\n", b"a,b\n1\n", b"a\nb\n"):
+        assert csvfile._plain_parse(refused, ",", csvfile._fields_in_head(refused, ",")) is None, refused
