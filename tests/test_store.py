@@ -403,11 +403,11 @@ def test_texts_as_written_are_read_back(work: Path, monkeypatch: pytest.MonkeyPa
     read: dict[int, list[dict[str, Any]]] = {}  # by file: each record's place, texts as written and the ID's parts
     rows = ingest.rows
 
-    def spy(part: Any) -> Any:
-        relation = part.sheet.relation(part.first_rid, part.file_id).select(["rid", "id_prefix", "id_last"])
-        relation = relation.append_column("completed", part.sheet.raw("完成日期")).append_column("hours_text", part.sheet.raw("学时数"))
-        read.setdefault(part.file_id, []).extend(relation.to_pylist())
-        return rows(part)
+    def spy(part: Any, relation: Any) -> Any:
+        seen = relation.select(["rid", "id_prefix", "id_last"])
+        seen = seen.append_column("completed", part.sheet.raw("完成日期")).append_column("hours_text", part.sheet.raw("学时数"))
+        read.setdefault(part.file_id, []).extend(seen.to_pylist())
+        return rows(part, relation)
 
     monkeypatch.setattr(ingest, "rows", spy)
     code, _, text = audit(work, "成果")

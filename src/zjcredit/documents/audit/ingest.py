@@ -100,9 +100,12 @@ def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result
     """The file's records, sheets and findings to store; its sheets leave the run."""
     parts = [p for p in run.parts if p.file_id == file_id]
     run.parts = [p for p in run.parts if p.file_id != file_id]
+    # The screens' relation is made here, the rest of the records on the writer's thread: the two threads'
+    # shares of a file's work are then about even (reading and checking ~0.23 s, storing ~0.22 s).
+    relations = [p.sheet.relation(p.first_rid, p.file_id) for p in parts]
     return NewFile(
         file_id, source.path, source.display, digest, source.path.stat().st_size, result.records,
-        (lambda: pa.concat_tables([rows(p) for p in parts])) if parts else None,
+        (lambda: pa.concat_tables([rows(p, r) for p, r in zip(parts, relations)])) if parts else None,
         [(p.sheet.table.sheet, p.sheet.table.header_row, _letters(p)) for p in parts],
         findings(result, file_id, parts),
         earlier.file_id if earlier is not None else None,
@@ -119,11 +122,11 @@ SPARSE = {"name_key": ("name", "name_compared"), "project": ("project_code", "pr
 COMPUTED = ("id_key", "id_prefix", "id_last")
 
 
-def rows(part: Part) -> pa.Table:
-    """A sheet's records as the store keeps them: the screens' relation, the text as written, where each
-    record is, and whether a rule of the record alone found an error on it."""
+def rows(part: Part, relation: pa.Table) -> pa.Table:
+    """A sheet's records as the store keeps them: the screens' ``relation`` (:meth:`OutcomeSheet.relation`
+    of the part), the text as written, where each record is, and whether a rule of the record alone found
+    an error on it."""
     sheet = part.sheet
-    relation = sheet.relation(part.first_rid, part.file_id)
     written = {column: sheet.raw(name) for name, column in WRITTEN.items()}
     errors = np.zeros(sheet.n, dtype=bool)
     for positions, severity in part.flags:
