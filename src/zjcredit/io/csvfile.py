@@ -230,13 +230,11 @@ def _read(path: Path, display: str, limit: int | None, *, verify: bool) -> tuple
     check_record_lengths(data, display)
     width = _fields_in_head(data, source.delimiter)
     table = _plain_parse(data, source.delimiter, width) if limit is None else None
-    if table is not None:
-        check_field_lengths(table, display)
-        return source, table
-    with _parser_input(path, source, data) as target:
-        table = _parse(target, source.delimiter, width, limit, strict=True)
-        if table is None:  # a record wider than the head's, or a stray quote: the lenient parse
-            table = _parse(target, source.delimiter, _fields_upper_bound(data, source.delimiter, display), limit, strict=False)
+    if table is None:
+        with _parser_input(path, source, data) as target:
+            table = _parse(target, source.delimiter, width, limit, strict=True)
+            if table is None:  # a record wider than the head's, or a stray quote: the lenient parse
+                table = _parse(target, source.delimiter, _fields_upper_bound(data, source.delimiter, display), limit, strict=False)
     check_field_lengths(table, display)
     return source, table
 

@@ -2,9 +2,10 @@
 
 Committing a file (DuckDB compresses and writes its rows) takes about as long as reading the next one,
 and DuckDB does it without Python's lock, so the two overlap. The records' Arrow table is finished here
-too (:meth:`NewFile.made`: the texts as written, the sparse columns), which balances the two threads' work. Each file is still one transaction, on a
-cursor of the store's connection; at most one more file waits in the queue, so memory holds at most
-three files' records (the one being written, the one waiting, the one being read).
+too (:meth:`NewFile.made`: the texts as written, the sparse columns), which balances the two threads'
+work. Each file is still one transaction, on a cursor of the store's connection; at most one more
+file waits in the queue, so memory holds at most three files' records (the one being written, the one
+waiting, the one being read).
 
 The first failure is raised in the reading thread at its next :meth:`Writer.put` or at :meth:`Writer.close`;
 files after it are not written. Leaving the ``with`` block by an exception (Ctrl-C included) drops the

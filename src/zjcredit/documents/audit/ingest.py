@@ -140,10 +140,10 @@ def rows(part: Part, relation: pa.Table) -> pa.Table:
         **{column: values for column, values in written.items() if column not in ("id_number", "phone", "completed", "hours_text")},
         "has_error": pa.array(errors),
         "id_written": _unless(pc.and_(well_formed, _same(written["id_number"], relation["id_key"])), written["id_number"]),
-        "phone_written": _unless(_same(written["phone"], pc.cast(relation["phone_num"], pa.string())), written["phone"]),
+        "phone_written": _unless_computed(written["phone"], pc.cast(relation["phone_num"], pa.string())),
         **{stored: _differences(relation[name], written[raw]) for name, (raw, stored) in SPARSE.items()},
-        "completed_written": _unless(_same(written["completed"], date_texts(relation["date"])), written["completed"]),
-        "hours_written": _unless(_same(written["hours_text"], hours_texts(relation["hours"])), written["hours_text"]),
+        "completed_written": _unless_computed(written["completed"], date_texts(relation["date"])),
+        "hours_written": _unless_computed(written["hours_text"], hours_texts(relation["hours"])),
     }
     return pa.table(columns)
 
@@ -160,6 +160,11 @@ def hours_texts(hours: pa.Array) -> pa.Array:
     whole = pc.fill_null(pc.and_(pc.equal(hours, pc.trunc(hours)), pc.less(hours, 1e15)), False)
     digits = pc.cast(pc.cast(pc.if_else(whole, hours, 0.0), pa.int64()), pa.string())
     return _unless(pc.invert(whole), digits)
+
+
+def _unless_computed(written: pa.Array, computed: pa.Array) -> pa.Array:
+    """The texts as ``written``, null where they are the text the store computes (``computed``)."""
+    return _unless(_same(written, computed), written)
 
 
 def _same(a: pa.Array, b: pa.Array) -> pa.Array:
