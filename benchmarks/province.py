@@ -115,6 +115,11 @@ INSERT INTO projects SELECT replace(code, '2019', '{year}'), replace(code_text, 
     FROM projects WHERE code LIKE '%-2019%';
 INSERT INTO courses SELECT replace(key, '2019', '{year}'), replace(code, '2019', '{year}'), replace(project_code, '2019', '{year}'), replace(project_key, '2019', '{year}'),
     name, hours, teacher FROM courses WHERE key LIKE '%-2019%';
+INSERT INTO pairs SELECT (SELECT max(pair) FROM pairs) + row_number() OVER (ORDER BY n.org, n.project), n.org, n.project
+    FROM (SELECT DISTINCT org, replace(project, '2019', '{year}') AS project FROM pairs) n
+    ANTI JOIN pairs d ON d.org IS NOT DISTINCT FROM n.org AND d.project IS NOT DISTINCT FROM n.project;
+CREATE OR REPLACE TEMP TABLE pair_map AS SELECT o.pair AS old, n.pair AS new FROM pairs o
+    JOIN pairs n ON n.org IS NOT DISTINCT FROM o.org AND n.project IS NOT DISTINCT FROM replace(o.project, '2019', '{year}');
 INSERT INTO outcome_rows BY NAME SELECT
     rid + ({shift}::BIGINT << 32) AS rid, file_id + {shift} AS file_id, sheet, "row", name, org_code,
     replace(project_code, '2019', '{year}') AS project_code, replace(course_code, '2019', '{year}') AS course_code, hours_written, result,
@@ -122,7 +127,8 @@ INSERT INTO outcome_rows BY NAME SELECT
     CASE WHEN id_num >= 0 THEN id_num + {days} * 11000 ELSE id_num - {days} END AS id_num, id_ok, id_body, id_digits,
     birth + {days} AS birth, phone_num + {days} * 100000000000 AS phone_num, hours,
     date + INTERVAL ({year} - 2019) YEAR AS date, dual, has_error, id_written, phone_written, name_compared,
-    replace(project_compared, '2019', '{year}') AS project_compared, replace(course_compared, '2019', '{year}') AS course_compared, org_compared
+    replace(project_compared, '2019', '{year}') AS project_compared, replace(course_compared, '2019', '{year}') AS course_compared, org_compared,
+    (SELECT new FROM pair_map WHERE old = pair) AS pair
 FROM outcome_rows WHERE file_id <= {top};
 """
 

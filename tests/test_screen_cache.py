@@ -26,8 +26,9 @@ YZ = Proj("330212-2019H1-001", "叉车", "企业职工培训", "企业职工、�
 LN = Proj("330110-2019H1-002", "太极", "老年教育培训", "老年群体", "YH01", "良渚成校", (24,), scale=8)
 PROJECTS = [XH, YZ, LN]
 # Thresholds low enough for a small corpus to trip every screen.
-# Kept besides the screens' results: the rows the verdicts and figures count, and their learners.
-COUNTED = {"audited", "learners"}
+# Kept besides the screens' results: the figures' learners (and their counts, and the error screens'
+# records they were kept with).
+COUNTED = {"learners"}
 # The screens' kept tables: one per screen with a partition, those a screen without one names.
 KEPT = {
     *(rule for rule, s in load_screens().items() if s.partition is not None),
@@ -98,7 +99,7 @@ def test_file_by_file_equals_all_at_once(tmp_path: Path, seed: int) -> None:
         assert code in (0, 1), text
     assert summary(doc) == expected
     # Every screen keeps its rows or the tables it says, and so do the rows the verdicts and figures count.
-    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT, "pairs", "learner counts"}
+    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT, "learner counts", "learner errors"}
 
 
 def test_other_thresholds_catalog_or_a_replaced_file_recompute(tmp_path: Path) -> None:
@@ -127,9 +128,10 @@ def test_kept_results_that_lost_their_table_are_computed_again(tmp_path: Path) -
         db.execute(f'DROP TABLE {SCHEMA}."duplicate-outcome"')
     code, doc, _ = audit(tmp_path, *names[2:], extra=LOW)
     assert summary(doc) == full(tmp_path, names, *LOW)
-    # Errors of screens are what the screens find now, whatever the kept rows said.
+    # The learners are counted as the error screens find now, whatever was kept of what they found then.
     with duckdb.connect(str(tmp_path / "核查.duckdb")) as db:
-        db.execute(f'UPDATE {SCHEMA}."audited" SET screen_error = NOT screen_error')
+        db.execute(f'DELETE FROM {SCHEMA}."learner errors" WHERE rid IN (SELECT min(rid) FROM {SCHEMA}."learner errors")')
+        db.execute(f"DELETE FROM {SCHEMA}.learners")
     code, doc, _ = audit(tmp_path, extra=LOW)
     assert summary(doc) == full(tmp_path, names, *LOW)
 
@@ -262,7 +264,7 @@ def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
     drops them and counts from what is kept now; the counts are those of one audit of everything."""
     store = audited_after(
         tmp_path, 31,
-        f'CREATE TABLE {SCHEMA}."learners by_county" AS SELECT pair::VARCHAR AS k, id_num FROM {SCHEMA}.audited',
+        f'CREATE TABLE {SCHEMA}."learners by_county" AS SELECT pair::VARCHAR AS k, id_num FROM outcome_rows',
         f"INSERT INTO {SCHEMA}.state VALUES ('learners by_county', 'x', [])",
         f'DROP TABLE {SCHEMA}."learner counts"',
     )
@@ -272,14 +274,14 @@ def test_learners_kept_by_earlier_versions_give_way(tmp_path: Path) -> None:
         assert db.execute(f"SELECT count(*) FROM {SCHEMA}.state WHERE rule LIKE 'learners %'").fetchone()[0] == 0
 
 
-def test_pairs_numbered_afresh_renumber_what_holds_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The (institution, project) pairs lost: the rows and learners that hold their numbers are made
-    afresh with the new numbering, not read with the old (numbers given in another order would mean
-    other pairs: the kept rows' numbers are shifted to show it)."""
+def test_a_record_that_became_an_error_is_not_counted_as_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept record an error screen now finds (or no longer finds) changes the figures' learners: they
+    are counted afresh, as one audit of everything counts them (the kept learners are made to say
+    otherwise, so that counting them up would show)."""
     import zjcredit.documents.audit.screen_cache as cache
 
     monkeypatch.setattr(cache, "FULL_SHARE", 1.0)  # the new files alone would not make anything afresh
-    audited_after(tmp_path, 41, f"DROP TABLE {SCHEMA}.pairs", f"UPDATE {SCHEMA}.audited SET pair = pair + 1")
+    audited_after(tmp_path, 41, f'DELETE FROM {SCHEMA}."learner errors" WHERE rid IN (SELECT max(rid) FROM {SCHEMA}."learner errors")', f"DELETE FROM {SCHEMA}.learners")
 
 
 def test_runs_of_ids_brought_up_to_date_equal_runs_made_afresh() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from test_audit import Proj, by, digest, invoke, row, write_catalog, write_outco
 
 from zjcredit import __version__
 from zjcredit.store import Store
-from zjcredit.store.schema import SCHEMA_VERSION
+from zjcredit.store.schema import SCHEMA_VERSION, TABLES
 
 XH = Proj("330106-2019H1-001", "电工实操", "企业职工培训", "企业职工", "XH01", "西湖成校", (8,))
 YZ = Proj("330212-2019H1-001", "叉车", "企业职工培训", "企业职工", "YZ01", "鄞州成校", (10,))
@@ -338,18 +339,46 @@ def test_a_version_1_store_is_migrated(work: Path) -> None:
     """A store written by the version that kept the computed columns in the table: brought to the
     current layout (the rows in outcome_rows, outcomes a view with the same columns) in one transaction,
     then audited as before — and later files stored into it."""
-    _migrated_as_before(work, 1, [V1_OUTCOMES, f"INSERT INTO outcomes BY NAME {OLD_STORED_COLUMNS}", "DROP SCHEMA IF EXISTS screen_cache CASCADE"])
+    _migrated_as_before(work, 1, [V1_OUTCOMES, f"INSERT INTO outcomes BY NAME {OLD_STORED_COLUMNS}", "DROP SCHEMA IF EXISTS screen_cache CASCADE", "DROP TABLE pairs"])
 
 
 def test_a_version_2_store_is_migrated(work: Path) -> None:
     """A store written by the version that kept 完成日期 and 学时数 as written in every row, and the ID's
     parts beside it: its rows keep those texts only where they differ, and read the same."""
     with_texts = "SELECT count(*) FROM outcome_rows WHERE completed IS NOT NULL AND hours_text IS NOT NULL"
-    _migrated_as_before(work, 2, [V2_ROWS, f"INSERT INTO outcome_rows BY NAME {OLD_STORED_COLUMNS}", V2_VIEW], ((with_texts, (12,)),))
+    _migrated_as_before(work, 2, [V2_ROWS, f"INSERT INTO outcome_rows BY NAME {OLD_STORED_COLUMNS}", V2_VIEW, *PAIRS_IN_CACHE], ((with_texts, (12,)),))
+
+
+def test_a_version_3_store_is_migrated(work: Path) -> None:
+    """A store written by the version that numbered the (institution, project) pairs in the screens'
+    cache, with a table of every record and its pair's number there: each record holds its pair's
+    number, the cache's numbers kept, and the cache's table of records is gone."""
+    store = work / "核查.duckdb"
+    stored = ", ".join(f'"{r[0]}"' for r in query(store, "DESCRIBE outcome_rows") if r[0] != "pair")
+    view = re.search(r"CREATE VIEW IF NOT EXISTS outcomes AS .*?FROM outcome_rows;", TABLES, re.S)
+    assert view is not None
+    numbers = dict(query(store, "SELECT pair, 1000 - pair FROM pairs"))
+    learners = query(store, 'SELECT 1000 - pair, id_num FROM screen_cache.learners ORDER BY ALL')
+    _migrated_as_before(work, 3, [f"CREATE TABLE outcome_rows AS SELECT {stored} FROM rows_now", view.group(0), *PAIRS_IN_CACHE])
+    assert query(store, "SELECT count(*) FROM outcome_rows WHERE pair IS NULL") == [(0,)]
+    assert query(store, "SELECT count(*) FROM outcomes o JOIN pairs p USING (pair) WHERE p.org IS NOT DISTINCT FROM o.org AND p.project IS NOT DISTINCT FROM o.project") == [(15,)]
+    assert set(numbers.values()) <= {r[0] for r in query(store, "SELECT pair FROM pairs")}  # the cache's numbers
+    assert not {"pairs", "audited"} & {r[0] for r in query(store, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'screen_cache'")}
+    assert query(store, "SELECT count(*) FROM screen_cache.state WHERE rule = 'audited'") == [(0,)]
+    assert learners
 
 
 # The columns an older version stored, from the records as they read now.
-OLD_STORED_COLUMNS = f"SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written) FROM rows_now"
+OLD_STORED_COLUMNS = f"SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written, pair) FROM rows_now"
+# Versions 2 and 3 numbered the pairs in the screens' cache (other numbers than those given now, to
+# tell them apart) and kept every record with its pair's number there.
+PAIRS_IN_CACHE = [
+    "CREATE TABLE screen_cache.pairs AS SELECT 1000 - pair AS pair, org, project FROM pairs",
+    "UPDATE screen_cache.learners SET pair = 1000 - pair",
+    "CREATE TABLE screen_cache.audited AS SELECT rid, 1000 - pair AS pair, id_num FROM rows_now",
+    "INSERT INTO screen_cache.state VALUES ('audited', 'x', [])",
+    "DROP TABLE pairs",
+]
 
 
 def _migrated_as_before(work: Path, version: int, layout: list[str], checks: tuple[tuple[str, tuple[Any, ...]], ...] = ()) -> None:
@@ -359,7 +388,7 @@ def _migrated_as_before(work: Path, version: int, layout: list[str], checks: tup
     files stored into it."""
     store = work / "核查.duckdb"
     columns = [r[0] for r in query(store, "DESCRIBE outcomes")]
-    rows = query(store, "SELECT * FROM outcomes ORDER BY rid")
+    rows = query(store, "SELECT * EXCLUDE (pair) FROM outcomes ORDER BY rid")  # (the numbers may be the cache's)
     with duckdb.connect(str(store)) as db:
         db.execute("CREATE TABLE rows_now AS SELECT * FROM outcomes")
         db.execute("DROP VIEW outcomes")
@@ -377,7 +406,7 @@ def _migrated_as_before(work: Path, version: int, layout: list[str], checks: tup
     assert query(store, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     assert query(store, "SELECT table_type FROM information_schema.tables WHERE table_name = 'outcomes'") == [("VIEW",)]
     assert [r[0] for r in query(store, "DESCRIBE outcomes")] == columns
-    assert query(store, "SELECT * FROM outcomes ORDER BY rid") == rows
+    assert query(store, "SELECT * EXCLUDE (pair) FROM outcomes ORDER BY rid") == rows
     assert not {"project", "completed", "hours_text", "id_prefix", "id_last"} & {r[0] for r in query(store, "DESCRIBE outcome_rows")}
     write_outcomes(work / "成果" / "c_余杭.xlsx", [row(k, YH) for k in range(20, 23)])
     code, doc, text = audit(work, "成果")

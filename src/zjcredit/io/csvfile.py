@@ -244,8 +244,11 @@ def check_record_lengths(data: bytes, display: str) -> None:
     line feeds outside quotes (at carriage returns in a file with no line feed at all)."""
     import numpy as np
 
+    newline = line_break(data)
+    if _lines_short(data, newline):
+        return
     a = np.frombuffer(data, dtype=np.uint8)
-    starts = _record_starts(a, line_break(data))
+    starts = _record_starts(a, newline)
     lengths = np.diff(np.append(starts, len(a)))
     if len(lengths) == 0 or int(lengths.max()) <= MAX_LINE_BYTES:
         return
@@ -256,6 +259,17 @@ def check_record_lengths(data: bytes, display: str) -> None:
         f"{display}: line {at + 1:,} has {int(lengths[at]):,} bytes, above the limit of {MAX_LINE_BYTES // 1024:,} KiB per line, so this is not an ordinary table "
         "(the file may be damaged, or a quote left unpaired joined everything after it into one line); check that line, or save the file as .xlsx in Excel/WPS.",
     )
+
+
+def _lines_short(data: bytes, newline: int) -> bool:
+    """True when ``data`` holds no quote and no line longer than :data:`MAX_LINE_BYTES` — found without
+    looking at every line: a line that long would contain a whole one of the aligned blocks of half that
+    size, so a line break in each block is enough (a few dozen searches of a file's bytes instead of an
+    array of every line break: 10–15 ms a 100k-row file). False means: look line by line."""
+    if b'"' in data:  # a line break inside quotes ends no record
+        return False
+    half, mark = MAX_LINE_BYTES // 2, bytes([newline])
+    return all(data.find(mark, start, start + half) >= 0 for start in range(0, len(data) - half, half))
 
 
 def check_field_lengths(table: Any, display: str) -> None:
@@ -426,9 +440,12 @@ def _uniform_line_breaks(data: bytes) -> bool:
         return True
     import numpy as np
 
+    # Every carriage return followed by a line feed, and as many of each: then every line feed follows one.
     a = np.frombuffer(data, dtype=np.uint8)
-    feeds = np.flatnonzero(a == 0x0A)
-    return len(feeds) > 0 and feeds[0] > 0 and int(np.count_nonzero(a == 0x0D)) == len(feeds) and bool((a[feeds - 1] == 0x0D).all())
+    returns = np.flatnonzero(a == 0x0D)
+    return (
+        len(returns) > 0 and int(returns[-1]) + 1 < len(a) and int(np.count_nonzero(a == 0x0A)) == len(returns) and bool((a[returns + 1] == 0x0A).all())
+    )
 
 
 _parsers = threading.local()

@@ -27,6 +27,7 @@ from zjcredit.errors import ZjcreditError
 from zjcredit.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
+    from zjcredit.store.pairs import PairNumbers
     from zjcredit.store.writer import Writer
 
 FILE_BITS = 32  # rid = file_id << FILE_BITS | the record's place in its file
@@ -71,6 +72,24 @@ class StoredFile:
     records: int
 
 
+class StoredIndex:
+    """The files of a store when it was asked (:meth:`Store.stored_index`)."""
+
+    def __init__(self, store: Store, files: list[tuple[StoredFile, str | None]]) -> None:
+        self._store = store
+        self._by_content: dict[str, StoredFile] = {}
+        self._by_place: dict[str | None, list[StoredFile]] = {}
+        for f, location in files:  # in the order stored: the first with a content is the one named
+            self._by_content.setdefault(f.sha256, f)
+            self._by_place.setdefault(location, []).append(f)
+
+    def stored(self, path: Path, sha256: str) -> tuple[StoredFile | None, StoredFile | None]:
+        """(the file stored with this content, if any; the file stored before from the same place — the
+        same absolute path, however it was named — with other content, if any)."""
+        here = self._by_place.get(self._store.location(path), [])
+        return self._by_content.get(sha256), next((f for f in here if f.sha256 != sha256), None)
+
+
 class Store:
     """An open store (``path`` None: in memory, for a run without ``--store``)."""
 
@@ -78,6 +97,7 @@ class Store:
         import duckdb
 
         self.path = path
+        self._pairs: PairNumbers | None = None  # given as files are stored (on the writer's thread)
         self.db = duckdb.connect(":memory:")
         if path is not None:
             try:
@@ -157,14 +177,10 @@ class Store:
 
     # Files ------------------------------------------------------------------------------------------
 
-    def stored(self, path: Path, sha256: str) -> tuple[StoredFile | None, StoredFile | None]:
-        """(the file stored with this content, if any; the file stored before from the same place — the
-        same absolute path, however it was named — with other content, if any)."""
-        same = self.db.execute("SELECT file_id, path, sha256, records FROM files WHERE sha256 = ? ORDER BY file_id LIMIT 1", [sha256]).fetchone()
-        other = self.db.execute(
-            "SELECT file_id, path, sha256, records FROM files WHERE location = ? AND sha256 <> ? ORDER BY file_id LIMIT 1", [self.location(path), sha256]
-        ).fetchone()
-        return (StoredFile(*same) if same else None), (StoredFile(*other) if other else None)
+    def stored_index(self) -> StoredIndex:
+        """The files stored so far, to look each file of a run up in (one query, not two per file)."""
+        rows = self.db.execute("SELECT file_id, path, sha256, records, location FROM files ORDER BY file_id").fetchall()
+        return StoredIndex(self, [(StoredFile(*r[:4]), r[4]) for r in rows])
 
     def location(self, path: Path) -> str:
         """Where a file is, however it was named (relative, absolute, through a link): its path from the
@@ -205,6 +221,22 @@ class Store:
         """Store one file's records and per-record findings in one transaction (on ``db``, a cursor of the
         store's connection, when given), replacing the file it replaces."""
         new = new.made()
+        pairs = self._pair_numbers(db)
+        try:
+            self._put(new, db, pairs)
+        except BaseException:
+            pairs.rollback()
+            raise
+        pairs.commit()
+
+    def _pair_numbers(self, db: Any) -> PairNumbers:
+        if self._pairs is None:
+            from zjcredit.store.pairs import PairNumbers
+
+            self._pairs = PairNumbers(self.db if db is None else db)
+        return self._pairs
+
+    def _put(self, new: NewFile, db: Any, pairs: PairNumbers) -> None:
         with self.transaction(db) as db:
             if new.replaces is not None:
                 for table in ("outcome_rows", "findings", "sheets", "files"):
@@ -215,7 +247,8 @@ class Store:
             )
             for sheet, header_row, columns in new.sheets:
                 db.execute("INSERT INTO sheets VALUES (?, ?, ?, ?)", [new.file_id, sheet, header_row, json.dumps(columns, ensure_ascii=False)])
-            for table, data in (("outcome_rows", new.rows), ("findings", new.findings)):
+            rows = new.rows.append_column("pair", pairs.column(db, new.rows)) if new.rows is not None else None
+            for table, data in (("outcome_rows", rows), ("findings", new.findings)):
                 if data is not None and data.num_rows:
                     db.register("new_data", data)
                     db.execute(f"INSERT INTO {table} BY NAME SELECT * FROM new_data")  # noqa: S608 - our own table names

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The texts the view ``outcomes`` computes from the stored values: a record's 完成日期 and 学时数 as written
 # are kept only where they differ from these (``documents.audit.ingest.rows`` makes the same texts), so that
@@ -20,6 +20,13 @@ HOURS_TEXT = "CASE WHEN hours = trunc(hours) AND hours < 1e15 THEN CAST(CAST(hou
 # The same, for a row of version 2 (its texts as written in ``completed`` and ``hours_text``).
 _DATE_WRITTEN = f"CASE WHEN completed = {DATE_TEXT} AND year(date) BETWEEN 1000 AND 9999 THEN NULL ELSE completed END"
 _HOURS_WRITTEN = f"CASE WHEN hours_text = {HOURS_TEXT} THEN NULL ELSE hours_text END"
+
+# Each (机构代码, 项目编码) of the stored records (as compared; either may be NULL) once, numbered as first
+# stored: what the verdicts and the figures group the records by. Numbers are only ever added.
+PAIRS_TABLE = "CREATE TABLE IF NOT EXISTS pairs (pair INTEGER PRIMARY KEY, org VARCHAR, project VARCHAR)"
+# The view's 机构代码 and 项目编码 as compared, from a row of ``outcome_rows``.
+ORG = "nullif(coalesce(org_compared, org_code), '')"
+PROJECT = "nullif(coalesce(project_compared, project_code), '')"
 
 TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -56,8 +63,10 @@ CREATE TABLE IF NOT EXISTS outcome_rows (
     phone_written VARCHAR,         -- the phone as written, where not the digits of phone_num
     name_compared VARCHAR, project_compared VARCHAR, course_compared VARCHAR, org_compared VARCHAR,
     completed_written VARCHAR,     -- 完成日期 as written, where not the date as YYYY-MM-DD
-    hours_written VARCHAR          -- 学时数 as written, where not the whole number of hours
+    hours_written VARCHAR,         -- 学时数 as written, where not the whole number of hours
+    pair INTEGER                   -- its (机构代码, 项目编码) as compared: the number in ``pairs``
 );
+{PAIRS_TABLE};
 -- What users and the screens read: the stored columns and those computed from them. (A view rather than
 -- generated columns of the table, which made every insert cost twice as much.)
 CREATE VIEW IF NOT EXISTS outcomes AS SELECT *,
@@ -66,9 +75,9 @@ CREATE VIEW IF NOT EXISTS outcomes AS SELECT *,
     coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END) AS id_number,
     coalesce(phone_written, CAST(phone_num AS VARCHAR)) AS phone,
     nullif(coalesce(name_compared, name), '') AS name_key,
-    nullif(coalesce(project_compared, project_code), '') AS project,
+    {PROJECT} AS project,
     nullif(coalesce(course_compared, course_code), '') AS course,
-    nullif(coalesce(org_compared, org_code), '') AS org,
+    {ORG} AS org,
     coalesce(completed_written, {DATE_TEXT}) AS completed,
     coalesce(hours_written, {HOURS_TEXT}) AS hours_text,
     CASE WHEN id_num >= 0 THEN id_num // 11 END AS id_prefix,
@@ -118,5 +127,31 @@ def _texts_computed(db: Any) -> None:
         db.execute(f"ALTER TABLE outcome_rows DROP COLUMN {column}")
 
 
+def _pairs_numbered(db: Any) -> None:
+    """Version 3 numbered the (机构代码, 项目编码) pairs in the screens' cache, and kept a table of every
+    record with its pair's number there (``screen_cache.audited``): each record now holds its number, given
+    as it is stored. The numbers the cache gave are kept (the learners kept for the figures hold them);
+    pairs it had not numbered are numbered on from them."""
+    cached = {r[0] for r in db.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'screen_cache'").fetchall()}
+    db.execute(PAIRS_TABLE)
+    if "pairs" in cached:
+        db.execute("INSERT INTO pairs SELECT pair, org, project FROM screen_cache.pairs")
+    db.execute(
+        "INSERT INTO pairs SELECT coalesce((SELECT max(pair) FROM pairs), 0) + row_number() OVER (ORDER BY n.org, n.project), n.org, n.project "
+        f"FROM (SELECT DISTINCT {ORG} AS org, {PROJECT} AS project FROM outcome_rows) n "
+        "ANTI JOIN pairs d ON d.org IS NOT DISTINCT FROM n.org AND d.project IS NOT DISTINCT FROM n.project"
+    )
+    db.execute("DROP VIEW IF EXISTS outcomes")  # made again by TABLES (a view keeps its table from changing)
+    db.execute("ALTER TABLE outcome_rows ADD COLUMN pair INTEGER")
+    db.execute(
+        f"UPDATE outcome_rows SET pair = d.pair FROM pairs d WHERE d.org IS NOT DISTINCT FROM {ORG} AND d.project IS NOT DISTINCT FROM {PROJECT}"
+    )
+    for table in ("pairs", "audited"):
+        if table in cached:
+            db.execute(f"DROP TABLE screen_cache.{table}")
+    if "state" in cached:
+        db.execute("DELETE FROM screen_cache.state WHERE rule = 'audited'")
+
+
 # version → the statements that bring a store of that version to the next one.
-MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _computed_columns_as_a_view, 2: _texts_computed}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _computed_columns_as_a_view, 2: _texts_computed, 3: _pairs_numbered}

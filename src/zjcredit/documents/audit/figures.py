@@ -47,6 +47,7 @@ LEARNERS = "SELECT DISTINCT g.k, a.id_num FROM {rows} a JOIN ({group_of}) g USIN
 # counted records (``learners``), and each table's number of learners per group (``learner counts``).
 PAIRS = "SELECT DISTINCT pair, id_num FROM {counted}"
 COUNTS = f'{SCHEMA}."learner counts"'
+ERRORS = f'{SCHEMA}."learner errors"'  # the records the error screens found when the learners were kept
 NEW_ROWS = f"(SELECT * FROM audited WHERE (rid >> {FILE_BITS}) IN (SELECT file_id FROM screen_added))"
 
 
@@ -78,14 +79,14 @@ def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) 
 
 
 def keep_learners(cache: ScreenCache) -> None:
-    """The learners kept in the store, brought up to date (after :func:`.audited.prepare_audited`, in the
-    same transaction: they hold its pairs' numbers): the (pair, learner) couples of the counted records,
+    """The learners kept in the store, brought up to date (after :func:`.audited.prepare_audited`): the
+    (pair, learner) couples of the counted records,
     and each table's number of learners per group. Nearly every learner has one institution and project,
     so the counts are made afresh without a distinct count per table: a learner of one pair counts once
     in each of its pair's groups, and only the few learners of several pairs are counted one by one. A
     run adding files adds their new couples and, per table, the groups its learners did not have
-    before. Made afresh when a record kept before changed between counted and not (an error screen's
-    finding came or went), or when the pairs were numbered afresh."""
+    before. Made afresh when a record kept before changed between counted and not: an error screen's
+    finding came or went (the error screens' records of the run that kept them are kept beside them)."""
     counted = COUNTED.format(a="audited", also="")
 
     def full(db: Any, table: str) -> None:
@@ -126,9 +127,24 @@ def keep_learners(cache: ScreenCache) -> None:
             db.execute(f"DROP TABLE {temp}")
         return "added"
 
-    missing = "learner counts" not in cache.tables
-    cache.keep("learners", {"pairs": PAIRS, "groups": GROUP_OF}, full, add, fresh=cache.flipped > 0 or cache.renumbered or missing)
-    cache.tables.add("learner counts")
+    missing = "learner counts" not in cache.tables or "learner errors" not in cache.tables
+    cache.keep("learners", {"pairs": PAIRS, "groups": GROUP_OF}, full, add, fresh=missing or _flipped(cache))
+    cache.db.execute(f"CREATE OR REPLACE TABLE {ERRORS} AS SELECT rid FROM screen_errors")
+    cache.tables.update(("learner counts", "learner errors"))
+
+
+def _flipped(cache: ScreenCache) -> bool:
+    """Whether a record the kept learners counted, or left out, changed since: an error screen's finding
+    on it came or went (a record of a file added since is not kept yet, and one of a file gone makes the
+    learners afresh anyway)."""
+    state = cache.db.execute(f"SELECT files FROM {SCHEMA}.state WHERE rule = 'learners'").fetchone()
+    covered = [cache.files[k] for k in (state[0] if state else []) if k in cache.files]
+    changed = cache.db.execute(
+        f"SELECT count(*) FROM ((SELECT rid FROM {ERRORS} EXCEPT SELECT rid FROM screen_errors) "  # noqa: S608 - ours
+        f"UNION ALL (SELECT rid FROM screen_errors EXCEPT SELECT rid FROM {ERRORS})) WHERE (rid >> {FILE_BITS}) IN (SELECT unnest(?::INTEGER[]))",
+        [covered],
+    ).fetchone()[0]
+    return int(changed) > 0
 
 
 def _label(key: str, value: Any, names: dict[Any, Any]) -> dict[str, Any]:

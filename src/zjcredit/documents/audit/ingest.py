@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -71,10 +73,11 @@ def _ingest_all(
 ) -> None:
     queued: dict[str, StoredFile] = {}  # by content: files of this run not committed yet
     replaced: set[int] = set()
-    with store.writer() as writer:
+    index = store.stored_index()
+    with store.writer() as writer, _digests(sources) as digests:
         for k, source in enumerate(sources):
-            digest = file_digest(source.path)
-            same, earlier = store.stored(source.path, digest)
+            digest = digests[k].result()
+            same, earlier = index.stored(source.path, digest)
             same = same or queued.get(digest)
             if same is not None:
                 notes[same.file_id] = FileResult(source.display, "outcomes", same.records, [make(STORE_UNCHANGED, source.display, stored=same.path)])
@@ -94,6 +97,19 @@ def _ingest_all(
             file_id += 1
         if meanwhile is not None:  # before waiting for the writer to commit the last file
             meanwhile(replaced)
+
+
+@contextmanager
+def _digests(sources: list[Source]) -> Iterator[list[Future[str]]]:
+    """Each source's content digest, computed ahead on a thread of its own (hashing leaves Python's lock
+    free): the reading thread, the busier of the two, then only waits for a digest that is not ready."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zjcredit-digest") as pool:
+        futures = [pool.submit(file_digest, source.path) for source in sources]
+        try:
+            yield futures
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result: FileResult, earlier: StoredFile | None) -> NewFile:

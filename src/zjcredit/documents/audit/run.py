@@ -109,7 +109,7 @@ def _read(
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
     with cache.batch() if cache is not None else nullcontext():
         screen_store(store, run, stored, options.screens, cache)
-        prepare_audited(store.db, cache)
+        prepare_audited(store.db)
         if cache is not None:
             keep_learners(cache)
     used = [*options.catalogs, *([options.store] if options.store else [])]

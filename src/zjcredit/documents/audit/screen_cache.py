@@ -55,8 +55,6 @@ class ScreenCache:
         self.tables = {r[0] for r in self.db.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [SCHEMA]).fetchall()}
         self.catalog = _catalog_signature(self.db)
         self.records: int | None = None
-        self.flipped = 0  # kept records whose error screens' findings changed this run (see .audited)
-        self.renumbered = False  # the (institution, project) pairs numbered afresh this run (see .audited)
         self.modes: dict[str, str] = {}  # table or rule → "kept", "added" (brought up to date) or "all" (made afresh)
         self._batch = False
         self._done: set[str] = set()  # tables brought up to date in this run

@@ -34,15 +34,19 @@ def distortion_rules() -> tuple[str, ...]:
 
 INSTITUTIONS_SQL = """
 WITH screened AS (SELECT DISTINCT rid FROM hits WHERE rule IN (SELECT unnest($rules::VARCHAR[]))),
-per_org AS (
-    SELECT a.org, count(*) AS outcome_rows, count(*) FILTER (WHERE a.error) AS error_rows,
-           count(s.rid) AS screened_rows,
-           count(*) FILTER (WHERE NOT a.declared AND a.project IS NOT NULL) AS undeclared_rows,
-           list(DISTINCT a.project) FILTER (WHERE NOT a.declared AND a.project IS NOT NULL) AS undeclared_projects,
-           list(DISTINCT a.project) FILTER (WHERE a.declared) AS projects_with_outcomes,
-           any_value(a.county_code) AS county_code
+per_pair AS (  -- the records counted by their (institution, project) pair's number, then by institution
+    SELECT a.pair, count(*) AS outcome_rows, count(*) FILTER (WHERE a.error) AS error_rows, count(s.rid) AS screened_rows
     FROM audited a LEFT JOIN screened s USING (rid)
-    GROUP BY a.org
+    GROUP BY a.pair
+),
+per_org AS (
+    SELECT d.org, sum(p.outcome_rows) AS outcome_rows, sum(p.error_rows) AS error_rows, sum(p.screened_rows) AS screened_rows,
+           coalesce(sum(p.outcome_rows) FILTER (WHERE NOT d.declared AND d.project IS NOT NULL), 0) AS undeclared_rows,
+           list(DISTINCT d.project) FILTER (WHERE NOT d.declared AND d.project IS NOT NULL) AS undeclared_projects,
+           list(DISTINCT d.project) FILTER (WHERE d.declared) AS projects_with_outcomes,
+           min(d.county_code) AS county_code
+    FROM per_pair p JOIN pair_info d USING (pair)
+    GROUP BY d.org
 )
 SELECT coalesce(p.org, d.org) AS org, d.org_name, coalesce(d.county_code, p.county_code) AS county_code,
        coalesce(d.projects, 0), coalesce(p.outcome_rows, 0), coalesce(p.error_rows, 0), coalesce(p.screened_rows, 0),
