@@ -47,7 +47,7 @@ KEPT = Kept(
     {"enrolled": enrolled.TABLE},
     SQL.replace(
         "SELECT project, id_num, min(rid) AS rid FROM outcomes WHERE project IS NOT NULL AND id_num IS NOT NULL GROUP BY project, id_num",
-        "SELECT project, id_num, first_rid AS rid FROM {enrolled}",
+        f"SELECT project, id_num, first_rid AS rid FROM {enrolled.WITH_PROJECT}",
     ),
 )
 assert KEPT.sql != SQL
