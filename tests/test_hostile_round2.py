@@ -786,3 +786,31 @@ def test_an_error_in_a_library_finaliser_prints_nothing_unless_debugging(debug: 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0 and "zjcredit" in result.stdout
     assert ("Exception ignored" in result.stderr) is debug, result.stderr
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_line_lengths_checked_by_block_are_those_checked_line_by_line(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """A quote-free CSV's lines are checked by blocks of half the limit (a line break in each is
+    enough): for lines of every length about the limit — the last one with or without its line break,
+    line feeds or carriage returns alone — the file is refused exactly when some line is too long."""
+    import random
+
+    from zjcredit.io import csvfile
+    from zjcredit.errors import Unreadable
+
+    monkeypatch.setattr(csvfile, "MAX_LINE_BYTES", 64)
+    rng = random.Random(seed)
+    for _ in range(400):
+        newline = rng.choice([b"\n", b"\r"])
+        lengths = [rng.choice([rng.randint(0, 70), rng.randint(60, 68)]) for _ in range(rng.randint(1, 12))]
+        lines = [b"a" * n + newline for n in lengths]
+        if rng.random() < 0.5:
+            lines[-1] = lines[-1][:-1]
+        data = b"".join(lines)
+        too_long = any(len(line) > 64 for line in lines)
+        try:
+            csvfile.check_record_lengths(data, "x.csv")
+            refused = False
+        except Unreadable:
+            refused = True
+        assert refused == too_long, (lengths, newline)
