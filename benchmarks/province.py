@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate_outcomes as G  # noqa: E402
-from run import DATA, PY, measure  # noqa: E402
+from run import DATA, PY, compiled, measure  # noqa: E402
 
 BIN = Path(PY).parent
 BARE = (
@@ -142,6 +142,7 @@ def main() -> int:
     ap.add_argument("--shuffled", action="store_true", help="every file with rows of the whole province (the incremental run's worst case)")
     args = ap.parse_args()
     folder, extra, catalog = ensure_corpus(args.files, args.rows, args.shuffled)
+    compiled()
     csvs = [str(p) for p in sorted(folder.glob("*.csv"))]
     work = DATA / "province_work"
     shutil.rmtree(work, ignore_errors=True)
