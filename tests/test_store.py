@@ -87,6 +87,10 @@ def consistent(store: Path) -> list[tuple[str, int]]:
         assert query(store, f"SELECT count(*) FROM outcomes WHERE file_id = {file_id}") == [(records,)], name
     for table in ("outcomes", "findings", "sheets"):
         assert query(store, f"SELECT count(*) FROM {table} WHERE file_id NOT IN (SELECT file_id FROM files)") == [(0,)], table
+    # Each record holds the number of its (institution, project) pair, each pair numbered once.
+    mismatched = "SELECT count(*) FROM outcomes o LEFT JOIN pairs p USING (pair) WHERE p.pair IS NULL OR p.org IS DISTINCT FROM o.org OR p.project IS DISTINCT FROM o.project"
+    assert query(store, mismatched) == [(0,)]
+    assert query(store, "SELECT count(*) - count(DISTINCT (org, project)) FROM pairs") == [(0,)]
     return [(name, records) for _, name, records in files]
 
 

@@ -33,21 +33,19 @@ class PairNumbers:
         distinct, where = np.unique(combined, return_inverse=True)
         org_values, project_values = orgs.dictionary.to_pylist(), projects.dictionary.to_pylist()
         numbers = np.empty(len(distinct), dtype=np.int32)
+        new: list[tuple[int, str | None, str | None]] = []
         for k, code in enumerate(distinct.tolist()):
             o, p = divmod(code, width)
             pair = (org_values[o - 1] if o else None, project_values[p - 1] if p else None)
-            numbers[k] = self._number(pair)
-        if self._pending:
-            new = [(number, o, p) for (o, p), number in self._pending.items()]
+            number = self.known.get(pair) or self._pending.get(pair)
+            if number is None:
+                self.last += 1
+                number = self._pending[pair] = self.last
+                new.append((number, *pair))
+            numbers[k] = number
+        if new:
             db.executemany("INSERT INTO pairs VALUES (?, ?, ?)", new)
         return pa.array(numbers[where.reshape(-1)], type=pa.int32())
-
-    def _number(self, pair: Pair) -> int:
-        number = self.known.get(pair) or self._pending.get(pair)
-        if number is None:
-            self.last += 1
-            number = self._pending[pair] = self.last
-        return number
 
     def commit(self) -> None:
         """The file's transaction committed: its new pairs are known."""
