@@ -496,3 +496,23 @@ def test_per_distinct_matches_the_scalar_normaliser() -> None:
     assert cols.code_keys(arr).to_pylist() == [code_key(v) for v in values]
     dates = cols.dates(arr)
     assert [None if np.isnat(d) else d.astype(object) for d in dates] == [parse_date(v) for v in values]
+
+
+def test_name_keys_of_plain_names_are_the_whole_normalisation() -> None:
+    """Names of ideographs, digits and lower-case letters are taken as their own keys without the
+    normalisation: for random names drawn from those and from what the normalisation changes
+    (full-width and upper-case letters, compatibility ideographs, white space, quotes, marks), the keys
+    are those of the whole normalisation."""
+    import random
+
+    import pyarrow as pa
+
+    from zjcredit.domain.columns import _name_keys, name_keys
+
+    rng = random.Random(5)
+    plain = "张三李四王五赵㐀䶵鿿一0189az·"
+    other = "ＡＢＣａ１Ｚ AZ\u3000\u200b\ufeff《》“”'\"\uf900\u2f800ÅﬁⅫ"
+    for _ in range(50):
+        names = ["".join(rng.choice(plain if rng.random() < 0.7 else other) for _ in range(rng.randint(0, 5))) for _ in range(40)]
+        values = pa.array([None, *names], type=pa.string())
+        assert name_keys(values).to_pylist() == _name_keys(values).to_pylist()

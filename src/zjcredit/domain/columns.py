@@ -70,9 +70,26 @@ def name_keys(arr: pa.Array) -> pa.Array:
     enc = pc.dictionary_encode(arr)
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks()
-    keys = pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(enc.dictionary, "NFKC"), _NAME_NOISE, ""))
-    keys = pc.if_else(pc.equal(keys, ""), pa.scalar(None, pa.string()), keys)
+    names = enc.dictionary
+    # Names of ideographs alone (nearly all: 2–4 characters) are their own keys; the rest go through
+    # the whole normalisation (a tenth of the time for a column of Chinese names).
+    plain = bools(pc.match_substring_regex(names, _PLAIN_NAME))
+    if plain.all():
+        return names.take(enc.indices)
+    rest = np.flatnonzero(~plain)
+    keys = pc.replace_with_mask(names, pa.array(~plain), _name_keys(names.take(pa.array(rest))))
     return keys.take(enc.indices)
+
+
+# Characters that NFKC, lower-casing and the removal of noise all leave as they are: CJK unified
+# ideographs (and extension A), ASCII digits and lower-case letters, the middle dot of minority names.
+_PLAIN_NAME = r"^[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}0-9a-z\x{b7}]+$"
+
+
+def _name_keys(names: pa.Array) -> pa.Array:
+    """The names' keys (null where empty), by NFKC, the removal of white space and quotes, lower-casing."""
+    keys = pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(names, "NFKC"), _NAME_NOISE, ""))
+    return pc.if_else(pc.equal(keys, ""), pa.scalar(None, pa.string()), keys)
 
 
 def dates(arr: pa.Array) -> np.ndarray:

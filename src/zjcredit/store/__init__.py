@@ -43,10 +43,11 @@ def file_digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class NewFile:
-    """One file to store: its records (an Arrow table with the ``outcome_rows`` columns, or a function
-    that makes it, called where the file is stored: on the writer's thread), its sheets (name, header
-    row, field → column letter), its per-record findings (an Arrow table with the ``findings`` columns)
-    and the file it replaces (the same path stored with other content), if any."""
+    """One file to store: its records (an Arrow table with the ``outcome_rows`` columns but ``pair``, or
+    a function that makes it, called where the file is stored: on the writer's thread), its sheets (name,
+    header row, field → column letter), its per-record findings (an Arrow table with the ``findings``
+    columns), the file it replaces (the same path stored with other content), if any, and its records'
+    (institution, project) pairs (:func:`.pairs.pair_keys`, in the order of the records)."""
 
     file_id: int
     path: Path
@@ -58,6 +59,8 @@ class NewFile:
     sheets: list[tuple[str | None, int, dict[str, str]]]
     findings: Any
     replaces: int | None = None
+    pairs: Any = None  # the records' (institution, project) pairs: :func:`.pairs.pair_keys`
+
 
     def made(self) -> NewFile:
         """This file with its records made (when ``rows`` is a function)."""
@@ -247,7 +250,7 @@ class Store:
             )
             for sheet, header_row, columns in new.sheets:
                 db.execute("INSERT INTO sheets VALUES (?, ?, ?, ?)", [new.file_id, sheet, header_row, json.dumps(columns, ensure_ascii=False)])
-            rows = new.rows.append_column("pair", pairs.column(db, new.rows)) if new.rows is not None else None
+            rows = new.rows.append_column("pair", pairs.column(db, new.pairs)) if new.rows is not None else None
             for table, data in (("outcome_rows", rows), ("findings", new.findings)):
                 if data is not None and data.num_rows:
                     db.register("new_data", data)
