@@ -1,7 +1,8 @@
 """The Typer application and its command groups; each command module adds its commands to these.
 
 Typer's own words (用法, 选项, its error sentences) are put into the chosen language by :mod:`.click_zh`,
-installed here before any command is defined. Every group accepts ``--lang`` too, so
+installed here before any command is defined, with :mod:`.plain_values` (plain values checked without
+pydantic). Every group accepts ``--lang`` too, so
 ``zjcredit --lang en --help`` and ``zjcredit ledger --help --lang en`` work like a command's ``--lang``.
 """
 
@@ -12,11 +13,12 @@ from typing import Annotated
 import typer
 
 from zjcredit import __version__
-from zjcredit.cli import click_zh
+from zjcredit.cli import click_zh, plain_values
 from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import Lang, LangOpt
 
 click_zh.install()
+plain_values.install()
 
 app = typer.Typer(
     name="zjcredit",
