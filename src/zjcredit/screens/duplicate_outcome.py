@@ -45,4 +45,6 @@ def params(row: dict[str, Any]) -> dict[str, Any]:
     return {"course_code": row["course"], "first": row["_where"](row["first_rid"])}
 
 
-SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, partition=("id_num", "course")))
+# A new record can change the results of its learner's records with its course; the store brings them up to
+# date over all its learner's records, which the other screens of a learner look at too (one scope for all).
+SCREEN = screen(Screen(RULE, "身份证号", Options, SQL, params, partition=("id_num",)))

@@ -58,6 +58,7 @@ class ScreenCache:
         self.modes: dict[str, str] = {}  # table or rule → "kept", "added" (brought up to date) or "all" (made afresh)
         self._batch = False
         self._done: set[str] = set()  # tables brought up to date in this run
+        self._scopes: dict[tuple[Any, ...], tuple[str, bool]] = {}  # the records a partition's screens look at (see _scope)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -153,25 +154,33 @@ class ScreenCache:
         if not s.partition:  # the row alone decides: only the new rows can be flagged
             db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
         else:
-            keys = ", ".join(s.partition)
-            present = " AND ".join(f"{k} IS NOT NULL" for k in s.partition)
-            on = " AND ".join(f"o.{k} = k.{k}" for k in s.partition)
-            db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({NEW_RECORDS}) WHERE {present}")
-            db.execute(f"CREATE OR REPLACE TEMP TABLE screen_rids AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
-            if self._large(db):
+            rids, large = self._scope(db, s.partition, added)
+            if large:
                 db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values)
                 return "all"
-            db.execute("CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM screen_rids)")
-            db.execute(f"DELETE FROM {table} WHERE rid IN (SELECT rid FROM screen_rids)")  # noqa: S608 - our own names
+            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM {rids})")  # noqa: S608
+            db.execute(f"DELETE FROM {table} WHERE rid IN (SELECT rid FROM {rids})")  # noqa: S608 - our own names
         db.execute(f"INSERT INTO {table} {s.query('screen_scope')}", values)
         db.execute("DROP VIEW screen_scope")
         return "added"
 
-    def _large(self, db: Any) -> bool:
-        """Whether the records in scope are a large part of the store (then the screen runs over all)."""
-        if self.records is None:
-            self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
-        return int(db.execute("SELECT count(*) FROM screen_rids").fetchone()[0]) > FULL_SHARE * self.records
+    def _scope(self, db: Any, partition: tuple[str, ...], added: list[int]) -> tuple[str, bool]:
+        """The temporary table of the records sharing a value of ``partition`` with a record of the files
+        ``added`` (made once a run for each partition and set of files: the screens of one partition share
+        it), and whether they are a large part of the store (then the screen runs over all)."""
+        key = (partition, tuple(added))
+        if key not in self._scopes:
+            name = f"screen_rids_{len(self._scopes)}"
+            keys = ", ".join(partition)
+            present = " AND ".join(f"{k} IS NOT NULL" for k in partition)
+            on = " AND ".join(f"o.{k} = k.{k}" for k in partition)
+            db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({NEW_RECORDS}) WHERE {present}")
+            db.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
+            if self.records is None:
+                self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
+            in_scope = int(db.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # noqa: S608
+            self._scopes[key] = (name, in_scope > FULL_SHARE * self.records)
+        return self._scopes[key]
 
 
 def _reads_catalog(sql: str) -> bool:
