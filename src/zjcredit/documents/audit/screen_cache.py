@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from zjcredit.screens import Kept, Screen, query
+from zjcredit.screens import Kept, Screen, load_screens, query
 from zjcredit.store import Store
 
 SCHEMA = "screen_cache"
@@ -58,7 +58,8 @@ class ScreenCache:
         self.modes: dict[str, str] = {}  # table or rule → "kept", "added" (brought up to date) or "all" (made afresh)
         self._batch = False
         self._done: set[str] = set()  # tables brought up to date in this run
-        self._scopes: dict[tuple[Any, ...], tuple[str, bool]] = {}  # the records a partition's screens look at (see _scope)
+        self._scopes: dict[tuple[Any, ...], tuple[str, str, bool]] = {}  # the records a partition's screens look at (see _scope)
+        self._outcome_columns: list[str] | None = None
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -154,33 +155,53 @@ class ScreenCache:
         if not s.partition:  # the row alone decides: only the new rows can be flagged
             db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
         else:
-            rids, large = self._scope(db, s.partition, added)
+            rids, records, large = self._scope(db, s.partition, added)
             if large:
                 db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values)
                 return "all"
-            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM {rids})")  # noqa: S608
+            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM {records}")  # noqa: S608
             db.execute(f"DELETE FROM {table} WHERE rid IN (SELECT rid FROM {rids})")  # noqa: S608 - our own names
         db.execute(f"INSERT INTO {table} {s.query('screen_scope')}", values)
         db.execute("DROP VIEW screen_scope")
         return "added"
 
-    def _scope(self, db: Any, partition: tuple[str, ...], added: list[int]) -> tuple[str, bool]:
-        """The temporary table of the records sharing a value of ``partition`` with a record of the files
-        ``added`` (made once a run for each partition and set of files: the screens of one partition share
-        it), and whether they are a large part of the store (then the screen runs over all)."""
+    def _scope(self, db: Any, partition: tuple[str, ...], added: list[int]) -> tuple[str, str, bool]:
+        """The records sharing a value of ``partition`` with a record of the files ``added``: a temporary
+        table of their numbers, the relation of the records themselves, and whether they are a large part
+        of the store (then the screen runs over all). Made once a run for each partition and set of files:
+        the screens of one partition share them. Where several screens share a partition, the records
+        are copied once with the columns those screens read (each query scanning the store for them took
+        as long as the three queries over the copy)."""
         key = (partition, tuple(added))
         if key not in self._scopes:
-            name = f"screen_rids_{len(self._scopes)}"
+            n = len(self._scopes)
+            rids = f"screen_rids_{n}"
             keys = ", ".join(partition)
             present = " AND ".join(f"{k} IS NOT NULL" for k in partition)
             on = " AND ".join(f"o.{k} = k.{k}" for k in partition)
             db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({NEW_RECORDS}) WHERE {present}")
-            db.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
+            db.execute(f"CREATE OR REPLACE TEMP TABLE {rids} AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
             if self.records is None:
                 self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
-            in_scope = int(db.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # noqa: S608
-            self._scopes[key] = (name, in_scope > FULL_SHARE * self.records)
+            large = int(db.execute(f"SELECT count(*) FROM {rids}").fetchone()[0]) > FULL_SHARE * self.records  # noqa: S608
+            records = f"(SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM {rids}))"
+            columns = self._columns_read(partition)
+            if not large and columns is not None:
+                records = f"screen_records_{n}"
+                picked = ", ".join(f"o.{c}" for c in columns)
+                db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {picked} FROM outcomes o SEMI JOIN screen_keys k ON {on}")  # noqa: S608
+            self._scopes[key] = (rids, records, large)
         return self._scopes[key]
+
+    def _columns_read(self, partition: tuple[str, ...]) -> list[str] | None:
+        """The columns of ``outcomes`` the screens of ``partition`` read (every name found in their
+        queries), when there are several such screens; None for one alone."""
+        queries = [s.sql for s in load_screens().values() if s.partition == partition]
+        if len(queries) < 2:
+            return None
+        if self._outcome_columns is None:
+            self._outcome_columns = [r[0] for r in self.db.execute("DESCRIBE outcomes").fetchall()]
+        return [c for c in self._outcome_columns if c == "rid" or any(re.search(rf"\b{c}\b", q) for q in queries)]
 
 
 def _reads_catalog(sql: str) -> bool:
