@@ -93,10 +93,15 @@ def keep_learners(cache: ScreenCache) -> None:
         for legacy in GROUP_OF:  # the tables of (group, learner) pairs kept by earlier versions
             db.execute(f'DROP TABLE IF EXISTS {SCHEMA}."learners {legacy}"')
             db.execute(f"DELETE FROM {SCHEMA}.state WHERE rule = ?", [f"learners {legacy}"])
-        db.execute(f"CREATE OR REPLACE TABLE {table} AS {PAIRS.format(counted=counted)}")
-        db.execute(f"CREATE OR REPLACE TEMP TABLE learner_ids AS SELECT id_num, count(*) AS pairs, any_value(pair) AS pair FROM {table} GROUP BY id_num")  # noqa: S608
-        db.execute("CREATE OR REPLACE TEMP TABLE learner_singles AS SELECT pair, count(*) AS n FROM learner_ids WHERE pairs = 1 GROUP BY pair")
-        db.execute(f"CREATE OR REPLACE TEMP TABLE learner_several AS SELECT * FROM {table} SEMI JOIN (SELECT id_num FROM learner_ids WHERE pairs > 1) USING (id_num)")  # noqa: S608
+        # Each learner once, with its pair when it has one (nearly all): one aggregation of the records by
+        # learner; the few learners of several pairs get theirs from their records.
+        db.execute(f"CREATE OR REPLACE TEMP TABLE learner_ids AS SELECT id_num, min(pair) AS pair, min(pair) < max(pair) AS several FROM {counted} GROUP BY id_num")
+        db.execute(
+            f"CREATE OR REPLACE TEMP TABLE learner_several AS SELECT DISTINCT c.pair, c.id_num FROM {counted} c "  # noqa: S608 - ours
+            "SEMI JOIN (SELECT id_num FROM learner_ids WHERE several) s USING (id_num)"
+        )
+        db.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT pair, id_num FROM learner_ids WHERE NOT several UNION ALL SELECT pair, id_num FROM learner_several")
+        db.execute("CREATE OR REPLACE TEMP TABLE learner_singles AS SELECT pair, count(*) AS n FROM learner_ids WHERE NOT several GROUP BY pair")
         parts = [
             f"SELECT '{key}' AS grouping, k, sum(n)::BIGINT AS n FROM ("
             f"SELECT g.k, a.n FROM learner_singles a JOIN ({group_of}) g USING (pair) "
