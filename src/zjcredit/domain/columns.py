@@ -31,7 +31,7 @@ def bools(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return bits[arr.offset : arr.offset + len(arr)].astype(bool)
 
 
-def _encoded(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
+def encoded(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
     """Dictionary-encode: int64 indices (-1 for null) and the distinct values as Python objects."""
     enc = pc.dictionary_encode(arr)
     if isinstance(enc, pa.ChunkedArray):
@@ -42,7 +42,7 @@ def _encoded(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
 
 def per_distinct(arr: pa.Array | pa.ChunkedArray, fn: Callable[[Any], Any], *, fill: Any, dtype: Any) -> np.ndarray:
     """``fn`` of every value as a numpy array, computed once per distinct value; ``fill`` where null."""
-    indices, distinct = _encoded(arr)
+    indices, distinct = encoded(arr)
     table = np.array([fn(v) for v in distinct] + [fill], dtype=dtype)
     return table[np.where(indices < 0, len(distinct), indices)]
 

@@ -61,7 +61,6 @@ class NewFile:
     replaces: int | None = None
     pairs: Any = None  # the records' (institution, project) pairs: :func:`.pairs.pair_keys`
 
-
     def made(self) -> NewFile:
         """This file with its records made (when ``rows`` is a function)."""
         return dataclasses.replace(self, rows=self.rows()) if callable(self.rows) else self

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from zjcredit.domain.columns import encoded
 
 Pair = tuple[str | None, str | None]
 
@@ -21,14 +22,12 @@ Pair = tuple[str | None, str | None]
 def pair_keys(org: pa.Array | pa.ChunkedArray, project: pa.Array | pa.ChunkedArray) -> tuple[list[Pair], np.ndarray]:
     """The distinct (org, project) of the records (codes as compared, None when empty) and the index of
     each record's among them."""
-    orgs, projects = pc.dictionary_encode(org), pc.dictionary_encode(project)
-    if isinstance(orgs, pa.ChunkedArray):
-        orgs, projects = orgs.combine_chunks(), projects.combine_chunks()
-    width = len(projects.dictionary) + 1
+    org_codes, org_values = encoded(org)
+    project_codes, project_values = encoded(project)
+    width = len(project_values) + 1
     # Each record's (org, project) as one integer (0: empty), its distinct values, and where each is.
-    combined = _codes(orgs) * width + _codes(projects)
+    combined = (org_codes + 1) * width + (project_codes + 1)
     distinct, where = np.unique(combined, return_inverse=True)
-    org_values, project_values = orgs.dictionary.to_pylist(), projects.dictionary.to_pylist()
     pairs = []
     for code in distinct.tolist():
         o, p = divmod(code, width)
@@ -71,7 +70,3 @@ class PairNumbers:
         self.last -= len(self._pending)
         self._pending.clear()
 
-
-def _codes(encoded: pa.DictionaryArray) -> np.ndarray:
-    """1 + each value's place in the dictionary; 0 for null."""
-    return np.asarray(pc.fill_null(encoded.indices, -1), dtype=np.int64) + 1
