@@ -188,10 +188,11 @@ def test_the_plain_csv_parse_gives_duckdbs_table(rows: list[list[str]], delimite
 
     data = (newline.join(delimiter.join(r) for r in rows) + (newline if last_newline else "")).encode()
     data = csvfile._with_blank_records(data, delimiter)  # as the reader does first: a blank line is a record
-    width = csvfile._fields_in_head(data, delimiter)
-    plain = csvfile._plain_parse(data, delimiter, width)
+    plain = csvfile._plain_parse(data, delimiter, csvfile._fields_in_first_line(data, delimiter))  # as the reader guesses
     if plain is None:
         return
+    width = csvfile._fields_in_head(data, delimiter)  # the strict parse's guess: the same when the plain parse took it
+    assert plain.num_columns == width
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.csv"
         path.write_bytes(data)
@@ -201,14 +202,32 @@ def test_the_plain_csv_parse_gives_duckdbs_table(rows: list[list[str]], delimite
     assert plain.to_pydict() == duck.to_pydict()
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"\r", b"\n", b"\r\n", b"a", b","]), min_size=1, max_size=40), st.integers(1, 6))
+def test_uniform_line_breaks_block_by_block(pieces: list[bytes], block: int) -> None:
+    """The line-break check compared block by block answers as its definition does, wherever the blocks
+    cut (a carriage return at one block's end, its line feed at the next's start)."""
+    from zjcredit.io import csvfile
+
+    data = b"".join(pieces)
+    breaks = re.findall(rb"\r\n|\r|\n", data)
+    expected = all(b == b"\n" for b in breaks) or all(b == b"\r\n" for b in breaks)
+    saved = csvfile._LINE_BREAK_BLOCK
+    csvfile._LINE_BREAK_BLOCK = block
+    try:
+        assert csvfile._uniform_line_breaks(data) == expected, data
+    finally:
+        csvfile._LINE_BREAK_BLOCK = saved
+
+
 def test_the_plain_csv_parse_takes_an_ordinary_outcome_file() -> None:
     """The fast parse is taken for what nearly every outcome CSV is (and the property above is not empty)."""
     from zjcredit.io import csvfile
 
     data = "学习成果,,\r\n序号,姓名,身份证号\r\n1,张三,330106199001011234\r\n2,,李四\r\n".encode()
-    table = csvfile._plain_parse(data, ",", csvfile._fields_in_head(data, ","))
+    table = csvfile._plain_parse(data, ",", csvfile._fields_in_first_line(data, ","))
     assert table is not None and table.to_pydict() == {
         "c0": ["学习成果", "序号", "1", "2"], "c1": [None, "姓名", "张三", None], "c2": [None, "身份证号", "330106199001011234", "李四"],
     }
     for refused in (b'a,"b"\n1,2\n', b"\xef\xbb\xbfa,b\n1,2\n", b"a,b\r1,2\n", b"a,b\n1\n", b"a\nb\n"):
-        assert csvfile._plain_parse(refused, ",", csvfile._fields_in_head(refused, ",")) is None, refused
+        assert csvfile._plain_parse(refused, ",", csvfile._fields_in_first_line(refused, ",")) is None, refused
