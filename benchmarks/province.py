@@ -6,21 +6,26 @@ the second uses it) and counted.
 
     python benchmarks/province.py                         # all three
     python benchmarks/province.py --files 10 --rows 100000 --skip-large
+    python benchmarks/province.py --skip-large --rounds 5   # the 3M-row steps five times, medians
 
 Data goes to benchmarks/data/province_<files>x<rows>/ (generated when missing; git-ignored). Each
 measurement runs in a fresh process; wall time and the process's peak RSS (``os.wait4``) are reported.
+With ``--rounds N`` the bare read, the new store and the one more file are measured N times in turn and
+the table gives medians (each ratio taken within its round), as a shared machine's speed drifts by
+10–20 % from one minute to the next.
 Nothing here runs under pytest.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -134,12 +139,22 @@ FROM outcome_rows WHERE file_id <= {top};
 """
 
 
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _range(values: list[float], unit: str, digits: int = 1) -> str:
+    """" [low–high]" of several values, nothing for one."""
+    return f" [{min(values):.{digits}f}–{max(values):.{digits}f}{unit}]" if len(values) > 1 else ""
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=30)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--large", type=int, default=20_000_000, help="rows of the grown store")
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--rounds", type=int, default=1, help="measure the 3M-row steps this many times in turn and report medians")
     ap.add_argument("--shuffled", action="store_true", help="every file with rows of the whole province (the incremental run's worst case)")
     args = ap.parse_args()
     folder, extra, catalog = ensure_corpus(args.files, args.rows, args.shuffled)
@@ -150,16 +165,33 @@ def main() -> int:
     work.mkdir(parents=True)
     zj = str(BIN / "zjcredit")
     print(f"{args.files} files × {args.rows:,} rows", file=sys.stderr)
-    bare = measure([PY, "-c", BARE, str(work / "bare.duckdb"), *csvs], "bare DuckDB read_csv into a database file")
     store = work / "store.duckdb"
-    first = measure([zj, "audit", str(folder), "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告.xlsx"), "--format", "json", "--quiet"], "zjcredit audit into a new store")
-    again = measure([zj, "audit", str(extra), "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告2.xlsx"), "--format", "json", "--quiet"], "zjcredit audit of one more file")
+    rounds: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+    for n in range(args.rounds):  # each round: the bare read, a new store, one more file — in turn, so that
+        # a slower minute of a shared machine falls on all three alike
+        if args.rounds > 1:
+            print(f"round {n + 1} of {args.rounds}", file=sys.stderr)
+        shutil.rmtree(work)
+        work.mkdir()
+        bare = measure([PY, "-c", BARE, str(work / "bare.duckdb"), *csvs], "bare DuckDB read_csv into a database file")
+        first = measure([zj, "audit", str(folder), "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告.xlsx"), "--format", "json", "--quiet"], "zjcredit audit into a new store")
+        again = measure([zj, "audit", str(extra), "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告2.xlsx"), "--format", "json", "--quiet"], "zjcredit audit of one more file")
+        rounds.append((bare, first, again))
+    bare_s = [float(b["wall"]) for b, _, _ in rounds]
+    first_s = [float(f["wall"]) for _, f, _ in rounds]
+    again_s = [float(a["wall"]) for _, _, a in rounds]
+    first_x = [f / b for b, f in zip(bare_s, first_s)]  # each round's ratio, to its own bare read
+    again_x = [a / f for f, a in zip(first_s, again_s)]
+    peak = [max(float(r[i]["rss"]) for r in rounds) for i in range(3)]
     print()
+    if args.rounds > 1:
+        print(f"Medians of {args.rounds} rounds (each ratio taken within its round; the range in brackets).")
+        print()
     print("| step | time | peak RSS | target |")
     print("|---|---:|---:|---|")
-    print(f"| bare DuckDB `read_csv` of {args.files} × {args.rows:,} rows into a database file | {bare['wall']:.1f} s | {bare['rss']:,.0f} MiB | |")
-    print(f"| `zjcredit audit` into a new store | {first['wall']:.1f} s ({float(first['wall']) / float(bare['wall']):.2f} ×) | {first['rss']:,.0f} MiB | ≤ 2.0 ×, ≤ 3 GiB |")
-    print(f"| one more file of {args.rows:,} rows | {again['wall']:.1f} s ({float(again['wall']) / float(first['wall']):.2f} × the first) | {again['rss']:,.0f} MiB | ≤ 0.3 × |")
+    print(f"| bare DuckDB `read_csv` of {args.files} × {args.rows:,} rows into a database file | {_median(bare_s):.1f} s{_range(bare_s, ' s')} | {peak[0]:,.0f} MiB | |")
+    print(f"| `zjcredit audit` into a new store | {_median(first_s):.1f} s ({_median(first_x):.2f} ×{_range(first_x, ' ×', 2)}) | {peak[1]:,.0f} MiB | ≤ 2.0 ×, ≤ 3 GiB |")
+    print(f"| one more file of {args.rows:,} rows | {_median(again_s):.1f} s ({_median(again_x):.2f} × the first{_range(again_x, ' ×', 2)}) | {peak[2]:,.0f} MiB | ≤ 0.3 × |")
     if not args.skip_large:
         t = time.perf_counter()
         rows = grow(store, args.large)
