@@ -233,6 +233,75 @@ def test_a_failure_while_storing_keeps_the_files_committed_before(work: Path, mo
     assert consistent(work / "核查.duckdb") == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6), ("c_余杭.xlsx", 3)]
 
 
+def test_an_error_placing_the_findings_reaches_the_run(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screens' findings are placed on a thread of their own while the verdicts are counted: its error
+    is the run's (not lost with the thread), and the store is left closed and usable."""
+    import threading
+
+    from zjcredit.documents.audit.stored import StoredFiles
+
+    def emit(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(StoredFiles, "emit", emit)
+    code, doc, text = audit(fresh(work), "成果")
+    assert code == 2 and doc is None and "Traceback" not in text and "No space left on device" in text
+    assert not [t for t in threading.enumerate() if t.name.startswith(("zjcredit-findings", "zjcredit-close"))]
+    monkeypatch.undo()
+    code, doc, _ = audit(work, "成果")  # every file was stored before the screens: nothing read again
+    assert code == 1 and sorted(f["path"] for f in doc["findings"] if f["rule"] == "store-unchanged") == ["成果/a_西湖.xlsx", "成果/b_鄞州.csv", "成果/c_余杭.xlsx"]
+
+
+def test_an_error_while_the_findings_are_placed_wins_and_waits_for_them(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error of the run's own while the findings are being placed is the one reported, once the
+    placing thread is done (the store is not closed under it)."""
+    import threading
+
+    import zjcredit.documents.audit.run as audit_run
+    from zjcredit.documents.audit.stored import StoredFiles
+
+    emit = StoredFiles.emit
+    placing: list[bool] = []
+
+    def slow_emit(self: StoredFiles, *args: Any, **kwargs: Any) -> Any:
+        placing.append(True)
+        threading.Event().wait(0.2)
+        return emit(self, *args, **kwargs)
+
+    def judge(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(StoredFiles, "emit", slow_emit)
+    monkeypatch.setattr(audit_run, "judge", judge)
+    code, doc, text = audit(fresh(work), "成果")
+    assert code == 2 and doc is None and "No space left on device" in text and placing
+    assert not [t for t in threading.enumerate() if t.name.startswith("zjcredit-findings")]
+    with Store(work / "核查.duckdb") as store:
+        assert len(store.files()) == 3
+
+
+def test_a_close_begun_on_another_thread_raises_its_error_on_close() -> None:
+    """Store.close_later: the checkpoint is written on a thread; close() waits for it and raises its error."""
+    store = Store(None)
+    real = store.db
+
+    class Failing:
+        def close(self) -> None:
+            real.close()
+            raise OSError(28, "No space left on device")
+
+    store.db = Failing()
+    store.close_later()
+    store.close_later()  # once is enough
+    with pytest.raises(OSError, match="No space"):
+        store.close()
+    store = Store(None)
+    store.close_later()
+    store.close()  # waited for, nothing to raise
+    with pytest.raises(duckdb.ConnectionException):
+        store.db.execute("SELECT 1")
+
+
 def test_ctrl_c_while_storing_leaves_a_usable_store(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fail_second_file(monkeypatch, KeyboardInterrupt())
     code, doc, text = audit(fresh(work), "成果")

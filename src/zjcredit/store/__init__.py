@@ -100,6 +100,7 @@ class Store:
 
         self.path = path
         self._pairs: PairNumbers | None = None  # given as files are stored (on the writer's thread)
+        self._closing: Any = None  # a close begun on another thread (close_later)
         self.db = duckdb.connect(":memory:")
         if path is not None:
             try:
@@ -123,7 +124,34 @@ class Store:
             raise _damaged(path, str(exc)) from None
 
     def close(self) -> None:
-        self.db.close()
+        """Close the store (or wait for the close :meth:`close_later` began, raising its error)."""
+        if self._closing is None:
+            self.db.close()
+            return
+        (thread, errors), self._closing = self._closing, None
+        thread.join()
+        if errors:
+            raise errors[0]
+
+    def close_later(self) -> None:
+        """Begin closing the store on a thread of its own: DuckDB's last checkpoint (a tenth of a second or
+        more) is written while the caller goes on with work that needs the store no more (the report
+        workbook). :meth:`close` waits for it; nothing may use the store in between."""
+        if self._closing is not None:
+            return
+        import threading
+
+        errors: list[BaseException] = []
+
+        def close() -> None:
+            try:
+                self.db.close()
+            except BaseException as exc:  # noqa: BLE001 - raised by close(), on the caller's thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=close, name="zjcredit-close")
+        thread.start()
+        self._closing = (thread, errors)
 
     def cursor(self) -> Any:
         """Another connection to the store, for another thread (its default database the store's too)."""

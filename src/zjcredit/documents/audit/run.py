@@ -4,8 +4,8 @@ every institution, count the figures, and say it all in one report."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from zjcredit.documents.audit.figures import figures, keep_learners
 from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.screen_cache import ScreenCache
-from zjcredit.documents.audit.screening import screen_store
+from zjcredit.documents.audit.screening import Placing, screen_store
 from zjcredit.documents.audit.stored import StoredFiles, stored_result
 from zjcredit.documents.audit.verdicts import (
     PROBLEM_EN,
@@ -80,11 +80,13 @@ def _found(paths: list[str | Path], options: AuditOptions) -> Sources:
 
 
 def _read(
-    store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None, *, workbook: bool = False,
-) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult], ScreenCache | None]:
+    store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None, *, workbook: bool = False, place: bool = True,
+) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult], ScreenCache | None, Placing | None]:
     """Catalogs into the store, the new files read, checked and stored, and the screens run over all;
     with the results of what the folders held besides outcome files (``input-skipped``) and the results
-    kept in a store file. ``workbook``: a report workbook follows (what it needs is imported meanwhile)."""
+    kept in a store file. ``workbook``: a report workbook follows (what it needs is imported meanwhile).
+    ``place``: the screens' findings are placed in the files' results — still being placed on return
+    (:func:`_placed`); without, the screens only flag rows (``hits``: what the figures need)."""
     _catalogs(store, options.catalogs)
     if not store.has_catalog():
         raise UsageError(
@@ -99,7 +101,7 @@ def _read(
     def results_stored_before(replaced: set[int]) -> None:
         # The results of the files stored before this run (the report lists them all), rebuilt while the
         # writer commits the last new file: DuckDB compresses and writes without Python's lock.
-        early.update((f.file_id, stored_result(store, f.file_id, f.path)) for f in before if f.file_id not in replaced)
+        early.update((f.file_id, stored_result(store.db, f.file_id, f.path)) for f in before if f.file_id not in replaced)
 
     notes = ingest(store, run, sources, progress, results_stored_before)
     stored = StoredFiles(store)
@@ -107,13 +109,34 @@ def _read(
     if workbook:
         _import_meanwhile("openpyxl", "openpyxl.chart", "openpyxl.worksheet.pagebreak")
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
-    with cache.batch() if cache is not None else nullcontext():
-        screen_store(store, run, stored, options.screens, cache)
-        prepare_audited(store.db)
-        if cache is not None:
-            keep_learners(cache)
+    placing: Placing | None = None
+    try:
+        with cache.batch() if cache is not None else nullcontext():
+            placing = screen_store(store, run, stored, options.screens, cache, place=place)
+            prepare_audited(store.db)  # (while the findings are placed)
+            if cache is not None:
+                keep_learners(cache)
+    except BaseException:
+        if placing is not None:
+            placing.wait(quietly=True)
+        raise
     used = [*options.catalogs, *([options.store] if options.store else [])]
-    return run, stored, notes, skipped_results(sources.skipped, options.output, used=used), cache
+    return run, stored, notes, skipped_results(sources.skipped, options.output, used=used), cache, placing
+
+
+@contextmanager
+def _placed(placing: Placing | None) -> Iterator[None]:
+    """The block runs while the screens' findings are placed (DuckDB's queries, mostly); they are in the
+    files' results after it. An error of the block wins over one of the placing."""
+    if placing is None:
+        yield
+        return
+    try:
+        yield
+    except BaseException:
+        placing.wait(quietly=True)
+        raise
+    placing.wait()
 
 
 def _import_meanwhile(*modules: str) -> None:
@@ -177,10 +200,11 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
     sources = _found(list(paths), options)
     with _open(options) as store:
-        run, stored, notes, skipped, cache = _read(store, sources, options, progress, workbook=options.output is not None)
-        ledgers, ledger_results = _ledgers(store, options, progress)
-        institutions = judge(store.db, options.distorted_share, ledgers)
-        figs = figures(store.db, options.year, cache)
+        run, stored, notes, skipped, cache, placing = _read(store, sources, options, progress, workbook=options.output is not None)
+        with _placed(placing):
+            ledgers, ledger_results = _ledgers(store, options, progress)
+            institutions = judge(store.db, options.distorted_share, ledgers)
+            figs = figures(store.db, options.year, cache)
         report = Report("audit")
         report.files = _results(run, stored, notes) + skipped + ledger_results
         report.extra["institutions"] = [i.to_dict(options.lang, options.distorted_share) for i in institutions]
@@ -188,6 +212,7 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
         report.tables = [*_verdict_table(institutions, options.lang, options.distorted_share), _county_table(institutions)]
         clean = all(i.verdict == "ok" for i in institutions) and not any(fr.errors for fr in report.files)
         report.status = 2 if report.any_unreadable else (0 if clean else 1)
+        store.close_later()  # its last checkpoint written while the workbook is
         if options.output is not None:
             if options.mask_ids:
                 from zjcredit.report.mask import mask_report
@@ -206,7 +231,7 @@ def stats(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
     folders held besides. (A row with an error is counted as such: ``excluded_rows``.)"""
     sources = _found(list(paths), options)
     with _open(options) as store:
-        run, _, _, skipped, cache = _read(store, sources, options, progress)
+        run, _, _, skipped, cache, _ = _read(store, sources, options, progress, place=False)
         whole = [FileResult(r.path, r.kind, r.records, [f for f in r.findings if f.row is None]) for r in run.results.values()]
         return figures(store.db, options.year, cache), [r for r in whole if r.findings] + skipped
 

@@ -1,10 +1,11 @@
 """Every query of :mod:`zjcredit.screens` over everything in the store (kept between runs and brought up
 to date: :mod:`.screen_cache`), and its findings placed in the cells of the files they are about, read in
-this run or before. The rows flagged are kept in
-a temporary table ``hits`` (rid, rule, severity) for the verdicts and the figures."""
+this run or before. The rows flagged are kept in a temporary table ``hits`` (rid, rule, severity) for the
+verdicts and the figures."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -18,22 +19,17 @@ from zjcredit.screens import Hit, ScreenOptions, run_screens
 from zjcredit.store import Store
 
 
-def screen_store(store: Store, run: OutcomeRun, stored: StoredFiles, options: ScreenOptions, cache: ScreenCache | None = None) -> list[Hit]:
-    """Run the screens over the store's records; their findings go on the files' results (this run's
-    or rebuilt from the store); the temporary table ``hits`` holds every flagged row."""
+def screen_store(
+    store: Store, run: OutcomeRun, stored: StoredFiles, options: ScreenOptions, cache: ScreenCache | None = None, *, place: bool = True,
+) -> Placing | None:
+    """Run the screens over the store's records; the temporary table ``hits`` holds every flagged row
+    when this returns. Their findings go on the files' results (this run's or rebuilt from the store) on
+    a thread of its own, with a cursor of its own, while the caller asks DuckDB for what needs only
+    ``hits`` (the verdicts, the figures): placing ten thousand findings is Python's work, those queries
+    DuckDB's, and each took a few tenths of a second of every run. :meth:`Placing.wait` before reading
+    the results. Without ``place``, only ``hits`` (None is returned)."""
     stored.results.update(run.results)
     hits = run_screens(store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=cache.results if cache else None)
-    batches: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
-    for hit in hits:
-        rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
-        rids.append(hit.rid)
-        params.append(hit.params)
-    wanted: dict[str, list[int]] = {}
-    for (_, name), (_, rids, _) in batches.items():
-        wanted.setdefault(name, []).extend(rids)
-    stored.cells(wanted)  # one look-up for every finding's cell and value
-    for (_, name), (rule, rids, params) in batches.items():
-        stored.emit(rule, name, rids, params)
     store.db.register(
         "screen_hits",
         pa.table(
@@ -46,4 +42,44 @@ def screen_store(store: Store, run: OutcomeRun, stored: StoredFiles, options: Sc
     )
     store.db.execute("CREATE OR REPLACE TEMP TABLE hits AS SELECT * FROM screen_hits")
     store.db.unregister("screen_hits")
-    return hits
+    return Placing(stored, hits) if place else None
+
+
+class Placing:
+    """The screens' findings being placed in their files' results on a thread (see :func:`screen_store`)."""
+
+    def __init__(self, stored: StoredFiles, hits: list[Hit]) -> None:
+        self.hits = hits
+        self._stored = stored
+        self._cursor = stored.store.cursor()  # a connection of its own: DuckDB's are one thread's each
+        stored.db = self._cursor
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zjcredit-findings")
+        self._future = self._pool.submit(place_findings, stored, hits)
+
+    def wait(self, *, quietly: bool = False) -> list[Hit]:
+        """Once the findings are placed (the thread's error raised here, unless ``quietly``: after an
+        error of the caller's): the screens' hits."""
+        try:
+            error = self._future.exception()
+            if error is not None and not quietly:
+                raise error
+        finally:
+            self._pool.shutdown()
+            self._stored.db = self._stored.store.db
+            self._cursor.close()
+        return self.hits
+
+
+def place_findings(stored: StoredFiles, hits: list[Hit]) -> None:
+    """Each hit as a finding at its cell, with its value as written, on its file's result."""
+    batches: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
+    for hit in hits:
+        rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
+        rids.append(hit.rid)
+        params.append(hit.params)
+    wanted: dict[str, list[int]] = {}
+    for (_, name), (_, rids, _) in batches.items():
+        wanted.setdefault(name, []).extend(rids)
+    stored.cells(wanted)  # one look-up for every finding's cell and value
+    for (_, name), (rule, rids, params) in batches.items():
+        stored.emit(rule, name, rids, params)

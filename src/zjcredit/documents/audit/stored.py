@@ -16,6 +16,7 @@ class StoredFiles:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.db = store.db  # what its queries run on (a cursor of its own while it works on another thread)
         self.results: dict[int, FileResult] = {}
         self._paths: dict[int, str] = {fid: path for fid, path in store.db.execute("SELECT file_id, path FROM files").fetchall()}
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
@@ -32,7 +33,7 @@ class StoredFiles:
 
     def result(self, file_id: int) -> FileResult:
         if file_id not in self.results:
-            self.results[file_id] = stored_result(self.store, file_id, self._paths[file_id])
+            self.results[file_id] = stored_result(self.db, file_id, self._paths[file_id])
         return self.results[file_id]
 
     def where(self, rid: int) -> str:
@@ -61,7 +62,7 @@ class StoredFiles:
         if not rids:
             return
         query = f'SELECT rid, sheet, "row"{"".join(", " + c for c in columns)} FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608 - our own column names
-        for rid, sheet, row, *values in self.store.db.execute(query, [rids]).fetchall():
+        for rid, sheet, row, *values in self.db.execute(query, [rids]).fetchall():
             self._cells[rid] = (sheet, row, {**self._cells.get(rid, (None, None, {}))[2], **dict(zip(columns, values))})
 
     def emit(self, rule: Rule, field: str, rids: list[int], params: list[dict[str, Any]]) -> list[Finding]:
@@ -81,12 +82,13 @@ class StoredFiles:
         return out
 
 
-def stored_result(store: Store, file_id: int, path: str) -> FileResult:
-    """A stored file's result as it was stored: its records and per-record findings."""
-    records = store.db.execute("SELECT records FROM files WHERE file_id = ?", [file_id]).fetchone()
+def stored_result(db: Any, file_id: int, path: str) -> FileResult:
+    """A stored file's result as it was stored (``db``: the store's connection or a cursor of it): its
+    records and per-record findings."""
+    records = db.execute("SELECT records FROM files WHERE file_id = ?", [file_id]).fetchone()
     result = FileResult(path, "outcomes", int(records[0]) if records else 0, [])
     query = 'SELECT sheet, cell, "row", field, rule, value, params FROM findings WHERE file_id = ? ORDER BY "row" NULLS FIRST'
-    for sheet, cell, row, field, rule, value, params in store.db.execute(query, [file_id]).fetchall():
+    for sheet, cell, row, field, rule, value, params in db.execute(query, [file_id]).fetchall():
         if rule in RULES:
             result.findings.append(make(rule, result.path, sheet=sheet, cell=cell, row=row, field=field, value=value, **json.loads(params or "{}")))
     return result
