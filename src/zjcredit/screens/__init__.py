@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -212,32 +213,71 @@ class Hit:
 
 def run_screens(
     con: Any, options: ScreenOptions, where: Callable[[int], str], *, catalog: bool, prefetch: Callable[[list[int]], None] | None = None,
-    results: Callable[[Screen, dict[str, Any]], tuple[list[str], list[tuple[Any, ...]]]] | None = None,
+    results: Callable[[Screen, dict[str, Any]], tuple[list[str], list[tuple[Any, ...]]]] | None = None, ahead: bool = False,
 ) -> list[Hit]:
     """Run every screen over the ``outcomes``, ``projects`` and ``courses`` relations of the DuckDB
     connection ``con`` (the look-ups against the catalogs only when ``catalog``); ``where(rid)`` names a
     row's place for messages that point at another row (a query's ``*_rid`` columns), and ``prefetch``,
     when given, is told every such row of a query before ``where`` is asked about one. ``results``, when
     given, answers a screen's query instead (its column names and rows: the store keeps them between
-    runs); it is given the screen and its parameters."""
+    runs); it is given the screen and its parameters. ``ahead``: the next screen's query runs on a thread
+    of its own while a screen's rows become hits (``where`` and ``prefetch`` must then not use ``con``)."""
+    chosen = [(s, options.of(rule_id)) for rule_id, s in load_screens().items() if catalog or not s.needs_catalog]
+    jobs = [(s, s.parameters(screen_options)) for s, screen_options in chosen]
+    answer = results if results is not None else (lambda s, values: query(con, s, values))
     hits: list[Hit] = []
-    for rule_id, s in load_screens().items():
-        if s.needs_catalog and not catalog:
-            continue
-        screen_options = options.of(rule_id)
-        values = s.parameters(screen_options)
-        columns, rows = results(s, values) if results is not None else query(con, s, values)
-        at = columns.index("rid")
-        # DuckDB's row order is not fixed (parallel scans): hits come in the order of the rows they flag.
-        rows = sorted(rows, key=lambda r: r[at])
-        if prefetch is not None:  # the rows named by *_rid columns, looked up at once
-            prefetch([row[i] for i, c in enumerate(columns) if c.endswith("_rid") for row in rows if row[i] is not None])
-        for row in rows:
-            record = dict(zip(columns, row))
-            record["_options"] = screen_options
-            record["_where"] = where
-            hits.append(Hit(s.rule, s.field, int(record["rid"]), s.params(record)))
+    with _answers(answer, jobs, con if ahead else None) as answers:
+        for (s, screen_options), (columns, rows) in zip(chosen, answers):
+            at = columns.index("rid")
+            # DuckDB's row order is not fixed (parallel scans): hits come in the order of the rows they flag.
+            rows = sorted(rows, key=lambda r: r[at])
+            if prefetch is not None:  # the rows named by *_rid columns, looked up at once
+                prefetch([row[i] for i, c in enumerate(columns) if c.endswith("_rid") for row in rows if row[i] is not None])
+            for row in rows:
+                record = dict(zip(columns, row))
+                record["_options"] = screen_options
+                record["_where"] = where
+                hits.append(Hit(s.rule, s.field, int(record["rid"]), s.params(record)))
     return hits
+
+
+Answer = tuple[list[str], list[tuple[Any, ...]]]
+
+
+@contextmanager
+def _answers(answer: Callable[[Screen, dict[str, Any]], Answer], jobs: list[tuple[Screen, dict[str, Any]]], con: Any) -> Iterator[Iterator[Answer]]:
+    """Each job's answer, in order: computed as asked when ``con`` is None; else one after the other on a
+    thread of its own, ahead of the caller (DuckDB's queries leave Python's lock free: the hits of one
+    screen are made while the next one's query runs, a few tenths of a second of an audit). Leaving early
+    (an error, Ctrl-C) cancels the queries not begun and interrupts the running one on ``con``."""
+    if con is None:
+        yield (answer(s, values) for s, values in jobs)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    failed: list[BaseException] = []
+
+    def after_the_others(s: Screen, values: dict[str, Any]) -> Answer:
+        if failed:  # a query before failed: the caller is told by that one, the rest are not run
+            raise failed[0]
+        try:
+            return answer(s, values)
+        except BaseException as exc:
+            failed.append(exc)
+            raise
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zjcredit-screens")
+    futures = [pool.submit(after_the_others, s, values) for s, values in jobs]
+    try:
+        yield (f.result() for f in futures)
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        if any(f.running() for f in futures):
+            con.interrupt()
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def query(con: Any, s: Screen, values: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:

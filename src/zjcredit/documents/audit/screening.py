@@ -22,14 +22,16 @@ from zjcredit.store import Store
 def screen_store(
     store: Store, run: OutcomeRun, stored: StoredFiles, options: ScreenOptions, cache: ScreenCache | None = None, *, place: bool = True,
 ) -> Placing | None:
-    """Run the screens over the store's records; the temporary table ``hits`` holds every flagged row
-    when this returns. Their findings go on the files' results (this run's or rebuilt from the store) on
-    a thread of its own, with a cursor of its own, while the caller asks DuckDB for what needs only
-    ``hits`` (the verdicts, the figures): placing ten thousand findings is Python's work, those queries
-    DuckDB's, and each took a few tenths of a second of every run. :meth:`Placing.wait` before reading
-    the results. Without ``place``, only ``hits`` (None is returned)."""
+    """Run the screens over the store's records (each query ahead of making the previous one's hits); the
+    temporary table ``hits`` holds every flagged row when this returns. Their findings go on the files'
+    results (this run's or rebuilt from the store) on a thread of its own while the caller asks DuckDB
+    for what needs only ``hits`` (the verdicts, the figures): placing ten thousand findings is Python's
+    work, those queries DuckDB's, and each took a few tenths of a second of every run.
+    :meth:`Placing.wait` before reading the results. Without ``place``, only ``hits`` (None returned)."""
     stored.results.update(run.results)
-    hits = run_screens(store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=cache.results if cache else None)
+    hits = run_screens(
+        store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=cache.results if cache else None, ahead=True,
+    )
     store.db.register(
         "screen_hits",
         pa.table(
@@ -46,13 +48,11 @@ def screen_store(
 
 
 class Placing:
-    """The screens' findings being placed in their files' results on a thread (see :func:`screen_store`)."""
+    """The screens' findings being placed in their files' results on a thread (see :func:`screen_store`);
+    the files' results use a connection of their own (:class:`StoredFiles`)."""
 
     def __init__(self, stored: StoredFiles, hits: list[Hit]) -> None:
         self.hits = hits
-        self._stored = stored
-        self._cursor = stored.store.cursor()  # a connection of its own: DuckDB's are one thread's each
-        stored.db = self._cursor
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zjcredit-findings")
         self._future = self._pool.submit(place_findings, stored, hits)
 
@@ -65,8 +65,6 @@ class Placing:
                 raise error
         finally:
             self._pool.shutdown()
-            self._stored.db = self._stored.store.db
-            self._cursor.close()
         return self.hits
 
 

@@ -16,7 +16,9 @@ class StoredFiles:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.db = store.db  # what its queries run on (a cursor of its own while it works on another thread)
+        # Its queries run on a connection of its own: it looks records up while the screens' next query
+        # runs, and places the findings on a thread while the verdicts are counted (closed with the store).
+        self.db = store.cursor()
         self.results: dict[int, FileResult] = {}
         self._paths: dict[int, str] = {fid: path for fid, path in store.db.execute("SELECT file_id, path FROM files").fetchall()}
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
