@@ -15,7 +15,7 @@ from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.screen_cache import ScreenCache
 from zjcredit.documents.audit.screening import Placing, screen_store
-from zjcredit.documents.audit.stored import StoredFiles, stored_result
+from zjcredit.documents.audit.stored import StoredFiles, stored_results
 from zjcredit.documents.audit.verdicts import (
     PROBLEM_EN,
     PROBLEM_ZH,
@@ -101,7 +101,7 @@ def _read(
     def results_stored_before(replaced: set[int]) -> None:
         # The results of the files stored before this run (the report lists them all), rebuilt while the
         # writer commits the last new file: DuckDB compresses and writes without Python's lock.
-        early.update((f.file_id, stored_result(store.db, f.file_id, f.path)) for f in before if f.file_id not in replaced)
+        early.update(stored_results(store.db, [(f.file_id, f.path) for f in before if f.file_id not in replaced]))
 
     notes = ingest(store, run, sources, progress, results_stored_before)
     stored = StoredFiles(store)

@@ -87,10 +87,23 @@ class StoredFiles:
 def stored_result(db: Any, file_id: int, path: str) -> FileResult:
     """A stored file's result as it was stored (``db``: the store's connection or a cursor of it): its
     records and per-record findings."""
-    records = db.execute("SELECT records FROM files WHERE file_id = ?", [file_id]).fetchone()
-    result = FileResult(path, "outcomes", int(records[0]) if records else 0, [])
-    query = 'SELECT sheet, cell, "row", field, rule, value, params FROM findings WHERE file_id = ? ORDER BY "row" NULLS FIRST'
-    for sheet, cell, row, field, rule, value, params in db.execute(query, [file_id]).fetchall():
+    return stored_results(db, [(file_id, path)])[file_id]
+
+
+def stored_results(db: Any, files: list[tuple[int, str]]) -> dict[int, FileResult]:
+    """The results of the stored ``files`` ((number, path) each), as :func:`stored_result` gives them, in
+    two queries rather than two a file."""
+    if not files:
+        return {}
+    ids = [file_id for file_id, _ in files]
+    records = dict(db.execute("SELECT file_id, records FROM files WHERE file_id IN (SELECT unnest(?::INTEGER[]))", [ids]).fetchall())
+    results = {file_id: FileResult(path, "outcomes", int(records.get(file_id) or 0), []) for file_id, path in files}
+    query = (
+        'SELECT file_id, sheet, cell, "row", field, rule, value, params FROM findings WHERE file_id IN (SELECT unnest(?::INTEGER[])) '
+        'ORDER BY file_id, "row" NULLS FIRST'
+    )
+    for file_id, sheet, cell, row, field, rule, value, params in db.execute(query, [ids]).fetchall():
         if rule in RULES:
+            result = results[file_id]
             result.findings.append(make(rule, result.path, sheet=sheet, cell=cell, row=row, field=field, value=value, **json.loads(params or "{}")))
-    return result
+    return results
