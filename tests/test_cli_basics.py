@@ -149,3 +149,33 @@ def _console(at_exit: str) -> str:
         "sys.argv = ['zjcredit', *sys.argv[1:]]\n"
         "from zjcredit.entry import main\nmain()"
     )
+
+
+def test_a_command_runs_with_what_was_alive_before_it_left_out_of_the_cycle_collector():
+    """guarded() freezes the objects alive before the command (imported modules …) for its run, so the
+    collector's full passes skip them, and puts them back after it — also after an error."""
+    import gc
+
+    import pytest
+    import typer
+
+    from zjcredit.cli.run import guarded
+    from zjcredit.errors import UsageError
+
+    before = gc.get_freeze_count()
+    seen: list[int] = []
+
+    def command() -> str:
+        seen.append(gc.get_freeze_count())
+        return "done"
+
+    assert guarded("zh", command) == "done"
+    assert seen[0] > before and gc.get_freeze_count() == before
+
+    def failing() -> None:
+        seen.append(gc.get_freeze_count())
+        raise UsageError("出错了。", "Something is wrong.")
+
+    with pytest.raises(typer.Exit):
+        guarded("zh", failing)
+    assert seen[1] > before and gc.get_freeze_count() == before

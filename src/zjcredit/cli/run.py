@@ -41,6 +41,13 @@ def fail(exc: ZjcreditError, lang: str) -> None:
 def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a library call: user mistakes and trouble with files or memory become a sentence and exit 2;
     Ctrl-C exits 130 and SIGTERM 143 (after every cleanup ran); anything else is a bug, one sentence."""
+    import gc
+
+    # What is alive now (the modules and the command line imported: a few hundred thousand objects) is
+    # left out of the cycle collector's scans while the command runs: each full collection went over all
+    # of it again (an audit of one more file spent 0.14 s in two of them, now 0.04 s in one). Put back
+    # afterwards, for a caller that runs many commands.
+    gc.freeze()
     try:
         return func(*args, **kwargs)
     except ZjcreditError as exc:
@@ -79,6 +86,8 @@ def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         )
         _stderr_console().print(msg, markup=False)
         raise typer.Exit(2) from None
+    finally:
+        gc.unfreeze()
 
 
 def interrupted(lang: str) -> None:
