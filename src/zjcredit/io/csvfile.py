@@ -228,13 +228,11 @@ def _read(path: Path, display: str, limit: int | None, *, verify: bool) -> tuple
     if not data or data.isspace():  # (strip() would copy the whole file to find out)
         return source, None
     check_record_lengths(data, display)
-    # The plain parse needs every record as wide as the first (it refuses the file otherwise), so the
-    # first line's width is its guess; the strict parse's is the widest record of the head.
+    # The plain parse takes every record as wide as the first or none; the strict one the head's widest.
     table = _plain_parse(data, source.delimiter, _fields_in_first_line(data, source.delimiter)) if limit is None else None
     if table is None:
-        width = _fields_in_head(data, source.delimiter)
         with _parser_input(path, source, data) as target:
-            table = _parse(target, source.delimiter, width, limit, strict=True)
+            table = _parse(target, source.delimiter, _fields_in_head(data, source.delimiter), limit, strict=True)
             if table is None:  # a record wider than the head's, or a stray quote: the lenient parse
                 table = _parse(target, source.delimiter, _fields_upper_bound(data, source.delimiter, display), limit, strict=False)
     check_field_lengths(table, display)
@@ -446,25 +444,21 @@ _LINE_BREAK_BLOCK = 1 << 18  # bytes compared at a time
 
 
 def _uniform_line_breaks(data: bytes) -> bool:
-    """Every line break the same: line feeds alone, or CR LF throughout (no carriage return elsewhere)."""
+    """Every line break the same: line feeds alone, or CR LF throughout (no carriage return elsewhere).
+    Then each byte is a carriage return exactly when the next is a line feed: compared a block at a time
+    into two reused buffers (whole-file temporaries took three times as long)."""
     if b"\r" not in data:
         return True
     import numpy as np
 
-    # Each byte is a carriage return exactly when the next is a line feed (then every carriage return
-    # is followed by a line feed, and every line feed but a first byte follows one). Compared a block
-    # at a time into two reused buffers: whole-file temporaries took three times as long.
     a = np.frombuffer(data, dtype=np.uint8)
     if a[0] == 0x0A or a[-1] == 0x0D:
         return False
-    block = _LINE_BREAK_BLOCK
-    returns, feeds = np.empty(block, dtype=bool), np.empty(block, dtype=bool)
-    for start in range(0, len(a) - 1, block):
-        end = min(len(a) - 1, start + block)
+    returns, feeds = np.empty(_LINE_BREAK_BLOCK, dtype=bool), np.empty(_LINE_BREAK_BLOCK, dtype=bool)
+    for start in range(0, len(a) - 1, _LINE_BREAK_BLOCK):
+        end = min(len(a) - 1, start + _LINE_BREAK_BLOCK)
         r, f = returns[: end - start], feeds[: end - start]
-        np.equal(a[start:end], 0x0D, out=r)
-        np.equal(a[start + 1 : end + 1], 0x0A, out=f)
-        if not np.array_equal(r, f):
+        if not np.array_equal(np.equal(a[start:end], 0x0D, out=r), np.equal(a[start + 1 : end + 1], 0x0A, out=f)):
             return False
     return True
 
