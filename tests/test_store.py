@@ -280,6 +280,43 @@ def test_an_error_while_the_findings_are_placed_wins_and_waits_for_them(work: Pa
         assert len(store.files()) == 3
 
 
+@pytest.mark.parametrize("exc", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_a_screen_failing_on_its_thread_leaves_the_store_as_it_was(work: Path, monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    """The screens' queries run on a thread of their own: Ctrl-C or an error in one of them ends the run as
+    it would on the main thread (exit 130, or 2 with the sentence), no thread left, the screens' kept
+    results rolled back — the next run gives what a run without the failure gives."""
+    import threading
+
+    from zjcredit.documents.audit.screen_cache import ScreenCache
+
+    results = ScreenCache.results
+    asked: list[str] = []
+
+    def failing(self: ScreenCache, s: Any, values: dict[str, Any]) -> Any:
+        asked.append(s.rule.id)
+        if len(asked) == 3:
+            raise exc
+        return results(self, s, values)
+
+    monkeypatch.setattr(ScreenCache, "results", failing)
+    code, doc, text = audit(fresh(work), "成果")
+    assert doc is None and "Traceback" not in text
+    assert code == (130 if isinstance(exc, KeyboardInterrupt) else 2)
+    assert len(asked) == 3  # the screens after the failing one were not run
+    assert not [t for t in threading.enumerate() if t.name.startswith(("zjcredit-screens", "zjcredit-findings"))]
+    monkeypatch.undo()
+    code, doc, _ = audit(work, "成果")
+    again = fresh(Path(shutil.copytree(work, work.parent / "again")))
+    code2, doc2, _ = audit(again, "成果")
+    assert code == code2 == 1
+
+    def findings(d: dict[str, Any]) -> list[tuple[str, str, str]]:  # without the notes of files stored before
+        return sorted((f["path"], f["rule"], f["cell"] or "") for f in d["findings"] if f["rule"] != "store-unchanged")
+
+    assert findings(doc) == findings(doc2) and any(f[1] == "duplicate-outcome" or f[1] == "project-unknown" for f in findings(doc))
+    assert doc["institutions"] == doc2["institutions"] and doc["figures"] == doc2["figures"]
+
+
 def test_a_close_begun_on_another_thread_raises_its_error_on_close() -> None:
     """Store.close_later: the checkpoint is written on a thread; close() waits for it and raises its error."""
     store = Store(None)
