@@ -269,6 +269,40 @@ def test_example_report_workbook(province: Round) -> None:
     assert listed == Counter((f["path"], f["sheet"], f["cell"], f["rule"]) for f in province.doc["findings"])
 
 
+def test_the_findings_table_made_ahead_is_the_workbooks_own(province: Round, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ledgers, the report's 问题明细 table is made on the findings' thread while DuckDB counts; the
+    sheet is the one the workbook makes itself (values, row heights, column widths)."""
+    import threading
+
+    import zjcredit.documents.audit.workbook as audit_workbook
+
+    made = audit_workbook.details
+    threads: list[str] = []
+
+    def details(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return made(*args)
+
+    def sheet(path: Path) -> tuple[Any, ...]:
+        ws = openpyxl.load_workbook(path)["问题明细"]
+        return (
+            [[c.value for c in r] for r in ws.iter_rows()],
+            {k: v.height for k, v in ws.row_dimensions.items()},
+            {k: v.width for k, v in ws.column_dimensions.items()},
+        )
+
+    args = ("audit", "成果", "--catalog", "目录_2019H1.xlsx", "--format", "json")
+    monkeypatch.setattr(audit_workbook, "details", details)
+    code, doc, text = in_folder(province.folder, *args, "-o", tmp_path / "ahead.xlsx")
+    assert code == 1 and threads and threads[0].startswith("zjcredit-findings"), text
+    monkeypatch.setattr(audit_workbook, "details", lambda *args: made(*args) if threading.current_thread() is threading.main_thread() else None)
+    code, doc2, _ = in_folder(province.folder, *args, "-o", tmp_path / "itself.xlsx")
+    assert doc2["findings"] == doc["findings"] and len(doc["findings"]) > 20
+    rows, heights, widths = sheet(tmp_path / "ahead.xlsx")
+    assert (rows, heights, widths) == sheet(tmp_path / "itself.xlsx")
+    assert len(rows) == len(doc["findings"]) + 2 and any(h for h in heights.values())
+
+
 def test_clean_round_exits_0(province: Round, tmp_path: Path) -> None:
     code, doc, text = in_folder(
         province.folder, "audit", "成果/330106_西湖区_成果.xlsx", "--catalog", "目录_2019H1.xlsx",

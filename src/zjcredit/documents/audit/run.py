@@ -81,12 +81,15 @@ def _found(paths: list[str | Path], options: AuditOptions) -> Sources:
 
 def _read(
     store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None, *, workbook: bool = False, place: bool = True,
+    then: Callable[[list[FileResult]], Any] | None = None,
 ) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult], ScreenCache | None, Placing | None]:
     """Catalogs into the store, the new files read, checked and stored, and the screens run over all;
     with the results of what the folders held besides outcome files (``input-skipped``) and the results
     kept in a store file. ``workbook``: a report workbook follows (what it needs is imported meanwhile).
     ``place``: the screens' findings are placed in the files' results — still being placed on return
-    (:func:`_placed`); without, the screens only flag rows (``hits``: what the figures need)."""
+    (:func:`_placed`); without, the screens only flag rows (``hits``: what the figures need). ``then``,
+    given the files' results (:func:`_results`, and the skipped) once the findings are placed, on the
+    same thread: (those results, what it returns) is then the placing's ``result``."""
     _catalogs(store, options.catalogs)
     if not store.has_catalog():
         raise UsageError(
@@ -109,10 +112,19 @@ def _read(
     if workbook:
         _import_meanwhile("openpyxl", "openpyxl.chart", "openpyxl.worksheet.pagebreak")
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
+    used = [*options.catalogs, *([options.store] if options.store else [])]
+    skipped = skipped_results(sources.skipped, options.output, used=used)
+    after = None
+    if then is not None:
+
+        def after() -> tuple[list[FileResult], Any]:
+            files = _results(run, stored, notes) + skipped
+            return files, then(files)
+
     placing: Placing | None = None
     try:
         with cache.batch() if cache is not None else nullcontext():
-            placing = screen_store(store, run, stored, options.screens, cache, place=place)
+            placing = screen_store(store, run, stored, options.screens, cache, place=place, then=after)
             prepare_audited(store.db)  # (while the findings are placed)
             if cache is not None:
                 keep_learners(cache)
@@ -120,8 +132,7 @@ def _read(
         if placing is not None:
             placing.wait(quietly=True)
         raise
-    used = [*options.catalogs, *([options.store] if options.store else [])]
-    return run, stored, notes, skipped_results(sources.skipped, options.output, used=used), cache, placing
+    return run, stored, notes, skipped, cache, placing
 
 
 @contextmanager
@@ -196,17 +207,23 @@ def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult |
 
 def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
     """Verify the outcome files under ``paths`` (and everything stored before) and write the report."""
-    from zjcredit.documents.audit.workbook import write_report
+    from zjcredit.documents.audit.workbook import details, write_report
 
     sources = _found(list(paths), options)
+    # The workbook's findings table is made with the findings placed, while DuckDB counts — when nothing
+    # changes the report's files after that (ledgers checked later, identifiers masked).
+    early = options.output is not None and not options.ledgers and not options.mask_ids
     with _open(options) as store:
-        run, stored, notes, skipped, cache, placing = _read(store, sources, options, progress, workbook=options.output is not None)
+        run, stored, notes, skipped, cache, placing = _read(
+            store, sources, options, progress, workbook=options.output is not None, then=(lambda files: details(Report("audit", files), options.lang)) if early else None,
+        )
         with _placed(placing):
             ledgers, ledger_results = _ledgers(store, options, progress)
             institutions = judge(store.db, options.distorted_share, ledgers)
             figs = figures(store.db, options.year, cache)
+        files, ready = placing.result if placing is not None and placing.result is not None else (_results(run, stored, notes) + skipped, None)
         report = Report("audit")
-        report.files = _results(run, stored, notes) + skipped + ledger_results
+        report.files = files + ledger_results
         report.extra["institutions"] = [i.to_dict(options.lang, options.distorted_share) for i in institutions]
         report.extra["figures"] = figs
         report.tables = [*_verdict_table(institutions, options.lang, options.distorted_share), _county_table(institutions)]
@@ -219,7 +236,7 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
                 write_report(options.output, mask_report(report), institutions, figs, options)
             else:
-                write_report(options.output, report, institutions, figs, options)
+                write_report(options.output, report, institutions, figs, options, ready)
             report.extra["output"] = str(options.output)
     return report
 

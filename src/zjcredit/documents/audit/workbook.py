@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +48,24 @@ TEXT = {
 }
 
 
-def write_report(target: Path, report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions) -> None:
+def write_report(
+    target: Path, report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions, ready: Details | None = None,
+) -> None:
+    """The report workbook at ``target``; ``ready``: its 问题明细 table made before (:func:`details` of the
+    same report)."""
     lang = "en" if options.lang == "en" else "zh"
 
     def build(tmp: Path) -> None:
         bulks: list[BulkRows] = []
-        save_with_rows(_workbook(report, institutions, figures, options, lang, bulks), tmp, "audit", bulks)
+        save_with_rows(_workbook(report, institutions, figures, options, lang, bulks, ready), tmp, "audit", bulks)
 
     write_atomic(target, build, force=options.force)
 
 
-def _workbook(report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions, lang: str, bulks: list[BulkRows]) -> Any:
+def _workbook(
+    report: Report, institutions: list[Institution], figures: dict[str, list[dict[str, Any]]], options: AuditOptions, lang: str, bulks: list[BulkRows],
+    ready: Details | None = None,
+) -> Any:
     """The workbook; the rows of its long tables are left in ``bulks``, to be written as it is saved."""
     from openpyxl import Workbook
 
@@ -66,7 +74,7 @@ def _workbook(report: Report, institutions: list[Institution], figures: dict[str
     _verdicts(wb.active, institutions, options, t, lang, bulks)
     _counties(wb.create_sheet(t["counties"]), institutions, t, bulks)
     _figures(wb.create_sheet(t["figures"]), figures, t, bulks)
-    _details(wb.create_sheet(t["details"]), report, t, lang, bulks)
+    _details(wb.create_sheet(t["details"]), report, t, lang, bulks, ready)
     return wb
 
 
@@ -86,7 +94,7 @@ def _styles() -> dict[str, Any]:
 
 
 def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: list[float], bulks: list[BulkRows] | None,
-           *, fill_column: int = 0, fills: Sequence[str] = ()) -> int:
+           *, fill_column: int = 0, fills: Sequence[str] = (), heights: list[float | None] | None = None) -> int:
     """A bordered table with a bold header at row ``top``, each row as high as its longest wrapped text
     needs, row ``i``'s cell in ``fill_column`` filled with colour ``fills[i]``; returns the row after it.
     A long table's rows go to ``bulks`` (unless it is None): only the first is written here, as the
@@ -105,7 +113,8 @@ def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: li
     widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(head) + 1)]
     # 0.9: the printer's font runs a little wider than the estimate on long CJK text. The text is measured
     # here, from the values: not cell by cell afterwards.
-    heights = heights_by_row([head, *rows], [w * 0.9 for w in widths])
+    if heights is None:  # (given: measured with these widths before)
+        heights = heights_by_row([head, *rows], [w * 0.9 for w in widths])
     if heights[0] is not None:
         ws.row_dimensions[top].height = heights[0]
     bulk = BulkRows(ws, top + 1) if bulks is not None and len(rows) >= bulk_rows.BULK_FROM else None
@@ -237,22 +246,46 @@ def _chart(ws: Any, header: int, last: int, title: str, axis: str, anchor: str) 
     ws.add_chart(chart, anchor)
 
 
-def _details(ws: Any, report: Report, t: dict[str, Any], lang: str, bulks: list[BulkRows]) -> None:
+# The widths of the 问题明细 table's columns (character units).
+DETAIL_WIDTHS = [26, 10, 7, 7, 10, 18, 18, 6, 60, 24]
+
+
+@dataclass(frozen=True)
+class Details:
+    """The 问题明细 table made ready: its rows (at most :data:`DETAIL_LIMIT`), how many findings it leaves
+    out, and the height of each row (the head's first). Made apart from the workbook, so that an audit
+    can make it on a thread while DuckDB counts the verdicts and figures."""
+
+    rows: list[list[Any]]
+    more: int
+    heights: list[float | None]
+
+
+def details(report: Report, lang: str) -> Details:
+    """The 问题明细 table of ``report``'s findings: errors first, then warnings and infos (each in the files'
+    order), so what the limit cuts is the least."""
     from zjcredit.report.render import ordered_findings
 
-    # Errors first, then warnings and infos (each in the files' order): what the limit cuts is the least.
+    lang = "en" if lang == "en" else "zh"
     findings = sorted(ordered_findings(report), key=lambda f: -int(f.severity))
-    head = t["detail_head"]
-    _title(ws, t["details"], len(head))
     severity = SEVERITY[lang]
     rows = []
     for f in findings[:DETAIL_LIMIT]:
         rule = RULES.get(f.rule)
         title = (rule.title_en if lang == "en" else rule.title_zh) if rule else ""
         rows.append([f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, severity[f.severity], f.message(lang), f.value or ""])
-    last = _table(ws, 2, head, rows, [26, 10, 7, 7, 10, 18, 18, 6, 60, 24], bulks) - 1
-    if len(findings) > DETAIL_LIMIT:
-        set_text(ws.cell(row=last + 1, column=1), t["more"].format(n=len(findings) - DETAIL_LIMIT))
+    # 0.9: as _table measures (the printer's font runs a little wider than the estimate on long CJK text).
+    heights = heights_by_row([TEXT[lang]["detail_head"], *rows], [w * 0.9 for w in DETAIL_WIDTHS])
+    return Details(rows, max(0, len(findings) - DETAIL_LIMIT), heights)
+
+
+def _details(ws: Any, report: Report, t: dict[str, Any], lang: str, bulks: list[BulkRows], ready: Details | None) -> None:
+    made = ready if ready is not None else details(report, lang)
+    head = t["detail_head"]
+    _title(ws, t["details"], len(head))
+    last = _table(ws, 2, head, made.rows, DETAIL_WIDTHS, bulks, heights=made.heights) - 1
+    if made.more:
+        set_text(ws.cell(row=last + 1, column=1), t["more"].format(n=made.more))
     _finish(ws, 2, last, len(head))
 
 
