@@ -212,10 +212,10 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
     sources = _found(list(paths), options)
     # The workbook's findings table is made with the findings placed, while DuckDB counts — when nothing
     # changes the report's files after that (ledgers checked later, identifiers masked).
-    early = options.output is not None and not options.ledgers and not options.mask_ids
+    table_ahead = options.output is not None and not options.ledgers and not options.mask_ids
     with _open(options) as store:
         run, stored, notes, skipped, cache, placing = _read(
-            store, sources, options, progress, workbook=options.output is not None, then=(lambda files: details(Report("audit", files), options.lang)) if early else None,
+            store, sources, options, progress, workbook=options.output is not None, then=(lambda files: details(Report("audit", files), options.lang)) if table_ahead else None,
         )
         with _placed(placing):
             ledgers, ledger_results = _ledgers(store, options, progress)
