@@ -111,10 +111,9 @@ def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: li
         if ws.column_dimensions[letter].width in (None, 13.0) or width > (ws.column_dimensions[letter].width or 0):
             ws.column_dimensions[letter].width = width
     widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, len(head) + 1)]
-    # 0.9: the printer's font runs a little wider than the estimate on long CJK text. The text is measured
-    # here, from the values: not cell by cell afterwards.
+    # The text is measured here, from the values: not cell by cell afterwards.
     if heights is None:  # (given: measured with these widths before)
-        heights = heights_by_row([head, *rows], [w * 0.9 for w in widths])
+        heights = _heights([head, *rows], widths)
     if heights[0] is not None:
         ws.row_dimensions[top].height = heights[0]
     bulk = BulkRows(ws, top + 1) if bulks is not None and len(rows) >= bulk_rows.BULK_FROM else None
@@ -134,6 +133,12 @@ def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: li
     if bulk is not None and bulks is not None:
         bulks.append(bulk)
     return top + len(rows) + 1
+
+
+def _heights(rows: list[list[Any]], widths: Sequence[float]) -> list[float | None]:
+    """Each row's height for its wrapped text in columns ``widths`` wide (0.9 of them: the printer's font
+    runs a little wider than the estimate on long CJK text)."""
+    return heights_by_row(rows, [w * 0.9 for w in widths])
 
 
 def _body_cell(ws: Any, r: int, c: int, value: Any, styles: CellStyles, fill: str | None, *, in_sheet: bool) -> Any:
@@ -274,8 +279,7 @@ def details(report: Report, lang: str) -> Details:
         rule = RULES.get(f.rule)
         title = (rule.title_en if lang == "en" else rule.title_zh) if rule else ""
         rows.append([f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, severity[f.severity], f.message(lang), f.value or ""])
-    # 0.9: as _table measures (the printer's font runs a little wider than the estimate on long CJK text).
-    heights = heights_by_row([TEXT[lang]["detail_head"], *rows], [w * 0.9 for w in DETAIL_WIDTHS])
+    heights = _heights([TEXT[lang]["detail_head"], *rows], DETAIL_WIDTHS)
     return Details(rows, max(0, len(findings) - DETAIL_LIMIT), heights)
 
 
