@@ -55,7 +55,6 @@ class Placing:
     the files' results use a connection of their own (:class:`StoredFiles`)."""
 
     def __init__(self, stored: StoredFiles, hits: list[Hit], then: Callable[[], Any] | None = None) -> None:
-        self.hits = hits
         self.result: Any = None  # what ``then`` gave, once waited for
 
         def work() -> Any:

@@ -20,10 +20,10 @@ class StoredFiles:
         # runs, and places the findings on a thread while the verdicts are counted (closed with the store).
         self.db = store.cursor()
         self.results: dict[int, FileResult] = {}
-        self._paths: dict[int, str] = {fid: path for fid, path in store.db.execute("SELECT file_id, path FROM files").fetchall()}
+        self._paths: dict[int, str] = {fid: path for fid, path in self.db.execute("SELECT file_id, path FROM files").fetchall()}
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
         self._cells: dict[int, tuple[str | None, int | None, dict[str, Any]]] = {}  # rid → sheet, row, values as written
-        for fid, sheet, columns in store.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
+        for fid, sheet, columns in self.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
             self._letters[(fid, sheet)] = json.loads(columns or "{}")
 
     @property
