@@ -233,6 +233,45 @@ def test_a_failure_while_storing_keeps_the_files_committed_before(work: Path, mo
     assert consistent(work / "核查.duckdb") == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6), ("c_余杭.xlsx", 3)]
 
 
+def test_the_reading_thread_makes_the_records_while_the_writer_is_behind() -> None:
+    """A file queued while another already waits for the writer has its records made on the reading
+    thread (which would otherwise wait idle); the others on the writer's. All are stored, in order."""
+    import threading
+
+    from zjcredit.store.writer import Writer
+
+    busy, release = threading.Event(), threading.Event()
+    made_on: dict[str, str] = {}
+    stored: list[str] = []
+
+    class File:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def made(self) -> File:
+            made_on.setdefault(self.name, threading.current_thread().name)
+            if self.name == "c":
+                release.set()
+            return self
+
+    class SlowStore:
+        def cursor(self) -> Any:
+            return duckdb.connect(":memory:")
+
+        def put_file(self, new: File, db: Any) -> None:
+            busy.set()
+            assert release.wait(10)
+            stored.append(new.name)
+
+    with Writer(SlowStore()) as writer:  # type: ignore[arg-type]
+        writer.put(File("a"))  # type: ignore[arg-type]
+        assert busy.wait(10)  # the writer holds a
+        writer.put(File("b"))  # type: ignore[arg-type] - waits in the queue
+        writer.put(File("c"))  # type: ignore[arg-type] - the queue is full: made here
+    assert stored == ["a", "b", "c"]
+    assert made_on == {"a": "zjcredit-store", "b": "zjcredit-store", "c": threading.current_thread().name}
+
+
 def test_an_error_placing_the_findings_reaches_the_run(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The screens' findings are placed on a thread of their own while the verdicts are counted: its error
     is the run's (not lost with the thread), and the store is left closed and usable."""
