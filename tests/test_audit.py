@@ -270,18 +270,24 @@ def test_example_report_workbook(province: Round) -> None:
 
 
 def test_the_findings_table_made_ahead_is_the_workbooks_own(province: Round, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without ledgers, the report's 问题明细 table is made on the findings' thread while DuckDB counts; the
-    sheet is the one the workbook makes itself (values, row heights, column widths)."""
+    """Without ledgers, the report's 问题明细 table (and the findings' JSON, with --format json) is made on the
+    findings' thread while DuckDB counts; the sheet is the one the workbook makes itself (values, row
+    heights, column widths), the JSON the one made afterwards, to the character."""
     import threading
 
     import zjcredit.documents.audit.workbook as audit_workbook
+    from zjcredit.report import render
 
-    made = audit_workbook.details
+    made, made_json = audit_workbook.details, render.findings_json_ahead
     threads: list[str] = []
 
     def details(*args: Any) -> Any:
         threads.append(threading.current_thread().name)
         return made(*args)
+
+    def findings_json_ahead(*args: Any) -> Any:
+        threads.append("json " + threading.current_thread().name)
+        return made_json(*args)
 
     def sheet(path: Path) -> tuple[Any, ...]:
         ws = openpyxl.load_workbook(path)["问题明细"]
@@ -293,10 +299,13 @@ def test_the_findings_table_made_ahead_is_the_workbooks_own(province: Round, tmp
 
     args = ("audit", "成果", "--catalog", "目录_2019H1.xlsx", "--format", "json")
     monkeypatch.setattr(audit_workbook, "details", details)
-    code, doc, text = in_folder(province.folder, *args, "-o", tmp_path / "ahead.xlsx")
-    assert code == 1 and threads and threads[0].startswith("zjcredit-findings"), text
+    monkeypatch.setattr(render, "findings_json_ahead", findings_json_ahead)
+    code, doc, text = in_folder(province.folder, *args, "-o", tmp_path / "ahead.xlsx", "--quiet")
+    assert code == 1 and [t.split("_")[0] for t in threads] == ["zjcredit-findings", "json zjcredit-findings"], text
     monkeypatch.setattr(audit_workbook, "details", lambda *args: made(*args) if threading.current_thread() is threading.main_thread() else None)
-    code, doc2, _ = in_folder(province.folder, *args, "-o", tmp_path / "itself.xlsx")
+    monkeypatch.setattr(render, "findings_json_ahead", lambda *args: None)
+    code, doc2, text2 = in_folder(province.folder, *args, "-o", tmp_path / "itself.xlsx", "--quiet")
+    assert text2.replace("itself.xlsx", "ahead.xlsx") == text  # the JSON too, to the character
     assert doc2["findings"] == doc["findings"] and len(doc["findings"]) > 20
     rows, heights, widths = sheet(tmp_path / "ahead.xlsx")
     assert (rows, heights, widths) == sheet(tmp_path / "itself.xlsx")

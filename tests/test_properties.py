@@ -166,6 +166,32 @@ def test_findings_json_is_what_the_plain_encoder_writes(rows: list[tuple[str, st
     assert render.to_json(report, lang) == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
 
 
+def test_findings_json_made_ahead_is_used_only_for_the_report_it_was_made_from() -> None:
+    """The findings' JSON made ahead (an audit makes it on a thread) is what to_json writes afresh, and it
+    is left unused once the report has other files, or other findings in one."""
+    import dataclasses
+
+    from zjcredit.documents.common import REQUIRED
+    from zjcredit.report import render
+    from zjcredit.report.findings import FileResult, Report, make
+
+    files = [FileResult(p, "annex1", 1, [make(REQUIRED, p, sheet="表", row=3, value="甲")]) for p in ("a.xlsx", "b.xlsx")]
+    fresh = render.to_json(Report("audit", list(files)), "zh")
+    report = Report("audit", list(files))
+    render.findings_json_ahead(report, "zh")
+    report.ahead[("json", "zh")] = (report.ahead[("json", "zh")][0], "[]")  # tell what to_json takes
+    assert '"findings": []' in render.to_json(report, "zh")  # made ahead: taken
+    assert render.to_json(report, "en") != render.to_json(report, "zh")  # another language: made afresh
+    report.files[1].findings.append(make(REQUIRED, "b.xlsx", sheet="表", row=4))
+    assert '"findings": []' not in render.to_json(report, "zh")  # a finding more: made afresh
+    report.files[1].findings.pop()
+    masked = dataclasses.replace(report, files=[dataclasses.replace(f) for f in report.files])
+    assert render.to_json(masked, "zh") == fresh  # other files (as --mask-ids makes): made afresh
+    again = Report("audit", list(files))
+    render.findings_json_ahead(again, "zh")
+    assert render.to_json(again, "zh") == fresh
+
+
 # CSV records with nothing that needs quoting rules: pyarrow's parse (the fast path) must give DuckDB's table.
 _FIELD = st.text(alphabet="ab张三 \t0123456789-.,;|\r\n年", max_size=6)
 

@@ -10,7 +10,7 @@ import typer
 from zjcredit.cli.app import app, store_app
 from zjcredit.cli.i18n import T, examples
 from zjcredit.cli.options import FailOn, ForceOpt, Format, Lang, LangOpt, MaskIdsOpt, PlainFormatOpt, QuietOpt, ReportFormatOpt, ReportOpt, VerboseOpt, with_screen_options
-from zjcredit.cli.run import check_names, check_outputs, emit, guarded, progress_for, say_written, stop_progress
+from zjcredit.cli.run import check_names, check_outputs, emit, guarded, progress_for, report_format, say_written, stop_progress
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=T("核查数据库文件（DuckDB）；不存在时新建。不给时只在本次运行的内存中核查。", "The verification store (a DuckDB file), made when missing; without it, this run's files only."))]
 LedgersOpt = Annotated[Optional[list[Path]], typer.Option("--ledgers", help=T("过程性台账（文件或文件夹，可多次给出）：据此判断“缺乏相关材料”。", "Process ledgers (files or folders, repeatable): judged for missing materials."))]
@@ -55,7 +55,10 @@ def audit(
     from zjcredit.documents.audit.options import AuditOptions
     from zjcredit.documents.audit.run import audit as run
 
-    options = AuditOptions(tuple(catalog or ()), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens, mask_ids=mask_ids)
+    as_json = report_format(report_output, fmt) == "json"  # on standard output, or in the --report file
+    options = AuditOptions(
+        tuple(catalog or ()), store, tuple(ledgers or ()), output, distorted_share, None, force, lang.value, screens=screens, mask_ids=mask_ids, findings_json=as_json,
+    )
     _need_input(paths, store, lang)
     check_names(lang.value, workbook=output)
     check_outputs(lang.value, output=report_output, force=force, inputs=[*(paths or ()), *(catalog or ())], fmt=fmt, report_option="--report")

@@ -274,6 +274,9 @@ class Report:
     tables: list[SummaryTable] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     status: int | None = None
+    # Renderings of the findings made ahead of time (:func:`zjcredit.report.render.findings_json_ahead`),
+    # each with the files it was made from: used only while the report still has those.
+    ahead: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def findings(self) -> list[Finding]:
         return [f for fr in self.files for f in fr.findings]

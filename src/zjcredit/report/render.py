@@ -50,13 +50,14 @@ def ordered_findings(report: Report) -> list[Finding]:
 
 
 def to_json(report: Report, lang: str) -> str:
-    findings = ordered_findings(report)
-    listed = _findings_json(findings, lang)
+    listed = _made_ahead(report, ("json", lang))
+    if listed is None:
+        listed = _findings_json(ordered_findings(report), lang)
     doc: dict[str, Any] = {
         "zjcredit": __version__,
         "command": report.command,
         "files": [fr.to_dict() for fr in report.inputs],
-        "findings": _FINDINGS_MARK if listed is not None else [f.to_dict(lang) for f in findings],
+        "findings": _FINDINGS_MARK if listed is not None else [f.to_dict(lang) for f in ordered_findings(report)],
         "summary": {
             "files": len(report.inputs),
             "errors": report.count(Severity.ERROR),
@@ -71,6 +72,28 @@ def to_json(report: Report, lang: str) -> str:
     if listed is not None:
         text = text.replace(json.dumps(_FINDINGS_MARK), listed, 1)
     return text + "\n"
+
+
+def findings_json_ahead(report: Report, lang: str) -> None:
+    """Make the findings' part of :func:`to_json` now (an audit does it on a thread while DuckDB counts the
+    verdicts and figures), for :func:`to_json` to take as long as the report holds the same files, with as
+    many findings each."""
+    report.ahead[("json", lang)] = (_files_now(report), _findings_json(ordered_findings(report), lang))
+
+
+def _files_now(report: Report) -> tuple[tuple[Any, int], ...]:
+    return tuple((fr, len(fr.findings)) for fr in report.files)
+
+
+def _made_ahead(report: Report, key: tuple[str, str]) -> Any:
+    """What was made ahead under ``key`` for this report, if it still holds the files it was made from."""
+    made = report.ahead.get(key)
+    if made is None:
+        return None
+    files, value = made
+    now = _files_now(report)
+    same = len(files) == len(now) and all(a is b and m == n for (a, m), (b, n) in zip(files, now))
+    return value if same else None
 
 
 # Where the findings go in the document: a text no path holds (no file name has a NUL character), and the

@@ -31,7 +31,7 @@ FROM pairs d LEFT JOIN projects p ON p.code = d.project LEFT JOIN orgs g ON g.or
 """
 VIEW = """
 CREATE OR REPLACE TEMP VIEW audited AS
-SELECT o.rid, o.pair, o.id_num, o.hours, o.dual, o.has_error, d.org, d.project, d.declared, d.county_code,
+SELECT o.rid, o.file_id, o.pair, o.id_num, o.hours, o.dual, o.has_error, d.org, d.project, d.declared, d.county_code,
        coalesce(d.period_year, year(o.date)) AS year,
        o.has_error OR o.rid IN (SELECT rid FROM screen_errors) AS error
 FROM outcome_rows o JOIN pair_info d USING (pair)

@@ -48,7 +48,8 @@ LEARNERS = "SELECT DISTINCT g.k, a.id_num FROM {rows} a JOIN ({group_of}) g USIN
 PAIRS = "SELECT DISTINCT pair, id_num FROM {counted}"
 COUNTS = f'{SCHEMA}."learner counts"'
 ERRORS = f'{SCHEMA}."learner errors"'  # the records the error screens found when the learners were kept
-NEW_ROWS = f"(SELECT * FROM audited WHERE (rid >> {FILE_BITS}) IN (SELECT file_id FROM screen_added))"
+# (By the stored file_id, not the rid's high bits: DuckDB then skips the row groups of other files.)
+NEW_ROWS = "(SELECT * FROM audited WHERE file_id IN (SELECT file_id FROM screen_added))"
 
 
 def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) -> dict[str, list[dict[str, Any]]]:

@@ -25,3 +25,4 @@ class AuditOptions:
     today: dt.date | None = None
     screens: ScreenOptions = field(default_factory=ScreenOptions)
     mask_ids: bool = False  # --mask-ids: the report workbook's findings show no resident ID or phone number
+    findings_json: bool = False  # the report is also wanted as JSON (--format json): its findings rendered ahead

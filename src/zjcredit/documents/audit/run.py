@@ -207,22 +207,35 @@ def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult |
 
 def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
     """Verify the outcome files under ``paths`` (and everything stored before) and write the report."""
-    from zjcredit.documents.audit.workbook import details, write_report
+    from zjcredit.documents.audit.workbook import Details, details, write_report
+    from zjcredit.report.render import findings_json_ahead
 
     sources = _found(list(paths), options)
-    # The workbook's findings table is made with the findings placed, while DuckDB counts — when nothing
-    # changes the report's files after that (ledgers checked later, identifiers masked).
-    table_ahead = options.output is not None and not options.ledgers and not options.mask_ids
+    # The workbook's findings table (and the findings' JSON, when asked for) is made with the findings
+    # placed, while DuckDB counts — when nothing changes the report's files after that (ledgers checked
+    # later, identifiers masked).
+    ahead = not options.ledgers and not options.mask_ids
+
+    def made_ahead(files: list[FileResult]) -> tuple[Details | None, dict[Any, Any]]:
+        early = Report("audit", files)
+        table = details(early, options.lang) if options.output is not None else None
+        if options.findings_json:
+            findings_json_ahead(early, options.lang)
+        return table, early.ahead
+
     with _open(options) as store:
         run, stored, notes, skipped, cache, placing = _read(
-            store, sources, options, progress, workbook=options.output is not None, then=(lambda files: details(Report("audit", files), options.lang)) if table_ahead else None,
+            store, sources, options, progress, workbook=options.output is not None, then=made_ahead if ahead else None,
         )
         with _placed(placing):
             ledgers, ledger_results = _ledgers(store, options, progress)
             institutions = judge(store.db, options.distorted_share, ledgers)
             figs = figures(store.db, options.year, cache)
-        files, ready = placing.result if placing is not None and placing.result is not None else (_results(run, stored, notes) + skipped, None)
         report = Report("audit")
+        if placing is not None and placing.result is not None:
+            files, (ready, report.ahead) = placing.result
+        else:
+            files, ready = _results(run, stored, notes) + skipped, None
         report.files = files + ledger_results
         report.extra["institutions"] = [i.to_dict(options.lang, options.distorted_share) for i in institutions]
         report.extra["figures"] = figs
