@@ -151,9 +151,10 @@ def _console(at_exit: str) -> str:
     )
 
 
-def test_a_command_runs_with_what_was_alive_before_it_left_out_of_the_cycle_collector():
+def test_a_command_runs_with_the_cycle_collector_and_the_switch_interval_tuned_and_puts_them_back():
     """guarded() freezes the objects alive before the command (imported modules …) for its run, so the
-    collector's full passes skip them, and puts them back after it — also after an error."""
+    collector's full passes skip them, and shortens the switch interval of Python's lock; it puts both
+    back after it — also after an error."""
     import gc
 
     import pytest
@@ -162,20 +163,27 @@ def test_a_command_runs_with_what_was_alive_before_it_left_out_of_the_cycle_coll
     from zjcredit.cli.run import guarded
     from zjcredit.errors import UsageError
 
-    before = gc.get_freeze_count()
-    seen: list[int] = []
+    import sys
+
+    from zjcredit.cli.run import SWITCH_INTERVAL
+
+    before, switch = gc.get_freeze_count(), sys.getswitchinterval()
+    assert switch > SWITCH_INTERVAL
+    seen: list[tuple[int, float]] = []
 
     def command() -> str:
-        seen.append(gc.get_freeze_count())
+        seen.append((gc.get_freeze_count(), sys.getswitchinterval()))
         return "done"
 
     assert guarded("zh", command) == "done"
-    assert seen[0] > before and gc.get_freeze_count() == before
+    assert seen[0][0] > before and seen[0][1] == SWITCH_INTERVAL
+    assert gc.get_freeze_count() == before and sys.getswitchinterval() == switch
 
     def failing() -> None:
-        seen.append(gc.get_freeze_count())
+        seen.append((gc.get_freeze_count(), sys.getswitchinterval()))
         raise UsageError("出错了。", "Something is wrong.")
 
     with pytest.raises(typer.Exit):
         guarded("zh", failing)
-    assert seen[1] > before and gc.get_freeze_count() == before
+    assert seen[1][0] > before and seen[1][1] == SWITCH_INTERVAL
+    assert gc.get_freeze_count() == before and sys.getswitchinterval() == switch

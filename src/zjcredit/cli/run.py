@@ -38,6 +38,9 @@ def fail(exc: ZjcreditError, lang: str) -> None:
     raise typer.Exit(2)
 
 
+SWITCH_INTERVAL = 0.001  # seconds: how long a thread waiting for Python's lock waits before asking for it
+
+
 def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a library call: user mistakes and trouble with files or memory become a sentence and exit 2;
     Ctrl-C exits 130 and SIGTERM 143 (after every cleanup ran); anything else is a bug, one sentence."""
@@ -48,6 +51,11 @@ def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
     # of it again (an audit of one more file spent 0.14 s in two of them, now 0.04 s in one). Put back
     # afterwards, for a caller that runs many commands.
     gc.freeze()
+    # While one thread runs Python (an audit placing findings, making the report's tables), another starts
+    # and ends DuckDB queries, taking Python's lock at each: it waits for it up to the switch interval, 5 ms
+    # by default, dozens of times. At 1 ms an audit of one more file took 0.2–0.3 s less (medians of ten).
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
     try:
         return func(*args, **kwargs)
     except ZjcreditError as exc:
@@ -88,6 +96,7 @@ def guarded(lang: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         raise typer.Exit(2) from None
     finally:
         gc.unfreeze()
+        sys.setswitchinterval(switch)
 
 
 def interrupted(lang: str) -> None:
