@@ -33,6 +33,9 @@ MAX_TEXT = 32_767  # characters a cell holds (openpyxl cuts longer text to this)
 # A table of this many body rows or more is worth writing in bulk; through openpyxl a row of ten cells
 # costs about 0.3 ms, and a shorter table is not worth the second pass over the package.
 BULK_FROM = 50
+# zlib's level for the package written again: an 8 MB findings sheet took 0.12 s at the default (6), 0.05 s
+# at 3, and came out 730 KB instead of 620 KB.
+COMPRESS_LEVEL = 3
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
@@ -81,7 +84,7 @@ def save_with_rows(wb: Any, target: Any, kind: str, bulks: Sequence[BulkRows]) -
         replaced: dict[str, list[BulkRows]] = {}
         for bulk in bulks:
             replaced.setdefault(parts[bulk.ws.title], []).append(bulk)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL) as out:
             for info in source.infolist():
                 data = source.read(info)
                 if info.filename in replaced:
