@@ -38,8 +38,29 @@ FROM outcome_rows o JOIN pair_info d USING (pair)
 """
 
 
+# The records summed by (institution, project) pair and year, in one pass for the verdicts and the figures:
+# all of them, those with an error, those a distortion screen flagged (``$rules``), and what the figures
+# count of those without an error.
+GROUPED = """
+CREATE OR REPLACE TEMP TABLE audited_groups AS
+SELECT pair, year,
+       count(*) AS records,
+       count(*) FILTER (WHERE error) AS error_rows,
+       count(*) FILTER (WHERE screened) AS screened_rows,
+       count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
+       sum(hours) FILTER (WHERE NOT error AND NOT dual) AS hours,
+       count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes
+FROM (SELECT pair, year, error, dual, hours, rid IN (SELECT rid FROM hits WHERE rule IN (SELECT unnest($rules::VARCHAR[]))) AS screened FROM audited)
+GROUP BY pair, year
+"""
+
+
 def prepare_audited(db: Any) -> None:
-    """Make the relation ``audited`` (after the screens: their error findings, in ``hits``, count)."""
+    """Make the relation ``audited`` and its sums ``audited_groups`` (after the screens: their findings, in
+    ``hits``, count)."""
+    from zjcredit.documents.audit.verdicts import distortion_rules
+
     db.execute(ORGS_SQL)
     db.execute(PAIR_INFO)
     db.execute(VIEW)
+    db.execute(GROUPED, {"rules": list(distortion_rules())})

@@ -21,17 +21,9 @@ from zjcredit.store import FILE_BITS
 
 # The rows counted: no error, not 双证制 ({a}: the audited rows; {also}: a further condition).
 COUNTED = "(SELECT * FROM {a} WHERE NOT error AND NOT dual AND id_num IS NOT NULL{also})"
-# Each group's sums come from the audited rows summed by (institution, project) pair and year first.
-GROUPED = """
-CREATE OR REPLACE TEMP TABLE audited_groups AS
-SELECT pair, year,
-       count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
-       sum(hours) FILTER (WHERE NOT error AND NOT dual) AS hours,
-       count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes,
-       count(*) FILTER (WHERE error) AS excluded_rows
-FROM audited GROUP BY pair, year
-"""
-SUMS = "sum(a.outcomes) AS outcomes, coalesce(sum(a.hours), 0) AS hours, sum(a.dual_outcomes) AS dual_outcomes, sum(a.excluded_rows) AS excluded_rows"
+# Each group's sums come from the audited rows summed by (institution, project) pair and year first
+# (``audited_groups``: :mod:`.audited`).
+SUMS = "sum(a.outcomes) AS outcomes, coalesce(sum(a.hours), 0) AS hours, sum(a.dual_outcomes) AS dual_outcomes, sum(a.error_rows) AS excluded_rows"
 TARGETS = "(SELECT code, unnest(CASE WHEN len(targets) > 0 THEN targets ELSE [NULL] END) AS target FROM projects)"
 # The group(s) ``k`` of each (institution, project) pair (:mod:`.audited`) in each table:
 GROUP_OF = {
@@ -59,7 +51,6 @@ def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) 
     params = {"year": year} if year is not None else {}
     out: dict[str, list[dict[str, Any]]] = {}
     names = {org: (name, county) for org, name, county in db.execute("SELECT org, org_name, county_code FROM orgs").fetchall()}
-    db.execute(GROUPED)
     for key, group_of in GROUP_OF.items():
         if cache is not None and year is None:
             learners = f"SELECT k, n FROM {COUNTS} WHERE grouping = '{key}'"  # noqa: S608 - ours

@@ -33,11 +33,9 @@ def distortion_rules() -> tuple[str, ...]:
 
 
 INSTITUTIONS_SQL = """
-WITH screened AS (SELECT DISTINCT rid FROM hits WHERE rule IN (SELECT unnest($rules::VARCHAR[]))),
-per_pair AS (  -- the records counted by their (institution, project) pair's number, then by institution
-    SELECT a.pair, count(*) AS outcome_rows, count(*) FILTER (WHERE a.error) AS error_rows, count(s.rid) AS screened_rows
-    FROM audited a LEFT JOIN screened s USING (rid)
-    GROUP BY a.pair
+WITH per_pair AS (  -- the records counted by their (institution, project) pair's number, then by institution
+    SELECT pair, sum(records) AS outcome_rows, sum(error_rows) AS error_rows, sum(screened_rows) AS screened_rows
+    FROM audited_groups GROUP BY pair
 ),
 per_org AS (
     SELECT d.org, sum(p.outcome_rows) AS outcome_rows, sum(p.error_rows) AS error_rows, sum(p.screened_rows) AS screened_rows,
@@ -122,7 +120,7 @@ def judge(db: Any, share: float, ledgers: dict[str, int] | None) -> list[Institu
     """Every institution judged; ``ledgers``: the parts present (0–5) of each project's ledger by 项目编码,
     None when no ledgers were given (then nobody is judged on materials)."""
     out = []
-    for row in db.execute(INSTITUTIONS_SQL, {"rules": list(distortion_rules())}).fetchall():
+    for row in db.execute(INSTITUTIONS_SQL).fetchall():
         inst = Institution(*row[:8], sorted(row[8]), sorted(row[9]))
         if inst.undeclared_rows:
             inst.problems.append("undeclared")
