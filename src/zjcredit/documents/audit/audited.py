@@ -38,6 +38,13 @@ FROM outcome_rows o JOIN pair_info d USING (pair)
 """
 
 
+# The records with only what the learners kept for the figures need (:func:`.figures.keep_learners`): the
+# pair's number, no texts — every record's pair is in pair_info, so leaving out the join drops none.
+PAIRS_VIEW = """
+CREATE OR REPLACE TEMP VIEW audited_pairs AS
+SELECT o.rid, o.file_id, o.pair, o.id_num, o.dual, o.has_error OR o.rid IN (SELECT rid FROM screen_errors) AS error
+FROM outcome_rows o
+"""
 # The records summed by (institution, project) pair and year, in one pass for the verdicts and the figures:
 # all of them, those with an error, those a distortion screen flagged (``$rules``), and what the figures
 # count of those without an error.
@@ -56,11 +63,12 @@ GROUP BY pair, year
 
 
 def prepare_audited(db: Any) -> None:
-    """Make the relation ``audited`` and its sums ``audited_groups`` (after the screens: their findings, in
+    """Make the relations ``audited`` and ``audited_pairs`` and the sums ``audited_groups`` (after the screens: their findings, in
     ``hits``, count)."""
     from zjcredit.documents.audit.verdicts import distortion_rules
 
     db.execute(ORGS_SQL)
     db.execute(PAIR_INFO)
     db.execute(VIEW)
+    db.execute(PAIRS_VIEW)
     db.execute(GROUPED, {"rules": list(distortion_rules())})

@@ -41,7 +41,7 @@ PAIRS = "SELECT DISTINCT pair, id_num FROM {counted}"
 COUNTS = f'{SCHEMA}."learner counts"'
 ERRORS = f'{SCHEMA}."learner errors"'  # the records the error screens found when the learners were kept
 # (By the stored file_id, not the rid's high bits: DuckDB then skips the row groups of other files.)
-NEW_ROWS = "(SELECT * FROM audited WHERE file_id IN (SELECT file_id FROM screen_added))"
+NEW_ROWS = "(SELECT * FROM audited_pairs WHERE file_id IN (SELECT file_id FROM screen_added))"
 
 
 def figures(db: Any, year: int | None = None, cache: ScreenCache | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -79,7 +79,7 @@ def keep_learners(cache: ScreenCache) -> None:
     run adding files adds their new couples and, per table, the groups its learners did not have
     before. Made afresh when a record kept before changed between counted and not: an error screen's
     finding came or went (the error screens' records of the run that kept them are kept beside them)."""
-    counted = COUNTED.format(a="audited", also="")
+    counted = COUNTED.format(a="audited_pairs", also="")
 
     def full(db: Any, table: str) -> None:
         for legacy in GROUP_OF:  # the tables of (group, learner) pairs kept by earlier versions
