@@ -139,7 +139,8 @@ class Finding:
             return self.rule
         return rule.render(lang, self.field, self.value, dict(self.params))
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh", message: str | None = None) -> dict[str, Any]:
+        """The finding as the JSON report lists it (``message``: its message in ``lang``, when already made)."""
         return {
             "path": self.path,
             "sheet": self.sheet,
@@ -149,7 +150,7 @@ class Finding:
             "field": self.field,
             "rule": self.rule,
             "severity": self.severity.label,
-            "message": self.message(lang),
+            "message": self.message(lang) if message is None else message,
             "value": self.value,
         }
 

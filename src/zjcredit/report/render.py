@@ -74,11 +74,11 @@ def to_json(report: Report, lang: str) -> str:
     return text + "\n"
 
 
-def findings_json_ahead(report: Report, lang: str) -> None:
+def findings_json_ahead(report: Report, lang: str, messages: dict[int, str] | None = None) -> None:
     """Make the findings' part of :func:`to_json` now (an audit does it on a thread while DuckDB counts the
     verdicts and figures), for :func:`to_json` to take as long as the report holds the same files, with as
-    many findings each."""
-    report.ahead[("json", lang)] = (_files_now(report), _findings_json(ordered_findings(report), lang))
+    many findings each. ``messages``: the findings' messages in ``lang`` made already (by ``id``)."""
+    report.ahead[("json", lang)] = (_files_now(report), _findings_json(ordered_findings(report), lang, messages))
 
 
 def _files_now(report: Report) -> tuple[tuple[Any, int], ...]:
@@ -101,7 +101,7 @@ def _made_ahead(report: Report, key: tuple[str, str]) -> Any:
 _FINDINGS_MARK = "\x00zjcredit:findings\x00"
 
 
-def _findings_json(findings: list[Finding], lang: str) -> str | None:
+def _findings_json(findings: list[Finding], lang: str, messages: dict[int, str] | None = None) -> str | None:
     """The findings as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes them in the document (a list
     under a top-level key), character for character, but a value at a time through the C encoder of
     strings — Python's encoder with an indent is pure Python, half a second for 12,000 findings. None when
@@ -112,7 +112,7 @@ def _findings_json(findings: list[Finding], lang: str) -> str | None:
     items = []
     for f in findings:
         lines = []
-        for key, value in f.to_dict(lang).items():
+        for key, value in f.to_dict(lang, messages.get(id(f)) if messages is not None else None).items():
             if value is None:
                 text = "null"
             elif type(value) is str:

@@ -218,9 +218,12 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
     def made_ahead(files: list[FileResult]) -> tuple[Details | None, dict[Any, Any]]:
         early = Report("audit", files)
-        table = details(early, options.lang) if options.output is not None else None
+        lang = "en" if options.lang == "en" else "zh"
+        # Each message made once for both, when both are made.
+        messages = {id(f): f.message(lang) for fr in files for f in fr.findings} if options.findings_json and options.output is not None else None
+        table = details(early, lang, messages) if options.output is not None else None
         if options.findings_json:
-            findings_json_ahead(early, options.lang)
+            findings_json_ahead(early, options.lang, messages)
         return table, early.ahead
 
     with _open(options) as store:

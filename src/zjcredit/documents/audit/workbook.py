@@ -266,9 +266,10 @@ class Details:
     heights: list[float | None]
 
 
-def details(report: Report, lang: str) -> Details:
+def details(report: Report, lang: str, messages: dict[int, str] | None = None) -> Details:
     """The 问题明细 table of ``report``'s findings: errors first, then warnings and infos (each in the files'
-    order), so what the limit cuts is the least."""
+    order), so what the limit cuts is the least. ``messages``: the findings' messages made already (by
+    ``id``)."""
     from zjcredit.report.render import ordered_findings
 
     lang = "en" if lang == "en" else "zh"
@@ -278,7 +279,7 @@ def details(report: Report, lang: str) -> Details:
     for f in findings[:DETAIL_LIMIT]:
         rule = RULES.get(f.rule)
         title = (rule.title_en if lang == "en" else rule.title_zh) if rule else ""
-        rows.append([f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, severity[f.severity], f.message(lang), f.value or ""])
+        rows.append([f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, severity[f.severity], messages[id(f)] if messages is not None else f.message(lang), f.value or ""])
     heights = _heights([TEXT[lang]["detail_head"], *rows], DETAIL_WIDTHS)
     return Details(rows, max(0, len(findings) - DETAIL_LIMIT), heights)
 
