@@ -156,16 +156,13 @@ def test_a_command_runs_with_the_cycle_collector_and_the_switch_interval_tuned_a
     collector's full passes skip them, and shortens the switch interval of Python's lock; it puts both
     back after it — also after an error."""
     import gc
+    import sys
 
     import pytest
     import typer
 
-    from zjcredit.cli.run import guarded
+    from zjcredit.cli.run import SWITCH_INTERVAL, guarded
     from zjcredit.errors import UsageError
-
-    import sys
-
-    from zjcredit.cli.run import SWITCH_INTERVAL
 
     before, switch = gc.get_freeze_count(), sys.getswitchinterval()
     assert switch > SWITCH_INTERVAL

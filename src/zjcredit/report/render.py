@@ -74,11 +74,13 @@ def to_json(report: Report, lang: str) -> str:
     return text + "\n"
 
 
-def findings_json_ahead(report: Report, lang: str, messages: dict[int, str] | None = None) -> None:
+def findings_json_ahead(report: Report, lang: str, messages: dict[int, str] | None = None, ordered: list[Finding] | None = None) -> None:
     """Make the findings' part of :func:`to_json` now (an audit does it on a thread while DuckDB counts the
     verdicts and figures), for :func:`to_json` to take as long as the report holds the same files, with as
-    many findings each. ``messages``: the findings' messages in ``lang`` made already (by ``id``)."""
-    report.ahead[("json", lang)] = (_files_now(report), _findings_json(ordered_findings(report), lang, messages))
+    many findings each. Made already: ``messages``, the findings' messages in ``lang`` (by ``id``);
+    ``ordered``, :func:`ordered_findings` of the report."""
+    findings = ordered if ordered is not None else ordered_findings(report)
+    report.ahead[("json", lang)] = (_files_now(report), _findings_json(findings, lang, messages))
 
 
 def _files_now(report: Report) -> tuple[tuple[Any, int], ...]:

@@ -208,7 +208,7 @@ def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult |
 def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
     """Verify the outcome files under ``paths`` (and everything stored before) and write the report."""
     from zjcredit.documents.audit.workbook import Details, details, write_report
-    from zjcredit.report.render import findings_json_ahead
+    from zjcredit.report.render import findings_json_ahead, ordered_findings
 
     sources = _found(list(paths), options)
     # The workbook's findings table (and the findings' JSON, when asked for) is made with the findings
@@ -219,11 +219,13 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
     def made_ahead(files: list[FileResult]) -> tuple[Details | None, dict[Any, Any]]:
         early = Report("audit", files)
         lang = "en" if options.lang == "en" else "zh"
-        # Each message made once for both, when both are made.
-        messages = {id(f): f.message(lang) for fr in files for f in fr.findings} if options.findings_json and options.output is not None else None
-        table = details(early, lang, messages) if options.output is not None else None
+        # The findings ordered, and each message made, once for both, when both are made.
+        both = options.findings_json and options.output is not None
+        ordered = ordered_findings(early) if both else None
+        messages = {id(f): f.message(lang) for f in ordered} if ordered is not None else None
+        table = details(early, lang, messages, ordered) if options.output is not None else None
         if options.findings_json:
-            findings_json_ahead(early, options.lang, messages)
+            findings_json_ahead(early, options.lang, messages, ordered)
         return table, early.ahead
 
     with _open(options) as store:

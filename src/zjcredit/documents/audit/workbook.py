@@ -14,7 +14,7 @@ from zjcredit.documents.audit.options import AuditOptions
 from zjcredit.documents.audit.verdicts import PROBLEM_EN, PROBLEM_ZH, Institution, county_rows
 from zjcredit.report import bulk_rows
 from zjcredit.report.bulk_rows import BulkRows, save_with_rows
-from zjcredit.report.findings import RULES, Report, Severity
+from zjcredit.report.findings import RULES, Finding, Report, Severity
 from zjcredit.report.layout import CellStyles, heights_by_row, print_setup
 from zjcredit.report.output import set_text, write_atomic
 
@@ -266,14 +266,14 @@ class Details:
     heights: list[float | None]
 
 
-def details(report: Report, lang: str, messages: dict[int, str] | None = None) -> Details:
+def details(report: Report, lang: str, messages: dict[int, str] | None = None, ordered: list[Finding] | None = None) -> Details:
     """The 问题明细 table of ``report``'s findings: errors first, then warnings and infos (each in the files'
-    order), so what the limit cuts is the least. ``messages``: the findings' messages made already (by
-    ``id``)."""
+    order), so what the limit cuts is the least. Made already: ``messages``, the findings' messages (by
+    ``id``); ``ordered``, the findings in the files' order (:func:`~zjcredit.report.render.ordered_findings`)."""
     from zjcredit.report.render import ordered_findings
 
     lang = "en" if lang == "en" else "zh"
-    findings = sorted(ordered_findings(report), key=lambda f: -int(f.severity))
+    findings = sorted(ordered if ordered is not None else ordered_findings(report), key=lambda f: -int(f.severity))
     severity = SEVERITY[lang]
     rows = []
     for f in findings[:DETAIL_LIMIT]:
