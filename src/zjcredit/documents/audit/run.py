@@ -102,15 +102,16 @@ def _read(
     early: dict[int, FileResult] = {}
 
     def results_stored_before(replaced: set[int]) -> None:
-        # The results of the files stored before this run (the report lists them all), rebuilt while the
-        # writer commits the last new file: DuckDB compresses and writes without Python's lock.
+        # While the writer commits the last new file (DuckDB compresses and writes without Python's lock):
+        # what the report workbook needs is imported, and the results of the files stored before this run
+        # (the report lists them all) are rebuilt.
+        if workbook:
+            _import_meanwhile("openpyxl", "openpyxl.chart", "openpyxl.worksheet.pagebreak")
         early.update(stored_results(store.db, [(f.file_id, f.path) for f in before if f.file_id not in replaced]))
 
     notes = ingest(store, run, sources, progress, results_stored_before)
     stored = StoredFiles(store)
     stored.results.update(early)
-    if workbook:
-        _import_meanwhile("openpyxl", "openpyxl.chart", "openpyxl.worksheet.pagebreak")
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
     used = [*options.catalogs, *([options.store] if options.store else [])]
     skipped = skipped_results(sources.skipped, options.output, used=used)
@@ -151,8 +152,9 @@ def _placed(placing: Placing | None) -> Iterator[None]:
 
 
 def _import_meanwhile(*modules: str) -> None:
-    """Import ``modules`` on a thread of their own while the screens run (DuckDB leaves Python's lock free
-    and a core often idle then): openpyxl, for the report workbook, took 0.15 s of every audit."""
+    """Import ``modules`` on a thread of their own while the last file is committed and the screens run
+    (DuckDB leaves Python's lock free and a core often idle then): openpyxl, for the report workbook, took
+    0.15 s of every audit."""
     import importlib
     import threading
 
