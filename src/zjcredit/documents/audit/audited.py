@@ -63,8 +63,8 @@ GROUP BY pair, year
 
 
 def prepare_audited(db: Any) -> None:
-    """Make the relations ``audited`` and ``audited_pairs`` and the sums ``audited_groups`` (after the screens: their findings, in
-    ``hits``, count)."""
+    """Make the relations ``audited`` and ``audited_pairs`` and the sums ``audited_groups`` (after the
+    screens: their findings, in ``hits``, count)."""
     from zjcredit.documents.audit.verdicts import distortion_rules
 
     db.execute(ORGS_SQL)
