@@ -220,12 +220,11 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
 
     def made_ahead(files: list[FileResult]) -> tuple[Details | None, dict[Any, Any]]:
         early = Report("audit", files)
-        lang = "en" if options.lang == "en" else "zh"
         # The findings ordered, and each message made, once for both, when both are made.
         both = options.findings_json and options.output is not None
         ordered = ordered_findings(early) if both else None
-        messages = {id(f): f.message(lang) for f in ordered} if ordered is not None else None
-        table = details(early, lang, messages, ordered) if options.output is not None else None
+        messages = {id(f): f.message(options.lang) for f in ordered} if ordered is not None else None
+        table = details(early, options.lang, messages, ordered) if options.output is not None else None
         if options.findings_json:
             findings_json_ahead(early, options.lang, messages, ordered)
         return table, early.ahead
