@@ -291,6 +291,39 @@ def test_an_error_placing_the_findings_reaches_the_run(work: Path, monkeypatch: 
     assert code == 1 and sorted(f["path"] for f in doc["findings"] if f["rule"] == "store-unchanged") == ["成果/a_西湖.xlsx", "成果/b_鄞州.csv", "成果/c_余杭.xlsx"]
 
 
+def test_the_findings_are_placed_while_the_later_screens_run(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A screen's findings are placed on the findings' thread as soon as its hits are made, while the
+    next screens' queries run (not all after the last one); the report is the same as placed after."""
+    import threading
+
+    from zjcredit.documents.audit.screen_cache import ScreenCache
+    from zjcredit.documents.audit.stored import StoredFiles
+    from zjcredit.screens import load_screens
+
+    before = audit(fresh(Path(shutil.copytree(work, work.parent / "before"))), "成果")
+    emit, results = StoredFiles.emit, ScreenCache.results
+    placed = threading.Event()
+    placing_threads: set[str] = set()
+    seen_by_the_last: list[bool] = []
+    last = list(load_screens())[-1]
+
+    def emitting(self: StoredFiles, *args: Any, **kwargs: Any) -> Any:
+        placing_threads.add(threading.current_thread().name.split("_")[0])
+        placed.set()
+        return emit(self, *args, **kwargs)
+
+    def answering(self: ScreenCache, s: Any, values: dict[str, Any]) -> Any:
+        if s.rule.id == last:  # the last screen's query waits (briefly) for a placing to have begun
+            seen_by_the_last.append(placed.wait(10))
+        return results(self, s, values)
+
+    monkeypatch.setattr(StoredFiles, "emit", emitting)
+    monkeypatch.setattr(ScreenCache, "results", answering)
+    code, doc, _ = audit(fresh(work), "成果")
+    assert seen_by_the_last == [True] and placing_threads == {"zjcredit-findings"}
+    assert code == before[0] == 1 and doc["findings"] == before[1]["findings"] and doc["institutions"] == before[1]["institutions"]
+
+
 def test_an_error_while_the_findings_are_placed_wins_and_waits_for_them(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An error of the run's own while the findings are being placed is the one reported, once the
     placing thread is done (the store is not closed under it)."""

@@ -214,6 +214,7 @@ class Hit:
 def run_screens(
     con: Any, options: ScreenOptions, where: Callable[[int], str], *, catalog: bool, prefetch: Callable[[list[int]], None] | None = None,
     results: Callable[[Screen, dict[str, Any]], tuple[list[str], list[tuple[Any, ...]]]] | None = None, ahead: bool = False,
+    found: Callable[[list[Hit]], None] | None = None,
 ) -> list[Hit]:
     """Run every screen over the ``outcomes``, ``projects`` and ``courses`` relations of the DuckDB
     connection ``con`` (the look-ups against the catalogs only when ``catalog``); ``where(rid)`` names a
@@ -221,7 +222,9 @@ def run_screens(
     when given, is told every such row of a query before ``where`` is asked about one. ``results``, when
     given, answers a screen's query instead (its column names and rows: the store keeps them between
     runs); it is given the screen and its parameters. ``ahead``: the next screen's query runs on a thread
-    of its own while a screen's rows become hits (``where`` and ``prefetch`` must then not use ``con``)."""
+    of its own while a screen's rows become hits (``where`` and ``prefetch`` must then not use ``con``).
+    ``found``, when given, is handed each screen's hits as soon as they are made (a screen with none: not
+    called), in the screens' order; all of them are returned as well."""
     chosen = [(s, options.of(rule_id)) for rule_id, s in load_screens().items() if catalog or not s.needs_catalog]
     jobs = [(s, s.parameters(screen_options)) for s, screen_options in chosen]
     answer = results if results is not None else (lambda s, values: query(con, s, values))
@@ -233,11 +236,15 @@ def run_screens(
             rows = sorted(rows, key=lambda r: r[at])
             if prefetch is not None:  # the rows named by *_rid columns, looked up at once
                 prefetch([row[i] for i, c in enumerate(columns) if c.endswith("_rid") for row in rows if row[i] is not None])
+            made = []
             for row in rows:
                 record = dict(zip(columns, row))
                 record["_options"] = screen_options
                 record["_where"] = where
-                hits.append(Hit(s.rule, s.field, int(record["rid"]), s.params(record)))
+                made.append(Hit(s.rule, s.field, int(record["rid"]), s.params(record)))
+            hits.extend(made)
+            if found is not None and made:
+                found(made)
     return hits
 
 

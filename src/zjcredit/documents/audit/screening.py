@@ -6,7 +6,7 @@ verdicts and the figures."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -26,67 +26,95 @@ def screen_store(
 ) -> Placing | None:
     """Run the screens over the store's records (each query ahead of making the previous one's hits); the
     temporary table ``hits`` holds every flagged row when this returns. Their findings go on the files'
-    results (this run's or rebuilt from the store) on a thread of its own while the caller asks DuckDB
-    for what needs only ``hits`` (the verdicts, the figures): placing ten thousand findings is Python's
-    work, those queries DuckDB's, and each took a few tenths of a second of every run.
+    results (this run's or rebuilt from the store) on a thread of their own: each screen's as soon as its
+    hits are made, while the next screens' queries run, and after the last one while the caller asks
+    DuckDB for what needs only ``hits`` (the verdicts, the figures) — placing ten thousand findings is
+    Python's work, the queries DuckDB's, which leaves Python's lock free most of the time.
     :meth:`Placing.wait` before reading the results; ``then`` runs on the same thread after them (its
     value: :attr:`Placing.result`). Without ``place``, only ``hits`` (None returned)."""
     stored.results.update(run.results)
-    hits = run_screens(
-        store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=cache.results if cache else None, ahead=True,
-    )
-    store.db.register(
-        "screen_hits",
-        pa.table(
-            {
-                "rid": pa.array(np.array([h.rid for h in hits], dtype=np.int64)),
-                "rule": pa.array([h.rule.id for h in hits], type=pa.string()),
-                "severity": pa.array(np.array([int(h.rule.severity) for h in hits], dtype=np.int8)),
-            }
-        ),
-    )
-    store.db.execute("CREATE OR REPLACE TEMP TABLE hits AS SELECT * FROM screen_hits")
-    store.db.unregister("screen_hits")
-    return Placing(stored, hits, then) if place else None
+    placing = Placing(stored, then) if place else None
+    try:
+        hits = run_screens(
+            store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=cache.results if cache else None, ahead=True,
+            found=placing.place if placing is not None else None,
+        )
+        store.db.register(
+            "screen_hits",
+            pa.table(
+                {
+                    "rid": pa.array(np.array([h.rid for h in hits], dtype=np.int64)),
+                    "rule": pa.array([h.rule.id for h in hits], type=pa.string()),
+                    "severity": pa.array(np.array([int(h.rule.severity) for h in hits], dtype=np.int8)),
+                }
+            ),
+        )
+        store.db.execute("CREATE OR REPLACE TEMP TABLE hits AS SELECT * FROM screen_hits")
+        store.db.unregister("screen_hits")
+    except BaseException:
+        if placing is not None:
+            placing.wait(quietly=True)
+        raise
+    if placing is not None:
+        placing.finish()
+    return placing
 
 
 class Placing:
-    """The screens' findings being placed in their files' results on a thread (see :func:`screen_store`);
-    the files' results use a connection of their own (:class:`StoredFiles`)."""
+    """The screens' findings being placed in their files' results on a thread, one screen's at a time
+    (see :func:`screen_store`); the files' results use connections of their own (:class:`StoredFiles`).
+    After a failure the rest is not done; the error is raised by :meth:`wait`."""
 
-    def __init__(self, stored: StoredFiles, hits: list[Hit], then: Callable[[], Any] | None = None) -> None:
+    def __init__(self, stored: StoredFiles, then: Callable[[], Any] | None = None) -> None:
         self.result: Any = None  # what ``then`` gave, once waited for
-
-        def work() -> Any:
-            place_findings(stored, hits)
-            return then() if then is not None else None
-
+        self._stored = stored
+        self._then = then
+        self._failed: list[BaseException] = []
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zjcredit-findings")
-        self._future = self._pool.submit(work)
+        self._futures: list[Future[Any]] = []
+
+    def _unless_failed(self, work: Callable[..., Any], *args: Any) -> Any:
+        if self._failed:  # an earlier part failed: wait() raises that
+            return None
+        try:
+            return work(*args)
+        except BaseException as exc:
+            self._failed.append(exc)
+            raise
+
+    def place(self, hits: list[Hit]) -> None:
+        """Place these hits' findings (after those given before)."""
+        self._futures.append(self._pool.submit(self._unless_failed, place_findings, self._stored, hits))
+
+    def finish(self) -> None:
+        """Every hit is given: ``then`` follows."""
+        self._futures.append(self._pool.submit(self._unless_failed, self._then or (lambda: None)))
 
     def wait(self, *, quietly: bool = False) -> None:
         """Once the findings are placed (the thread's error raised here, unless ``quietly``: after an
-        error of the caller's); :attr:`result` is ``then``'s value."""
+        error of the caller's, when what is not begun yet is dropped); :attr:`result` is ``then``'s value."""
         try:
-            error = self._future.exception()
-            if error is not None and not quietly:
-                raise error
-            if error is None:
-                self.result = self._future.result()
+            if quietly:
+                for f in self._futures:
+                    f.cancel()
+            for f in self._futures:
+                if not f.cancelled():
+                    f.exception()  # (waits)
+            if self._failed and not quietly:
+                raise self._failed[0]
+            if not self._failed and self._futures and not quietly:
+                self.result = self._futures[-1].result()
         finally:
             self._pool.shutdown()
 
 
 def place_findings(stored: StoredFiles, hits: list[Hit]) -> None:
-    """Each hit as a finding at its cell, with its value as written, on its file's result."""
+    """Each hit as a finding at its cell, with its value as written, on its file's result (the hits of one
+    field: their cells and values looked up at once)."""
     batches: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
     for hit in hits:
         rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
         rids.append(hit.rid)
         params.append(hit.params)
-    wanted: dict[str, list[int]] = {}
-    for (_, name), (_, rids, _) in batches.items():
-        wanted.setdefault(name, []).extend(rids)
-    stored.cells(wanted)  # one look-up for every finding's cell and value
     for (_, name), (rule, rids, params) in batches.items():
         stored.emit(rule, name, rids, params)

@@ -16,13 +16,15 @@ class StoredFiles:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        # Its queries run on a connection of its own: it looks records up while the screens' next query
-        # runs, and places the findings on a thread while the verdicts are counted (closed with the store).
+        # Its queries run on connections of their own (closed with the store): records are looked up for
+        # the screens' messages (:meth:`where`) while the screens' next query runs, and the findings are
+        # placed (:meth:`emit`) on a thread of their own meanwhile — each with its own look-ups.
         self.db = store.cursor()
         self.results: dict[int, FileResult] = {}
         self._paths: dict[int, str] = {fid: path for fid, path in self.db.execute("SELECT file_id, path FROM files").fetchall()}
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
-        self._cells: dict[int, tuple[str | None, int | None, dict[str, Any]]] = {}  # rid → sheet, row, values as written
+        self._cells = Cells(self.db)  # for where
+        self._placed: Cells | None = None  # for emit: made on first need
         for fid, sheet, columns in self.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
             self._letters[(fid, sheet)] = json.loads(columns or "{}")
 
@@ -33,17 +35,12 @@ class StoredFiles:
     def many_files(self) -> bool:
         return len(self._paths) > 1
 
-    def result(self, file_id: int) -> FileResult:
-        if file_id not in self.results:
-            self.results[file_id] = stored_result(self.db, file_id, self._paths[file_id])
-        return self.results[file_id]
-
     def where(self, rid: int) -> str:
         """A stored record's place for a message about another record (its ID cell)."""
-        if rid not in self._cells:
+        if rid not in self._cells.found:
             self.prefetch([rid])
         file_id = rid >> FILE_BITS
-        sheet, number, _ = self._cells.get(rid, (None, None, {}))
+        sheet, number, _ = self._cells.found.get(rid, (None, None, {}))
         if number is None:
             return ""
         letter = self._letters.get((file_id, sheet), {}).get("身份证号", "")
@@ -53,35 +50,53 @@ class StoredFiles:
 
     def prefetch(self, rids: list[int]) -> None:
         """Look up the places of ``rids`` in one query (the screens name theirs before asking)."""
-        self.cells({"": sorted({int(r) for r in rids} - self._cells.keys())})
+        self._cells.look_up({"": [int(r) for r in rids]})
 
-    def cells(self, wanted: dict[str, list[int]]) -> None:
-        """Look up, in one query, where the records findings will be placed on are and the values of the
-        fields they are about (``wanted``: field → records; under a field without a column, such as "",
-        only their places)."""
-        rids = sorted({r for field_rids in wanted.values() for r in field_rids})
+    def emit(self, rule: Rule, field: str, rids: list[int], params: list[dict[str, Any]]) -> list[Finding]:
+        """Findings of a screen on stored records, at their cells, with their values as written (looked
+        up in one query for them all). May run on another thread than :meth:`where`."""
+        if self._placed is None:
+            self._placed = Cells(self.store.cursor())
+        cells = self._placed
+        column = WRITTEN.get(field)
+        cells.look_up({field: rids})
+        out = []
+        for rid, extra in zip(rids, params):
+            file_id = rid >> FILE_BITS
+            sheet, row, written = cells.found.get(rid, (None, None, {}))
+            value = written.get(column) if column else None
+            letter = self._letters.get((file_id, sheet), {}).get(field)
+            finding = make(rule, self._paths[file_id], sheet=sheet, cell=f"{letter}{row}" if letter and row else None, row=row, field=field, value=value, **extra)
+            self.result(file_id, cells.db).findings.append(finding)
+            out.append(finding)
+        return out
+
+    def result(self, file_id: int, db: Any = None) -> FileResult:
+        """A stored file's result (``db``: the connection to rebuild it on when it is not made yet)."""
+        if file_id not in self.results:
+            self.results[file_id] = stored_result(self.db if db is None else db, file_id, self._paths[file_id])
+        return self.results[file_id]
+
+
+class Cells:
+    """Where stored records are (sheet, row) and the values as written of some of their fields, looked up
+    on the connection ``db`` and kept (``found``: rid → sheet, row, field's column → value)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.found: dict[int, tuple[str | None, int | None, dict[str, Any]]] = {}
+
+    def look_up(self, wanted: dict[str, list[int]]) -> None:
+        """Look up, in one query, the records of ``wanted`` (field → records; under a field without a
+        column, such as "", only their places) not looked up yet with those fields' values."""
         columns = sorted({WRITTEN[f] for f in wanted if f in WRITTEN})
+        found = self.found
+        rids = sorted({r for field_rids in wanted.values() for r in field_rids if r not in found or any(c not in found[r][2] for c in columns)})
         if not rids:
             return
         query = f'SELECT rid, sheet, "row"{"".join(", " + c for c in columns)} FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608 - our own column names
         for rid, sheet, row, *values in self.db.execute(query, [rids]).fetchall():
-            self._cells[rid] = (sheet, row, {**self._cells.get(rid, (None, None, {}))[2], **dict(zip(columns, values))})
-
-    def emit(self, rule: Rule, field: str, rids: list[int], params: list[dict[str, Any]]) -> list[Finding]:
-        """Findings of a screen on stored records, at their cells, with their values as written."""
-        column = WRITTEN.get(field)
-        if any(r not in self._cells or (column and column not in self._cells[r][2]) for r in rids):
-            self.cells({field: rids})
-        out = []
-        for rid, extra in zip(rids, params):
-            file_id = rid >> FILE_BITS
-            sheet, row, written = self._cells.get(rid, (None, None, {}))
-            value = written.get(column) if column else None
-            letter = self._letters.get((file_id, sheet), {}).get(field)
-            finding = make(rule, self._paths[file_id], sheet=sheet, cell=f"{letter}{row}" if letter and row else None, row=row, field=field, value=value, **extra)
-            self.result(file_id).findings.append(finding)
-            out.append(finding)
-        return out
+            found[rid] = (sheet, row, {**found.get(rid, (None, None, {}))[2], **dict(zip(columns, values))})
 
 
 def stored_result(db: Any, file_id: int, path: str) -> FileResult:
