@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjcredit.documents.audit.screen_cache import SCHEMA, ScreenCache, added_files
+from zjcredit.documents.audit.screen_cache import SCHEMA, ScreenCache
 from zjcredit.domain import divisions
 from zjcredit.domain.normalize import plain_number
 from zjcredit.store import FILE_BITS
@@ -84,7 +84,7 @@ def keep_learners(cache: ScreenCache) -> None:
     def full(db: Any, table: str) -> None:
         for legacy in GROUP_OF:  # the tables of (group, learner) pairs kept by earlier versions
             db.execute(f'DROP TABLE IF EXISTS {SCHEMA}."learners {legacy}"')
-            db.execute(f"DELETE FROM {SCHEMA}.state WHERE rule = ?", [f"learners {legacy}"])
+            cache.forget(db, f"learners {legacy}")
         # Each learner once, with its pair when it has one (nearly all): one aggregation of the records by
         # learner; the few learners of several pairs get theirs from their records.
         db.execute(f"CREATE OR REPLACE TEMP TABLE learner_ids AS SELECT id_num, min(pair) AS pair, min(pair) < max(pair) AS several FROM {counted} GROUP BY id_num")
@@ -106,7 +106,7 @@ def keep_learners(cache: ScreenCache) -> None:
             db.execute(f"DROP TABLE {temp}")
 
     def add(db: Any, table: str, added: list[int]) -> str:
-        added_files(db, added)
+        cache.added_files(db, added)
         new = PAIRS.format(counted=COUNTED.format(a=NEW_ROWS, also=""))
         db.execute(f"CREATE OR REPLACE TEMP TABLE learners_new AS SELECT a.* FROM ({new}) a ANTI JOIN {table} b ON a.pair = b.pair AND a.id_num = b.id_num")  # noqa: S608
         db.execute(f"CREATE OR REPLACE TEMP TABLE learners_before AS SELECT * FROM {table} SEMI JOIN (SELECT DISTINCT id_num FROM learners_new) USING (id_num)")  # noqa: S608
@@ -134,8 +134,8 @@ def _flipped(cache: ScreenCache) -> bool:
     """Whether a record the kept learners counted, or left out, changed since: an error screen's finding
     on it came or went (a record of a file added since is not kept yet, and one of a file gone makes the
     learners afresh anyway)."""
-    state = cache.db.execute(f"SELECT files FROM {SCHEMA}.state WHERE rule = 'learners'").fetchone()
-    covered = [cache.files[k] for k in (state[0] if state else []) if k in cache.files]
+    state = cache.state("learners")
+    covered = [cache.files[k] for k in (state[1] if state else []) if k in cache.files]
     changed = cache.db.execute(
         f"SELECT count(*) FROM ((SELECT rid FROM {ERRORS} EXCEPT SELECT rid FROM screen_errors) "  # noqa: S608 - ours
         f"UNION ALL (SELECT rid FROM screen_errors EXCEPT SELECT rid FROM {ERRORS})) WHERE (rid >> {FILE_BITS}) IN (SELECT unnest(?::INTEGER[]))",

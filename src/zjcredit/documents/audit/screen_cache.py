@@ -60,6 +60,13 @@ class ScreenCache:
         self._done: set[str] = set()  # tables brought up to date in this run
         self._scopes: dict[tuple[Any, ...], tuple[str, str, bool]] = {}  # the records a partition's screens look at (see _scope)
         self._outcome_columns: list[str] | None = None
+        # Each kept table's state (signature, files), read once; in a batch, the states of the tables
+        # brought up to date are written together at its end (one statement, not one a table).
+        self._state: dict[str, tuple[str, list[str]]] = {
+            rule: (signature, list(files or [])) for rule, signature, files in self.db.execute(f"SELECT rule, signature, files FROM {SCHEMA}.state").fetchall()
+        }
+        self._unwritten: dict[str, tuple[str, list[str]]] = {}
+        self._added: list[int] | None = None  # the files in screen_added, once made
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -69,8 +76,33 @@ class ScreenCache:
             self._batch = True
             try:
                 yield
+                self._write_state()
             finally:
                 self._batch = False
+                self._unwritten.clear()
+
+    def state(self, name: str) -> tuple[str, list[str]] | None:
+        """The kept table's signature and files (those of this run once it is brought up to date)."""
+        return self._state.get(name)
+
+    def forget(self, db: Any, name: str) -> None:
+        """Drop a kept table's state (a table of an earlier version's, dropped)."""
+        self._state.pop(name, None)
+        self._unwritten.pop(name, None)
+        db.execute(f"DELETE FROM {SCHEMA}.state WHERE rule = ?", [name])
+
+    def _write_state(self) -> None:
+        if self._unwritten:
+            rows = list(self._unwritten.items())
+            values = ", ".join("(?, ?, ?)" for _ in rows)
+            self.db.execute(f"INSERT OR REPLACE INTO {SCHEMA}.state VALUES {values}", [v for name, (sig, files) in rows for v in (name, sig, files)])
+            self._unwritten.clear()
+
+    def added_files(self, db: Any, added: list[int]) -> None:
+        """The temporary table ``screen_added`` (:func:`added_files`), made once for the same files."""
+        if self._added != added:
+            added_files(db, added)
+            self._added = list(added)
 
     def transaction(self) -> AbstractContextManager[Any]:
         """A transaction on the store, or the batch's when inside :meth:`batch`."""
@@ -103,7 +135,7 @@ class ScreenCache:
                     db.execute(statement.format(this=table, **tables))
 
             def add(db: Any, table: str, added: list[int], statements: tuple[str, ...] = statements) -> str:
-                added_files(db, added)
+                self.added_files(db, added)
                 db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
                 for statement in statements:
                     db.execute(statement.format(this=table, **tables))
@@ -131,7 +163,7 @@ class ScreenCache:
         self._done.add(name)
         signature = json.dumps({**made_of, "catalog": self.catalog if catalog else None}, sort_keys=True, default=str)
         signature = hashlib.sha256(signature.encode()).hexdigest()
-        kept = self.db.execute(f"SELECT signature, files FROM {SCHEMA}.state WHERE rule = ?", [name]).fetchone()
+        kept = self._state.get(name)
         with self.transaction() as db:
             if fresh or kept is None or kept[0] != signature or name not in self.tables or not set(kept[1]) <= self.files.keys():
                 full(db, table)
@@ -144,14 +176,17 @@ class ScreenCache:
                     self.modes[name] = "all"
                 else:
                     self.modes[name] = add(db, table, added) if added else "kept"
-            db.execute(f"INSERT OR REPLACE INTO {SCHEMA}.state VALUES (?, ?, ?)", [name, signature, sorted(self.files)])
+            self._state[name] = (signature, sorted(self.files))
+            self._unwritten[name] = self._state[name]
+            if not self._batch:
+                self._write_state()
         return table
 
     def _update(self, db: Any, s: Screen, table: str, values: dict[str, Any], added: list[int]) -> str:
         """Bring ``table`` up to date with the records of the files ``added``: "added", or "all" when it
         was computed afresh. The records in scope are a view, not a copy: DuckDB computes only the
         columns the query reads."""
-        added_files(db, added)
+        self.added_files(db, added)
         if not s.partition:  # the row alone decides: only the new rows can be flagged
             db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
         else:
