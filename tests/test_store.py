@@ -291,6 +291,43 @@ def test_an_error_placing_the_findings_reaches_the_run(work: Path, monkeypatch: 
     assert code == 1 and sorted(f["path"] for f in doc["findings"] if f["rule"] == "store-unchanged") == ["成果/a_西湖.xlsx", "成果/b_鄞州.csv", "成果/c_余杭.xlsx"]
 
 
+def test_the_store_queries_on_twice_the_cores_and_the_ingest_gives_them_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's queries run on twice the cores' threads (DuckDB's aggregations over many learners
+    partition better); the ingest takes half the cores for the writer and gives the rest back, also after
+    a failure, before the screens and the verdicts run."""
+    import os
+
+    import zjcredit.documents.audit.run as audit_run
+    from zjcredit.store import QUERY_THREADS
+
+    def threads(db: Any) -> int:
+        return int(db.execute("SELECT current_setting('threads')").fetchone()[0])
+
+    assert QUERY_THREADS == 2 * (os.cpu_count() or 1)
+    with Store(work / "另一个.duckdb") as store:
+        assert threads(store.db) == QUERY_THREADS
+    judge = audit_run.judge
+    seen: list[int] = []
+    monkeypatch.setattr(audit_run, "judge", lambda db, *args: (seen.append(threads(db)), judge(db, *args))[1])
+    assert audit(fresh(work), "成果")[0] == 1 and seen == [QUERY_THREADS]
+    fail_second_file(monkeypatch, OSError(28, "No space left on device"))
+    write_outcomes(work / "成果" / "c_余杭.xlsx", [row(k, YH) for k in range(20, 23)])
+    write_outcomes(work / "成果" / "d_余杭.xlsx", [row(k, YH) for k in range(30, 33)])
+    from zjcredit.documents.audit import ingest as audit_ingest
+
+    ingest = audit_ingest.ingest
+    after: list[int] = []
+
+    def ingesting(store: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return ingest(store, *args, **kwargs)
+        finally:
+            after.append(threads(store.db))
+
+    monkeypatch.setattr(audit_run, "ingest", ingesting)
+    assert audit(work, "成果")[0] == 2 and after == [QUERY_THREADS]
+
+
 def test_the_findings_are_placed_while_the_later_screens_run(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A screen's findings are placed on the findings' thread as soon as its hits are made, while the
     next screens' queries run (not all after the last one); the report is the same as placed after."""

@@ -60,11 +60,12 @@ def ingest(
     file_id = store.next_file_id()
     # Reading (its own DuckDB for the CSV parse, and numpy) and storing run side by side: each gets half
     # the cores rather than both contending for all of them.
+    threads = store.db.execute("SELECT current_setting('threads')").fetchone()[0]
     store.db.execute(f"SET threads = {max(1, (os.cpu_count() or 2) // 2)}")
     try:
         _ingest_all(store, run, sources, progress, notes, file_id, meanwhile)
     finally:
-        store.db.execute("RESET threads")
+        store.db.execute(f"SET threads = {int(threads)}")
     return notes
 
 
