@@ -206,7 +206,8 @@ class ScreenCache:
         of the store (then the screen runs over all). Made once a run for each partition and set of files:
         the screens of one partition share them. Where several screens share a partition, the records
         are copied once with the columns those screens read (each query scanning the store for them took
-        as long as the three queries over the copy)."""
+        as long as the three queries over the copy), and their numbers taken from the copy (one scan of
+        the store, not two; when they are a large part of it, the copy is dropped)."""
         key = (partition, tuple(added))
         if key not in self._scopes:
             n = len(self._scopes)
@@ -215,16 +216,20 @@ class ScreenCache:
             present = " AND ".join(f"{k} IS NOT NULL" for k in partition)
             on = " AND ".join(f"o.{k} = k.{k}" for k in partition)
             db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({NEW_RECORDS}) WHERE {present}")
-            db.execute(f"CREATE OR REPLACE TEMP TABLE {rids} AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
             if self.records is None:
                 self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
-            large = int(db.execute(f"SELECT count(*) FROM {rids}").fetchone()[0]) > FULL_SHARE * self.records  # noqa: S608
-            records = f"(SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM {rids}))"
             columns = self._columns_read(partition)
-            if not large and columns is not None:
+            if columns is not None:  # the records copied, and their numbers taken from the copy
                 records = f"screen_records_{n}"
                 picked = ", ".join(f"o.{c}" for c in columns)
                 db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {picked} FROM outcomes o SEMI JOIN screen_keys k ON {on}")  # noqa: S608
+                db.execute(f"CREATE OR REPLACE TEMP TABLE {rids} AS SELECT rid FROM {records}")  # noqa: S608
+            else:
+                records = f"(SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM {rids}))"
+                db.execute(f"CREATE OR REPLACE TEMP TABLE {rids} AS SELECT o.rid FROM outcomes o SEMI JOIN screen_keys k ON {on}")
+            large = int(db.execute(f"SELECT count(*) FROM {rids}").fetchone()[0]) > FULL_SHARE * self.records  # noqa: S608
+            if large and columns is not None:  # the screens run over everything instead
+                db.execute(f"DROP TABLE {records}")
             self._scopes[key] = (rids, records, large)
         return self._scopes[key]
 
