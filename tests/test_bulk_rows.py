@@ -73,6 +73,9 @@ def test_the_faster_text_measure_gives_the_same_numbers() -> None:
     expected = [max((old_lines_needed(str(v), w) for v, w in zip(row, widths) if v not in (None, "")), default=1) for row in rows]
     assert layout.lines_by_row(rows, widths) == expected
     assert layout.lines_by_row([], widths) == [] and layout.lines_by_row([[], []], []) == [1, 1]
+    measure = layout.RowLines(widths)  # a row at a time, as an audit measures its findings as they are placed
+    assert [measure(row) for row in rows] == expected and layout.RowLines([])([]) == 1
+    assert [layout.row_height(n) for n in expected] == layout.heights_by_row(rows, widths)
 
 
 # The audit report ------------------------------------------------------------------------------------------
@@ -173,6 +176,53 @@ def test_the_audit_report_in_bulk_is_the_report_cell_by_cell(tmp_path: Path, mon
     assert sorted(written) == sorted([60, 55, 55, 8, 150]), written
     assert_same_workbook(slow, fast)
     assert output_kind(fast) == "audit"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_findings_table_made_ahead_is_the_table_made_as_saved(tmp_path: Path, lang: str) -> None:
+    """The 问题明细 table as an audit makes it ahead — each finding's row, lines and JSON item made as it
+    is placed (in turns, in any order), the body rows' worksheet XML before the workbook — is what the
+    report alone gives: the same table, the same findings' JSON, every sheet of the workbook byte for byte."""
+    import dataclasses
+
+    from zjcredit.documents.audit import workbook as audit_workbook
+    from zjcredit.documents.audit.presented import Presented
+    from zjcredit.report import render
+
+    report, insts, figs = tricky_report(150), institutions(6), figures(5)
+    ordered = render.ordered_findings(report)
+    made = Presented(lang, table=True, json=True)
+    made.add(ordered[1::2])
+    made.add(ordered)
+    ready = audit_workbook.details(report, lang, made.messages, ordered, made)
+    assert ready == audit_workbook.details(report, lang)
+    assert render._findings_json(ordered, lang, made.messages, made.items) == render._findings_json(ordered, lang)
+    ahead = dataclasses.replace(ready, xml=bulk_rows.rows_ahead(ready.rows, ready.heights[1:], audit_workbook.DETAIL_FIRST))
+    write_report(tmp_path / "ahead.xlsx", report, insts, figs, audit_options(lang=lang), ahead)
+    write_report(tmp_path / "plain.xlsx", report, insts, figs, audit_options(lang=lang))
+    with zipfile.ZipFile(tmp_path / "ahead.xlsx") as a, zipfile.ZipFile(tmp_path / "plain.xlsx") as b:
+        assert a.namelist() == b.namelist()
+        assert [n for n in a.namelist() if a.read(n) != b.read(n)] in ([], ["docProps/core.xml"])  # (the time it was written)
+
+
+def test_rows_made_ahead_take_the_sample_rows_style_or_are_made_again() -> None:
+    """Rows made ahead carry a mark for their style: one style for every cell of the sample row replaces
+    it; a sample row of several styles has the rows made as the workbook is saved instead."""
+    rows = [["文字 & <b>", 3, None, "  两端  "], ["", 1.5, True, "x"]]
+    heights: list[float | None] = [None, 31.5]
+    for style in (0, 7):
+        expected = "".join(bulk_rows._rows_xml(bulk_rows.BulkRows(None, 5, rows, [(style,) * 4] * 2, heights))).encode()
+        assert bulk_rows._styled(bulk_rows.rows_ahead(rows, heights, 5), (style,) * 4) == expected
+    assert bulk_rows._styled(bulk_rows.rows_ahead(rows, heights, 5), (7, 0, 7, 0)) is None
+    wb, bulk = sample_workbook()  # its cells take two styles
+    plain = io.BytesIO()
+    bulk_rows.save_with_rows(wb, plain, "report", [bulk])
+    wb, bulk = sample_workbook()
+    bulk.xml = bulk_rows.rows_ahead(bulk.rows, bulk.heights, bulk.first)
+    ahead = io.BytesIO()
+    bulk_rows.save_with_rows(wb, ahead, "report", [bulk])
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(ahead) as b:
+        assert [n for n in a.namelist() if a.read(n) != b.read(n)] in ([], ["docProps/core.xml"])
 
 
 def test_the_report_in_bulk_holds_inert_text_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

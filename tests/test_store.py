@@ -330,9 +330,11 @@ def test_the_store_queries_on_twice_the_cores_and_the_ingest_gives_them_back(wor
 
 def test_the_findings_are_placed_while_the_later_screens_run(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A screen's findings are placed on the findings' thread as soon as its hits are made, while the
-    next screens' queries run (not all after the last one); the report is the same as placed after."""
+    next screens' queries run (not all after the last one), and their parts of the report made there
+    (:mod:`zjcredit.documents.audit.presented`); the report is the same as placed after."""
     import threading
 
+    from zjcredit.documents.audit.presented import Presented
     from zjcredit.documents.audit.screen_cache import ScreenCache
     from zjcredit.documents.audit.stored import StoredFiles
     from zjcredit.screens import load_screens
@@ -349,15 +351,30 @@ def test_the_findings_are_placed_while_the_later_screens_run(work: Path, monkeyp
         placed.set()
         return emit(self, *args, **kwargs)
 
+    add = Presented.add
+    presented: list[tuple[str, int]] = []  # (thread, findings) of each turn
+
+    def adding(self: Presented, findings: Any) -> None:
+        findings = list(findings)
+        presented.append((threading.current_thread().name.split("_")[0], len(findings)))
+        add(self, findings)
+
     def answering(self: ScreenCache, s: Any, values: dict[str, Any]) -> Any:
-        if s.rule.id == last:  # the last screen's query waits (briefly) for a placing to have begun
-            seen_by_the_last.append(placed.wait(10))
+        if s.rule.id == last:  # the last screen's query waits (briefly) for a placing, and its parts, to be made
+            waited = placed.wait(10)
+            for _ in range(1000):
+                if len(presented) >= 2:  # the findings there before, and a screen's
+                    break
+                threading.Event().wait(0.01)
+            seen_by_the_last.append(waited and len(presented) >= 2)
         return results(self, s, values)
 
     monkeypatch.setattr(StoredFiles, "emit", emitting)
     monkeypatch.setattr(ScreenCache, "results", answering)
+    monkeypatch.setattr(Presented, "add", adding)
     code, doc, _ = audit(fresh(work), "成果")
     assert seen_by_the_last == [True] and placing_threads == {"zjcredit-findings"}
+    assert {t for t, _ in presented} == {"zjcredit-findings"} and sum(n for _, n in presented) >= len(doc["findings"])
     assert code == before[0] == 1 and doc["findings"] == before[1]["findings"] and doc["institutions"] == before[1]["institutions"]
 
 

@@ -52,6 +52,9 @@ class BulkRows:
     rows: list[Sequence[Any]] = field(default_factory=list)
     styles: list[Sequence[int]] = field(default_factory=list)
     heights: list[float | None] = field(default_factory=list)
+    # The rows' XML made before (:func:`rows_ahead` of the same rows and heights from ``first``), used when
+    # every cell takes one style (the first row's); None: made as the workbook is saved.
+    xml: bytes | None = None
 
     def append(self, values: Sequence[Any], styles: Sequence[int], height: float | None = None) -> None:
         """One more row: ``styles[c]`` is the style index of its cell in column ``c + 1``."""
@@ -113,7 +116,8 @@ def with_rows(xml: bytes, bulks: Sequence[BulkRows]) -> bytes:
         if following is not None and int(following.group(1)) <= bulk.last:
             raise ValueError(f"sheet {bulk.ws.title!r}: row {int(following.group(1))} is among the rows {bulk.first}–{bulk.last} written in bulk")
         pieces.append(xml[position:start])
-        pieces.append("".join(_rows_xml(bulk)).encode("utf-8"))
+        made = _styled(bulk.xml, bulk.styles[0]) if bulk.xml is not None and bulk.styles else None
+        pieces.append(made if made is not None else "".join(_rows_xml(bulk)).encode("utf-8"))
         position = end
     pieces.append(xml[position:])
     return _widen_dimension(b"".join(pieces), max(b.last for b in bulks), max(b.columns for b in bulks))
@@ -130,6 +134,28 @@ def _widen_dimension(xml: bytes, last_row: int, last_column: int) -> bytes:
     end_row = int(found.group(4) or found.group(2))
     ref = f"{first_col}{first_row}:{get_column_letter(max(end_col, last_column))}{max(end_row, last_row)}"
     return xml[: found.start()] + f'<dimension ref="{ref}" />'.encode() + xml[found.end() :]
+
+
+def rows_ahead(rows: list[Sequence[Any]], heights: list[float | None], first: int) -> bytes:
+    """The ``<row>`` elements of ``rows`` from row ``first`` (``heights``: each row's), UTF-8, made before
+    the workbook whose style they take: every cell's style is a mark that :func:`with_rows` replaces by
+    the style of the table's sample row — one style for every cell, as a table without fills has. (An
+    audit makes its findings table's rows on a thread while DuckDB counts; the mark is a character no
+    cell's text holds.)"""
+    columns = max((len(r) for r in rows), default=0)
+    return "".join(_rows_xml(BulkRows(None, first, rows, [(_MARK,) * columns] * len(rows), heights))).encode("utf-8")
+
+
+_MARK = "\x01"
+
+
+def _styled(xml: bytes, styles: Sequence[int]) -> bytes | None:
+    """Rows made by :func:`rows_ahead` with their mark replaced by the style; None unless every column
+    of the sample row has the same style."""
+    if len(set(styles)) != 1:
+        return None
+    style = styles[0]
+    return xml.replace(f' s="{_MARK}"'.encode(), f' s="{style}"'.encode() if style else b"")
 
 
 def _rows_xml(bulk: BulkRows) -> Iterator[str]:
@@ -154,7 +180,7 @@ def _rows_xml(bulk: BulkRows) -> Iterator[str]:
         yield "".join(row)
 
 
-def _rest_of_cell(style: int, value: Any, *, plain: bool = False) -> str:
+def _rest_of_cell(style: int | str, value: Any, *, plain: bool = False) -> str:
     """A cell's element after its reference: the style, the type and the value (``plain``: the text is
     known to need none of :func:`xlsx_text`'s changes)."""
     s = f' s="{style}"' if style else ""

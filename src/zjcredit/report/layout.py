@@ -78,15 +78,46 @@ def lines_by_row(rows: Sequence[Sequence[Any]], widths: Sequence[float], size: f
     columns = []
     for c, width in enumerate(widths):
         values = [v if v is None or type(v) is str else str(v) for v in (row[c] if c < len(row) else None for row in rows)]
-        measured = {v: 1 if v is None or v == "" else lines_needed(v, width, size) for v in set(values)}
+        measured = {v: _cell_lines(v, width, size) for v in set(values)}
         columns.append(map(measured.__getitem__, values))
     return [max(lines) for lines in zip(*columns)] if columns else [1] * len(rows)
+
+
+def _cell_lines(value: str | None, width: float, size: float) -> int:
+    return 1 if value is None or value == "" else lines_needed(value, width, size)
+
+
+class RowLines:
+    """:func:`lines_by_row` a row at a time, for rows made one by one (each column's distinct values
+    measured once, as there)."""
+
+    def __init__(self, widths: Sequence[float], size: float = BASE_SIZE) -> None:
+        self.widths = list(widths)
+        self.size = size
+        self._measured: list[dict[str | None, int]] = [{} for _ in self.widths]
+
+    def __call__(self, row: Sequence[Any]) -> int:
+        most = 1 if not self.widths else 0
+        for c, (width, measured) in enumerate(zip(self.widths, self._measured)):
+            v = row[c] if c < len(row) else None
+            v = v if v is None or type(v) is str else str(v)
+            lines = measured.get(v)
+            if lines is None:
+                lines = measured[v] = _cell_lines(v, width, self.size)
+            most = max(most, lines)
+        return most
+
+
+def row_height(lines: int, size: float = BASE_SIZE) -> float | None:
+    """The explicit height in points of a row of wrapped text ``lines`` high, or None for one line (the
+    default height)."""
+    return round(lines * line_height(size) + ROW_PADDING, 1) if lines > 1 else None
 
 
 def heights_by_row(rows: Sequence[Sequence[Any]], widths: Sequence[float], size: float = BASE_SIZE) -> list[float | None]:
     """For each row, the explicit height in points its wrapped text needs (:func:`lines_by_row` lines and
     the padding), or None where one line is enough (the default height)."""
-    return [round(n * line_height(size) + ROW_PADDING, 1) if n > 1 else None for n in lines_by_row(rows, widths, size)]
+    return [row_height(n, size) for n in lines_by_row(rows, widths, size)]
 
 
 def line_height(size: float = BASE_SIZE) -> float:

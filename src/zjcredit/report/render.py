@@ -74,13 +74,15 @@ def to_json(report: Report, lang: str) -> str:
     return text + "\n"
 
 
-def findings_json_ahead(report: Report, lang: str, messages: dict[int, str] | None = None, ordered: list[Finding] | None = None) -> None:
+def findings_json_ahead(
+    report: Report, lang: str, messages: dict[int, str] | None = None, ordered: list[Finding] | None = None, items: dict[int, str | None] | None = None,
+) -> None:
     """Make the findings' part of :func:`to_json` now (an audit does it on a thread while DuckDB counts the
     verdicts and figures), for :func:`to_json` to take as long as the report holds the same files, with as
     many findings each. Made already: ``messages``, the findings' messages in ``lang`` (by ``id``);
-    ``ordered``, :func:`ordered_findings` of the report."""
+    ``ordered``, :func:`ordered_findings` of the report; ``items``, findings' :func:`finding_item` (by ``id``)."""
     findings = ordered if ordered is not None else ordered_findings(report)
-    report.ahead[("json", lang)] = (_files_now(report), _findings_json(findings, lang, messages))
+    report.ahead[("json", lang)] = (_files_now(report), _findings_json(findings, lang, messages, items))
 
 
 def _files_now(report: Report) -> tuple[tuple[Any, int], ...]:
@@ -103,29 +105,41 @@ def _made_ahead(report: Report, key: tuple[str, str]) -> Any:
 _FINDINGS_MARK = "\x00zjcredit:findings\x00"
 
 
-def _findings_json(findings: list[Finding], lang: str, messages: dict[int, str] | None = None) -> str | None:
+def _findings_json(findings: list[Finding], lang: str, messages: dict[int, str] | None = None, items: dict[int, str | None] | None = None) -> str | None:
     """The findings as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes them in the document (a list
     under a top-level key), character for character, but a value at a time through the C encoder of
     strings — Python's encoder with an indent is pure Python, half a second for 12,000 findings. None when
-    a value is other than text, a number or null (then the plain encoder does it)."""
+    a value is other than text, a number or null (then the plain encoder does it). ``items``: findings'
+    :func:`finding_item` made before (by ``id``)."""
     if not findings:
         return "[]"
-    encode = json.encoder.encode_basestring  # the C one where there is one, as json.dumps uses
-    items = []
+    out = []
     for f in findings:
-        lines = []
-        for key, value in f.to_dict(lang, messages.get(id(f)) if messages is not None else None).items():
-            if value is None:
-                text = "null"
-            elif type(value) is str:
-                text = encode(value)
-            elif type(value) is int:
-                text = int.__repr__(value)
-            else:
+        item = items.get(id(f)) if items is not None else None
+        if item is None:
+            item = finding_item(f, lang, messages.get(id(f)) if messages is not None else None)
+            if item is None:
                 return None
-            lines.append(f'      "{key}": {text}')
-        items.append("    {\n" + ",\n".join(lines) + "\n    }")
-    return "[\n" + ",\n".join(items) + "\n  ]"
+        out.append(item)
+    return "[\n" + ",\n".join(out) + "\n  ]"
+
+
+def finding_item(f: Finding, lang: str, message: str | None = None) -> str | None:
+    """A finding as an item of :func:`_findings_json`'s list; None when a value is other than text, a
+    number or null."""
+    encode = json.encoder.encode_basestring  # the C one where there is one, as json.dumps uses
+    lines = []
+    for key, value in f.to_dict(lang, message).items():
+        if value is None:
+            text = "null"
+        elif type(value) is str:
+            text = encode(value)
+        elif type(value) is int:
+            text = int.__repr__(value)
+        else:
+            return None
+        lines.append(f'      "{key}": {text}')
+    return "    {\n" + ",\n".join(lines) + "\n    }"
 
 
 def to_csv(report: Report, lang: str) -> str:

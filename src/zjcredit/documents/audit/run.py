@@ -13,6 +13,7 @@ from zjcredit.documents.audit.audited import prepare_audited
 from zjcredit.documents.audit.figures import figures, keep_learners
 from zjcredit.documents.audit.ingest import ingest
 from zjcredit.documents.audit.options import AuditOptions
+from zjcredit.documents.audit.presented import Presented
 from zjcredit.documents.audit.screen_cache import ScreenCache
 from zjcredit.documents.audit.screening import Placing, screen_store
 from zjcredit.documents.audit.stored import StoredFiles, stored_results
@@ -81,7 +82,7 @@ def _found(paths: list[str | Path], options: AuditOptions) -> Sources:
 
 def _read(
     store: Store, sources: Sources, options: AuditOptions, progress: Callable[[str], None] | None, *, workbook: bool = False, place: bool = True,
-    then: Callable[[list[FileResult]], Any] | None = None,
+    then: Callable[[list[FileResult]], Any] | None = None, presented: Presented | None = None,
 ) -> tuple[OutcomeRun, StoredFiles, dict[int, FileResult | None], list[FileResult], ScreenCache | None, Placing | None]:
     """Catalogs into the store, the new files read, checked and stored, and the screens run over all;
     with the results of what the folders held besides outcome files (``input-skipped``) and the results
@@ -89,7 +90,8 @@ def _read(
     ``place``: the screens' findings are placed in the files' results — still being placed on return
     (:func:`_placed`); without, the screens only flag rows (``hits``: what the figures need). ``then``,
     given the files' results (:func:`_results`, and the skipped) once the findings are placed, on the
-    same thread: (those results, what it returns) is then the placing's ``result``."""
+    same thread: (those results, what it returns) is then the placing's ``result``. ``presented``: the
+    findings' parts of the report made there as they are placed (:mod:`.presented`)."""
     _catalogs(store, options.catalogs)
     if not store.has_catalog():
         raise UsageError(
@@ -125,7 +127,7 @@ def _read(
     placing: Placing | None = None
     try:
         with cache.batch() if cache is not None else nullcontext():
-            placing = screen_store(store, run, stored, options.screens, cache, place=place, then=after)
+            placing = screen_store(store, run, stored, options.screens, cache, place=place, then=after, presented=presented)
             prepare_audited(store.db)  # (while the findings are placed)
             if cache is not None:
                 keep_learners(cache)
@@ -209,29 +211,39 @@ def _results(run: OutcomeRun, stored: StoredFiles, given: dict[int, FileResult |
 
 def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
     """Verify the outcome files under ``paths`` (and everything stored before) and write the report."""
-    from zjcredit.documents.audit.workbook import Details, details, write_report
+    from dataclasses import replace
+
+    from zjcredit.documents.audit.workbook import (
+        DETAIL_FIRST,
+        Details,
+        details,
+        write_report,
+    )
+    from zjcredit.report import bulk_rows
     from zjcredit.report.render import findings_json_ahead, ordered_findings
 
     sources = _found(list(paths), options)
-    # The workbook's findings table (and the findings' JSON, when asked for) is made with the findings
-    # placed, while DuckDB counts — when nothing changes the report's files after that (ledgers checked
-    # later, identifiers masked).
-    ahead = not options.ledgers and not options.mask_ids
+    # The workbook's findings table (with its worksheet XML) and the findings' JSON, when asked for, are
+    # made with the findings placed, while DuckDB counts — when nothing changes the report's files after
+    # that (ledgers checked later, identifiers masked). Each finding's parts of them are made as it is
+    # placed (:mod:`.presented`).
+    ahead = not options.ledgers and not options.mask_ids and (options.output is not None or options.findings_json)
+    presented = Presented(options.lang, table=options.output is not None, json=options.findings_json) if ahead else None
 
-    def made_ahead(files: list[FileResult]) -> tuple[Details | None, dict[Any, Any]]:
+    def made_ahead(files: list[FileResult], presented: Presented = presented) -> tuple[Details | None, dict[Any, Any]]:  # type: ignore[assignment]
         early = Report("audit", files)
-        # The findings ordered, and each message made, once for both, when both are made.
-        both = options.findings_json and options.output is not None
-        ordered = ordered_findings(early) if both else None
-        messages = {id(f): f.message(options.lang) for f in ordered} if ordered is not None else None
-        table = details(early, options.lang, messages, ordered) if options.output is not None else None
+        ordered = ordered_findings(early)
+        presented.add(ordered)  # those not placed by a screen (notes of this run, what the folders held besides)
+        table = details(early, options.lang, presented.messages, ordered, presented) if options.output is not None else None
+        if table is not None and len(table.rows) >= bulk_rows.BULK_FROM:
+            table = replace(table, xml=bulk_rows.rows_ahead(table.rows, table.heights[1:], DETAIL_FIRST))
         if options.findings_json:
-            findings_json_ahead(early, options.lang, messages, ordered)
+            findings_json_ahead(early, options.lang, presented.messages, ordered, presented.items)
         return table, early.ahead
 
     with _open(options) as store:
         run, stored, notes, skipped, cache, placing = _read(
-            store, sources, options, progress, workbook=options.output is not None, then=made_ahead if ahead else None,
+            store, sources, options, progress, workbook=options.output is not None, then=made_ahead if ahead else None, presented=presented,
         )
         with _placed(placing):
             ledgers, ledger_results = _ledgers(store, options, progress)

@@ -12,17 +12,18 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from zjcredit.documents.audit.presented import Presented
 from zjcredit.documents.audit.screen_cache import ScreenCache
 from zjcredit.documents.audit.stored import StoredFiles
 from zjcredit.documents.outcomes.check import OutcomeRun
-from zjcredit.report.findings import Rule
+from zjcredit.report.findings import Finding, Rule
 from zjcredit.screens import Hit, ScreenOptions, run_screens
 from zjcredit.store import Store
 
 
 def screen_store(
     store: Store, run: OutcomeRun, stored: StoredFiles, options: ScreenOptions, cache: ScreenCache | None = None, *, place: bool = True,
-    then: Callable[[], Any] | None = None,
+    then: Callable[[], Any] | None = None, presented: Presented | None = None,
 ) -> Placing | None:
     """Run the screens over the store's records (each query ahead of making the previous one's hits); the
     temporary table ``hits`` holds every flagged row when this returns. Their findings go on the files'
@@ -31,9 +32,11 @@ def screen_store(
     DuckDB for what needs only ``hits`` (the verdicts, the figures) — placing ten thousand findings is
     Python's work, the queries DuckDB's, which leaves Python's lock free most of the time.
     :meth:`Placing.wait` before reading the results; ``then`` runs on the same thread after them (its
-    value: :attr:`Placing.result`). Without ``place``, only ``hits`` (None returned)."""
+    value: :attr:`Placing.result`). ``presented``: each finding's parts of the report are made there as
+    it is placed, and those of the findings already in the results first. Without ``place``, only
+    ``hits`` (None returned)."""
     stored.results.update(run.results)
-    placing = Placing(stored, then) if place else None
+    placing = Placing(stored, then, presented) if place else None
     try:
         hits = run_screens(
             store.db, options, stored.where, catalog=store.has_catalog(), prefetch=stored.prefetch, results=cache.results if cache else None, ahead=True,
@@ -65,13 +68,17 @@ class Placing:
     (see :func:`screen_store`); the files' results use connections of their own (:class:`StoredFiles`).
     After a failure the rest is not done; the error is raised by :meth:`wait`."""
 
-    def __init__(self, stored: StoredFiles, then: Callable[[], Any] | None = None) -> None:
+    def __init__(self, stored: StoredFiles, then: Callable[[], Any] | None = None, presented: Presented | None = None) -> None:
         self.result: Any = None  # what ``then`` gave, once waited for
         self._stored = stored
         self._then = then
+        self._presented = presented
         self._failed: list[BaseException] = []
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zjcredit-findings")
         self._futures: list[Future[Any]] = []
+        if presented is not None:  # the findings of the records alone, and of the files stored before
+            found = [f for result in list(stored.results.values()) for f in result.findings]
+            self._futures.append(self._pool.submit(self._unless_failed, presented.add, found))
 
     def _unless_failed(self, work: Callable[..., Any], *args: Any) -> Any:
         if self._failed:  # an earlier part failed: wait() raises that
@@ -84,7 +91,12 @@ class Placing:
 
     def place(self, hits: list[Hit]) -> None:
         """Place these hits' findings (after those given before)."""
-        self._futures.append(self._pool.submit(self._unless_failed, place_findings, self._stored, hits))
+        self._futures.append(self._pool.submit(self._unless_failed, self._place, hits))
+
+    def _place(self, hits: list[Hit]) -> None:
+        placed = place_findings(self._stored, hits)
+        if self._presented is not None:
+            self._presented.add(placed)
 
     def finish(self) -> None:
         """Every hit is given: ``then`` follows."""
@@ -108,13 +120,15 @@ class Placing:
             self._pool.shutdown()
 
 
-def place_findings(stored: StoredFiles, hits: list[Hit]) -> None:
+def place_findings(stored: StoredFiles, hits: list[Hit]) -> list[Finding]:
     """Each hit as a finding at its cell, with its value as written, on its file's result (the hits of one
-    field: their cells and values looked up at once)."""
+    field: their cells and values looked up at once). Returns the findings."""
     batches: dict[tuple[str, str], tuple[Rule, list[int], list[dict[str, Any]]]] = {}
     for hit in hits:
         rule, rids, params = batches.setdefault((hit.rule.id, hit.field), (hit.rule, [], []))
         rids.append(hit.rid)
         params.append(hit.params)
+    placed: list[Finding] = []
     for (_, name), (rule, rids, params) in batches.items():
-        stored.emit(rule, name, rids, params)
+        placed.extend(stored.emit(rule, name, rids, params))
+    return placed

@@ -94,11 +94,12 @@ def _styles() -> dict[str, Any]:
 
 
 def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: list[float], bulks: list[BulkRows] | None,
-           *, fill_column: int = 0, fills: Sequence[str] = (), heights: list[float | None] | None = None) -> int:
+           *, fill_column: int = 0, fills: Sequence[str] = (), heights: list[float | None] | None = None, xml: bytes | None = None) -> int:
     """A bordered table with a bold header at row ``top``, each row as high as its longest wrapped text
     needs, row ``i``'s cell in ``fill_column`` filled with colour ``fills[i]``; returns the row after it.
     A long table's rows go to ``bulks`` (unless it is None): only the first is written here, as the
-    sample of their styles."""
+    sample of their styles; ``xml``, their worksheet XML made before (:func:`bulk_rows.rows_ahead` of
+    these rows and ``heights``, from row ``top + 1``; a table without fills)."""
     from openpyxl.utils import get_column_letter
 
     styles = _styles()["cells"]
@@ -131,6 +132,8 @@ def _table(ws: Any, top: int, head: list[str], rows: list[list[Any]], widths: li
         if bulk is not None:
             bulk.append(row, ids[colour], height)
     if bulk is not None and bulks is not None:
+        if xml is not None and not fill_column:
+            bulk.xml = xml
         bulks.append(bulk)
     return top + len(rows) + 1
 
@@ -259,28 +262,61 @@ DETAIL_WIDTHS = [26, 10, 7, 7, 10, 18, 18, 6, 60, 24]
 class Details:
     """The 问题明细 table made ready: its rows (at most :data:`DETAIL_LIMIT`), how many findings it leaves
     out, and the height of each row (the head's first). Made apart from the workbook, so that an audit
-    can make it on a thread while DuckDB counts the verdicts and figures."""
+    can make it on a thread while DuckDB counts the verdicts and figures — with its body rows' worksheet
+    XML too (``xml``: :func:`~zjcredit.report.bulk_rows.rows_ahead`, from row :data:`DETAIL_FIRST`)."""
 
     rows: list[list[Any]]
     more: int
     heights: list[float | None]
+    xml: bytes | None = None
 
 
-def details(report: Report, lang: str, messages: dict[int, str] | None = None, ordered: list[Finding] | None = None) -> Details:
+# The 问题明细 table's head row (its title above it) and its first body row.
+DETAIL_HEAD = 2
+DETAIL_FIRST = DETAIL_HEAD + 1
+
+
+def detail_row(f: Finding, lang: str, message: str) -> list[Any]:
+    """A finding as a row of the 问题明细 table (``lang``: "zh" or "en")."""
+    rule = RULES.get(f.rule)
+    title = (rule.title_en if lang == "en" else rule.title_zh) if rule else ""
+    return [f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, SEVERITY[lang][f.severity], message, f.value or ""]
+
+
+def detail_lines() -> Any:
+    """What measures a 问题明细 row's lines (:class:`~zjcredit.report.layout.RowLines`, as :func:`_heights`)."""
+    from zjcredit.report.layout import RowLines
+
+    return RowLines([w * 0.9 for w in DETAIL_WIDTHS])
+
+
+def details(
+    report: Report, lang: str, messages: dict[int, str] | None = None, ordered: list[Finding] | None = None, made: Any = None,
+) -> Details:
     """The 问题明细 table of ``report``'s findings: errors first, then warnings and infos (each in the files'
     order), so what the limit cuts is the least. Made already: ``messages``, the findings' messages (by
-    ``id``); ``ordered``, the findings in the files' order (:func:`~zjcredit.report.render.ordered_findings`)."""
+    ``id``); ``ordered``, the findings in the files' order (:func:`~zjcredit.report.render.ordered_findings`);
+    ``made``, findings' rows and their lines (``rows``, ``lines``: by ``id``, as :func:`detail_row` and
+    :func:`detail_lines` make them)."""
+    from zjcredit.report.layout import row_height
     from zjcredit.report.render import ordered_findings
 
     lang = "en" if lang == "en" else "zh"
     findings = sorted(ordered if ordered is not None else ordered_findings(report), key=lambda f: -int(f.severity))
-    severity = SEVERITY[lang]
-    rows = []
+    if made is None:
+        rows = [detail_row(f, lang, messages[id(f)] if messages is not None else f.message(lang)) for f in findings[:DETAIL_LIMIT]]
+        heights = _heights([TEXT[lang]["detail_head"], *rows], DETAIL_WIDTHS)
+        return Details(rows, max(0, len(findings) - DETAIL_LIMIT), heights)
+    measure = detail_lines()
+    rows, heights = [], _heights([TEXT[lang]["detail_head"]], DETAIL_WIDTHS)
     for f in findings[:DETAIL_LIMIT]:
-        rule = RULES.get(f.rule)
-        title = (rule.title_en if lang == "en" else rule.title_zh) if rule else ""
-        rows.append([f.path, f.sheet or "", f.cell or "", f.row or "", f.field or "", f.rule, title, severity[f.severity], messages[id(f)] if messages is not None else f.message(lang), f.value or ""])
-    heights = _heights([TEXT[lang]["detail_head"], *rows], DETAIL_WIDTHS)
+        row = made.rows.get(id(f))
+        lines = made.lines.get(id(f))
+        if row is None or lines is None:
+            row = detail_row(f, lang, messages[id(f)] if messages is not None else f.message(lang))
+            lines = measure(row)
+        rows.append(row)
+        heights.append(row_height(lines))
     return Details(rows, max(0, len(findings) - DETAIL_LIMIT), heights)
 
 
@@ -288,7 +324,7 @@ def _details(ws: Any, report: Report, t: dict[str, Any], lang: str, bulks: list[
     made = ready if ready is not None else details(report, lang)
     head = t["detail_head"]
     _title(ws, t["details"], len(head))
-    last = _table(ws, 2, head, made.rows, DETAIL_WIDTHS, bulks, heights=made.heights) - 1
+    last = _table(ws, DETAIL_HEAD, head, made.rows, DETAIL_WIDTHS, bulks, heights=made.heights, xml=made.xml) - 1
     if made.more:
         set_text(ws.cell(row=last + 1, column=1), t["more"].format(n=made.more))
     _finish(ws, 2, last, len(head))
