@@ -98,8 +98,9 @@ def test_file_by_file_equals_all_at_once(tmp_path: Path, seed: int) -> None:
         code, doc, text = audit(tmp_path, name, extra=LOW)
         assert code in (0, 1), text
     assert summary(doc) == expected
-    # Every screen keeps its rows or the tables it says, and so do the rows the verdicts and figures count.
-    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT, "learner counts", "learner errors"}
+    # Every screen keeps its rows or the tables it says, and so do the rows the verdicts and figures count,
+    # and the cells the findings were placed at.
+    assert set(kept(tmp_path / "核查.duckdb")) == {*COUNTED, *KEPT, "learner counts", "learner errors", "cells"}
 
 
 def test_other_thresholds_catalog_or_a_replaced_file_recompute(tmp_path: Path) -> None:

@@ -192,6 +192,24 @@ def test_screens_see_learners_of_earlier_runs(work: Path) -> None:
     assert code == 0 and alone["findings"] == []
 
 
+def test_the_findings_cells_are_kept_for_the_next_run(work: Path) -> None:
+    """The cells the screens' findings were placed at (a record's place and the field's text as written)
+    are kept in the store, and the next run takes them from there rather than from the records; a file
+    no longer stored takes its kept cells with it."""
+    store = work / "核查.duckdb"
+    kept = query(store, 'SELECT "column", value FROM screen_cache."cells" ORDER BY ALL')
+    assert kept == [("course_code", "330212-2019H1-099-01"), ("project_code", "330212-2019H1-099")]  # the two screens' findings
+    with duckdb.connect(str(store)) as db:  # what no run does: the kept text told apart from the record's
+        db.execute("""UPDATE screen_cache."cells" SET value = value || '（保存的）' WHERE "column" = 'project_code'""")
+    code, doc, _ = audit(work, "成果")
+    assert [f["value"] for f in doc["findings"] if f["rule"] == "project-unknown"] == ["330212-2019H1-099（保存的）"]
+    write_outcomes(work / "成果" / "b_鄞州.csv", [row(k, YZ) for k in range(7, 11)])  # replaced: no unknown project now
+    code, doc, _ = audit(work, "成果")
+    assert not [f for f in doc["findings"] if f["rule"] == "project-unknown"]
+    stored = {r[0] for r in query(store, "SELECT file_id FROM files")}
+    assert {r[0] for r in query(store, 'SELECT DISTINCT rid >> 32 FROM screen_cache."cells"')} <= stored
+
+
 # Transactions ---------------------------------------------------------------------------------------------------
 
 

@@ -112,9 +112,9 @@ def _read(
         early.update(stored_results(store.db, [(f.file_id, f.path) for f in before if f.file_id not in replaced]))
 
     notes = ingest(store, run, sources, progress, results_stored_before)
-    stored = StoredFiles(store)
-    stored.results.update(early)
     cache = ScreenCache(store) if store.path is not None else None  # results kept in a store file
+    stored = StoredFiles(store, kept=cache is not None)
+    stored.results.update(early)
     used = [*options.catalogs, *([options.store] if options.store else [])]
     skipped = skipped_results(sources.skipped, options.output, used=used)
     after = None

@@ -31,7 +31,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from zjcredit.screens import Kept, Screen, load_screens, query
-from zjcredit.store import Store
+from zjcredit.store import FILE_BITS, Store
 
 SCHEMA = "screen_cache"
 # Above this share of the store's records, a screen is computed over everything instead.
@@ -46,9 +46,15 @@ class ScreenCache:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.db = store.db
+        from zjcredit.documents.audit.stored import CELLS_SQL, CELLS_TABLE
+
         with store.transaction() as db:
             db.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
             db.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.state (rule VARCHAR PRIMARY KEY, signature VARCHAR, files VARCHAR[])")
+            # The findings' cells kept between runs (zjcredit.documents.audit.stored.Cells), but those of
+            # files no longer stored.
+            db.execute(CELLS_SQL)
+            db.execute(f"DELETE FROM {CELLS_TABLE} WHERE (rid >> {FILE_BITS}) NOT IN (SELECT file_id FROM files)")  # noqa: S608
         stored = self.db.execute("SELECT file_id, sha256, coalesce(records, 0) FROM files").fetchall()
         self.files = {f"{fid}:{sha}": int(fid) for fid, sha, _ in stored}
         self.sizes = {int(fid): int(n) for fid, _, n in stored}  # records by file

@@ -99,7 +99,8 @@ class Placing:
             self._presented.add(placed)
 
     def finish(self) -> None:
-        """Every hit is given: ``then`` follows."""
+        """Every hit is given: the cells looked up are kept in the store, and ``then`` follows."""
+        self._futures.append(self._pool.submit(self._unless_failed, self._stored.keep_cells))
         self._futures.append(self._pool.submit(self._unless_failed, self._then or (lambda: None)))
 
     def wait(self, *, quietly: bool = False) -> None:

@@ -12,9 +12,10 @@ from zjcredit.store import FILE_BITS, Store
 
 
 class StoredFiles:
-    """Results of the stored files by file number, built on first need."""
+    """Results of the stored files by file number, built on first need. ``kept``: the findings' cells are
+    kept in the store between runs (:class:`Cells`)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, kept: bool = False) -> None:
         self.store = store
         # Its queries run on connections of their own (closed with the store): records are looked up for
         # the screens' messages (:meth:`where`) while the screens' next query runs, and the findings are
@@ -25,6 +26,7 @@ class StoredFiles:
         self._letters: dict[tuple[int, str | None], dict[str, str]] = {}
         self._cells = Cells(self.db)  # for where
         self._placed: Cells | None = None  # for emit: made on first need
+        self._kept = kept
         for fid, sheet, columns in self.db.execute("SELECT file_id, sheet, columns FROM sheets").fetchall():
             self._letters[(fid, sheet)] = json.loads(columns or "{}")
 
@@ -56,7 +58,7 @@ class StoredFiles:
         """Findings of a screen on stored records, at their cells, with their values as written (looked
         up in one query for them all). May run on another thread than :meth:`where`."""
         if self._placed is None:
-            self._placed = Cells(self.store.cursor())
+            self._placed = Cells(self.store.cursor(), kept=self._kept)
         cells = self._placed
         column = WRITTEN.get(field)
         cells.look_up({field: rids})
@@ -71,6 +73,11 @@ class StoredFiles:
             out.append(finding)
         return out
 
+    def keep_cells(self) -> None:
+        """Keep in the store the cells :meth:`emit` looked up in the records (:meth:`Cells.keep`)."""
+        if self._placed is not None:
+            self._placed.keep()
+
     def result(self, file_id: int, db: Any = None) -> FileResult:
         """A stored file's result (``db``: the connection to rebuild it on when it is not made yet)."""
         if file_id not in self.results:
@@ -78,25 +85,76 @@ class StoredFiles:
         return self.results[file_id]
 
 
+# The cells of records the screens flagged, kept between runs (``kept``): a record's place and texts as
+# written never change while it is stored, and nearly all of a run's findings are on records flagged
+# before. A look-up in ``outcomes`` scans every stored record's number and unpacks each found record's
+# block of texts (a tenth of a second of a core for a screen's findings in a store of 3 million); this
+# table holds what the findings were placed with — a record's place and the text of a field ("" for the
+# place alone), one row each.
+CELLS_TABLE = 'screen_cache."cells"'
+CELLS_SQL = f'CREATE TABLE IF NOT EXISTS {CELLS_TABLE} (rid BIGINT, sheet VARCHAR, "row" INTEGER, "column" VARCHAR, value VARCHAR, PRIMARY KEY (rid, "column"))'
+
+
 class Cells:
     """Where stored records are (sheet, row) and the values as written of some of their fields, looked up
-    on the connection ``db`` and kept (``found``: rid → sheet, row, field's column → value)."""
+    on the connection ``db`` and kept (``found``: rid → sheet, row, field's column → value). ``kept``:
+    looked up in the store's :data:`CELLS_TABLE` first, and what the records gave added to it by
+    :meth:`keep`."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, kept: bool = False) -> None:
         self.db = db
+        self.kept = kept
         self.found: dict[int, tuple[str | None, int | None, dict[str, Any]]] = {}
+        self._new: list[tuple[Any, ...]] = []  # (rid, sheet, row, column, value) looked up in the records, for keep()
 
     def look_up(self, wanted: dict[str, list[int]]) -> None:
-        """Look up, in one query, the records of ``wanted`` (field → records; under a field without a
-        column, such as "", only their places) not looked up yet with those fields' values."""
+        """Look up the records of ``wanted`` (field → records; under a field without a column, such as "",
+        only their places) not looked up yet with those fields' values: in one query of the records (of
+        their files only), after one of the kept cells."""
         columns = sorted({WRITTEN[f] for f in wanted if f in WRITTEN})
-        found = self.found
-        rids = sorted({r for field_rids in wanted.values() for r in field_rids if r not in found or any(c not in found[r][2] for c in columns)})
+        rids = self._missing(wanted, columns)
         if not rids:
             return
-        query = f'SELECT rid, sheet, "row"{"".join(", " + c for c in columns)} FROM outcomes WHERE rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608 - our own column names
-        for rid, sheet, row, *values in self.db.execute(query, [rids]).fetchall():
+        if self.kept:
+            query = f'SELECT rid, sheet, "row", "column", value FROM {CELLS_TABLE} WHERE rid IN (SELECT unnest(?::BIGINT[])) AND "column" IN (SELECT unnest(?::VARCHAR[]))'  # noqa: S608
+            for rid, sheet, row, column, value in self.db.execute(query, [rids, [*columns, ""]]).fetchall():
+                self._fill([(rid, sheet, row, value)] if column else [(rid, sheet, row)], [column] if column else [])
+            rids = self._missing(wanted, columns)
+            if not rids:
+                return
+        files = sorted({r >> FILE_BITS for r in rids})  # (DuckDB then skips the other files' row groups)
+        picked = "".join(", " + c for c in columns)
+        query = f'SELECT rid, sheet, "row"{picked} FROM outcomes WHERE file_id IN (SELECT unnest(?::INTEGER[])) AND rid IN (SELECT unnest(?::BIGINT[]))'  # noqa: S608
+        rows = self.db.execute(query, [files, rids]).fetchall()
+        self._fill(rows, columns)
+        if self.kept:
+            self._new.extend((rid, sheet, row, c, v) for rid, sheet, row, *values in rows for c, v in zip(columns or [""], values or [None]))
+
+    def _missing(self, wanted: dict[str, list[int]], columns: list[str]) -> list[int]:
+        found = self.found
+        return sorted({r for field_rids in wanted.values() for r in field_rids if r not in found or any(c not in found[r][2] for c in columns)})
+
+    def _fill(self, rows: list[tuple[Any, ...]], columns: list[str]) -> None:
+        found = self.found
+        for rid, sheet, row, *values in rows:
             found[rid] = (sheet, row, {**found.get(rid, (None, None, {}))[2], **dict(zip(columns, values))})
+
+    def keep(self) -> None:
+        """Add what was looked up in the records to the kept cells (a statement of its own: a stored
+        record's cells are what they are, whatever the run does next)."""
+        if not self._new:
+            return
+        import pyarrow as pa
+
+        names = ["rid", "sheet", "row", "column", "value"]
+        types = [pa.int64(), pa.string(), pa.int32(), pa.string(), pa.string()]
+        table = pa.table({n: pa.array([r[i] for r in self._new], type=t) for i, (n, t) in enumerate(zip(names, types))})
+        self.db.register("new_cells", table)
+        try:
+            self.db.execute(f"INSERT OR IGNORE INTO {CELLS_TABLE} SELECT * FROM new_cells")  # noqa: S608
+        finally:
+            self.db.unregister("new_cells")
+        self._new = []
 
 
 def stored_result(db: Any, file_id: int, path: str) -> FileResult:
