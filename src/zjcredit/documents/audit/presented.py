@@ -20,7 +20,6 @@ class Presented:
         from zjcredit.documents.audit.workbook import detail_lines
 
         self.lang = lang
-        self.table = table
         self.json = json
         self.messages: dict[int, str] = {}
         self.rows: dict[int, list[Any]] = {}

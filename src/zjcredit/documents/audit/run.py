@@ -235,7 +235,7 @@ def audit(paths: Iterable[str | Path], options: AuditOptions, progress: Callable
         ordered = ordered_findings(early)
         presented.add(ordered)  # those not placed by a screen (notes of this run, what the folders held besides)
         table = details(early, options.lang, presented.messages, ordered, presented) if options.output is not None else None
-        if table is not None and len(table.rows) >= bulk_rows.BULK_FROM:
+        if table is not None:  # (used when the table is written in bulk)
             table = replace(table, xml=bulk_rows.rows_ahead(table.rows, table.heights[1:], DETAIL_FIRST))
         if options.findings_json:
             findings_json_ahead(early, options.lang, presented.messages, ordered, presented.items)
