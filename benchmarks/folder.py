@@ -22,7 +22,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from run import BIN, DATA, PY, measure
+from run import BIN, DATA, PY, in_child, measure
 
 import generate_outcomes as G
 
@@ -32,9 +32,13 @@ BARE_LOOP = "import sys, fastexcel\nfor f in sys.argv[1:]: fastexcel.read_excel(
 def ensure_folder(files: int, rows: int) -> tuple[Path, Path]:
     folder = DATA / f"folder_{files}x{rows}"
     catalog = DATA / f"folder_{files}x{rows}_catalog.xlsx"
-    if folder.is_dir() and catalog.exists() and len(list(folder.glob("*.xlsx"))) == files:
-        return folder, catalog
-    print(f"generating {folder} …", file=sys.stderr)
+    if not (folder.is_dir() and catalog.exists() and len(list(folder.glob("*.xlsx"))) == files):
+        print(f"generating {folder} …", file=sys.stderr)
+        in_child(_generate, folder, catalog, files, rows)
+    return folder, catalog
+
+
+def _generate(folder: Path, catalog: Path, files: int, rows: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20190505)
     projects = G.make_catalog(rng, files * rows)
@@ -45,7 +49,6 @@ def ensure_folder(files: int, rows: int) -> tuple[Path, Path]:
         for i, row in enumerate(part):
             row[0] = i + 1
         G.write_xlsx(folder / f"成果_{k:03d}.xlsx", "学习成果", part)
-    return folder, catalog
 
 
 def main(argv: list[str] | None = None) -> int:

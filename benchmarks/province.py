@@ -30,7 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate_outcomes as G  # noqa: E402
-from run import DATA, PY, compiled, measure  # noqa: E402
+from run import DATA, PY, compiled, in_child, measure  # noqa: E402
 
 BIN = Path(PY).parent
 BARE = (
@@ -54,9 +54,13 @@ def ensure_corpus(files: int, rows: int, shuffled: bool = False) -> tuple[Path, 
     folder = DATA / f"province{tag}_{files}x{rows}"
     extra = DATA / f"province{tag}_{files}x{rows}_extra"
     catalog = DATA / f"province{tag}_{files}x{rows}_catalog.xlsx"
-    if folder.is_dir() and extra.is_dir() and catalog.exists() and len(list(folder.glob("*.csv"))) == files:
-        return folder, extra, catalog
-    print(f"generating {folder} …", file=sys.stderr)
+    if not (folder.is_dir() and extra.is_dir() and catalog.exists() and len(list(folder.glob("*.csv"))) == files):
+        print(f"generating {folder} …", file=sys.stderr)
+        in_child(_generate, folder, extra, catalog, files, rows, shuffled)
+    return folder, extra, catalog
+
+
+def _generate(folder: Path, extra: Path, catalog: Path, files: int, rows: int, shuffled: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     extra.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20190505)
@@ -80,7 +84,6 @@ def ensure_corpus(files: int, rows: int, shuffled: bool = False) -> tuple[Path, 
             row[0] = i + 1
         target = (folder / f"成果_{k:03d}.csv") if k < files else (extra / "成果_补报.csv")
         G.write_csv(target, "学习成果", part, "utf-8")
-    return folder, extra, catalog
 
 
 def grow(store: Path, target: int) -> int:
@@ -194,7 +197,7 @@ def main() -> int:
     print(f"| one more file of {args.rows:,} rows | {_median(again_s):.1f} s ({_median(again_x):.2f} × the first{_range(again_x, ' ×', 2)}) | {peak[2]:,.0f} MiB | ≤ 0.3 × |")
     if not args.skip_large:
         t = time.perf_counter()
-        rows = grow(store, args.large)
+        rows = in_child(grow, store, args.large)
         print(f"(grew the store to {rows:,} rows in {time.perf_counter() - t:.0f} s)", file=sys.stderr)
         audit = measure([zj, "audit", "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告3.xlsx"), "--format", "json", "--quiet"], "zjcredit audit of the grown store")
         again = measure([zj, "audit", "--catalog", str(catalog), "--store", str(store), "-o", str(work / "核查报告4.xlsx"), "--format", "json", "--quiet"], "zjcredit audit of it again")

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -56,6 +57,18 @@ def measure(cmd: list[str], label: str) -> dict[str, object]:
     if code not in (0, 1):
         print(stderr[-2000:], file=sys.stderr)
     return {"label": label, "wall": wall, "rss": rss_mib, "exit": code}
+
+
+def in_child(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` in a forked child process, its result returned. Generated data is made (and a
+    store grown) there: a child measured later inherits its parent's resident memory at the fork (Linux counts it
+    in the child's peak RSS across ``exec``), so the parent must stay small for ``os.wait4``'s figure to
+    be the measured command's own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def ensure_data(rows: int) -> tuple[Path, Path]:
