@@ -85,11 +85,6 @@ SELECT DISTINCT false AS whole, id_prefix AS x FROM {records} WHERE id_body
 UNION ALL
 SELECT DISTINCT true, id_prefix * 10 + id_last FROM {records} WHERE id_body AND id_digits
 """
-ALL_VALUES = """(
-SELECT false AS whole, id_prefix AS x FROM outcomes WHERE id_body
-UNION ALL
-SELECT true, id_prefix * 10 + id_last FROM outcomes WHERE id_body AND id_digits
-)"""
 KEPT = Kept(
     {
         "id_runs": (
@@ -107,8 +102,15 @@ KEPT = Kept(
                 "DROP TABLE seq_wholes",
             ),
             (
-                "CREATE OR REPLACE TEMP TABLE seq_near AS WITH new AS (" + VALUES.format(records="screen_scope") + ") "
-                "SELECT whole, x FROM new UNION SELECT v.whole, v.x FROM " + ALL_VALUES + " v "
+                # The stored values next to a new one are among those of the records whose prefix is a new
+                # prefix or next to one (a whole number's neighbour has its prefix, or the one before or after):
+                # those few records are found by their prefix first (every stored value, 6 million of 3
+                # million records, looked up against the new ones' neighbours took a fifth more time).
+                "CREATE OR REPLACE TEMP TABLE seq_near AS WITH new AS (" + VALUES.format(records="screen_scope") + "), "
+                "near AS (SELECT o.id_prefix AS p, o.id_last AS l, o.id_digits FROM outcomes o "
+                "SEMI JOIN (SELECT DISTINCT unnest([x - 1, x, x + 1]) AS y FROM new WHERE NOT whole) c ON o.id_prefix = c.y WHERE o.id_body) "
+                "SELECT whole, x FROM new UNION SELECT v.whole, v.x FROM "
+                "(SELECT false AS whole, p AS x FROM near UNION ALL SELECT true, p * 10 + l FROM near WHERE id_digits) v "
                 "SEMI JOIN (SELECT whole, unnest([x - 1, x + 1]) AS y FROM new) n ON v.whole = n.whole AND v.x = n.y",
                 "CREATE OR REPLACE TEMP TABLE seq_touched AS SELECT whole, x FROM seq_near UNION "
                 "SELECT r.whole, r.x FROM {this} r SEMI JOIN (SELECT r.whole, r.lo FROM {this} r SEMI JOIN seq_near n ON r.whole = n.whole AND r.x = n.x) t "

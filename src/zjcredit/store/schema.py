@@ -28,6 +28,32 @@ PAIRS_TABLE = "CREATE TABLE IF NOT EXISTS pairs (pair INTEGER PRIMARY KEY, org V
 ORG = "nullif(coalesce(org_compared, org_code), '')"
 PROJECT = "nullif(coalesce(project_compared, project_code), '')"
 
+# The columns of the view ``outcomes`` computed from a row of ``outcome_rows`` (see :func:`outcomes_of`).
+COMPUTED = f"""
+    CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
+         ELSE upper(replace(trim(id_written), ' ', '')) END AS id_key,
+    coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END) AS id_number,
+    coalesce(phone_written, CAST(phone_num AS VARCHAR)) AS phone,
+    nullif(coalesce(name_compared, name), '') AS name_key,
+    {PROJECT} AS project,
+    nullif(coalesce(course_compared, course_code), '') AS course,
+    {ORG} AS org,
+    coalesce(completed_written, {DATE_TEXT}) AS completed,
+    coalesce(hours_written, {HOURS_TEXT}) AS hours_text,
+    CASE WHEN id_num >= 0 THEN id_num // 11 END AS id_prefix,
+    CAST(CASE WHEN id_num >= 0 THEN id_num % 11 END AS TINYINT) AS id_last
+"""
+
+
+def outcomes_of(rows: str) -> str:
+    """The view ``outcomes``'s query over ``rows`` (a relation with the columns of ``outcome_rows``):
+    some records picked from ``outcome_rows`` first (a join on a stored column), their columns computed
+    then — through the view, DuckDB computes them for every row of the store before the join."""
+    return f"SELECT *,{COMPUTED}FROM {rows}"
+
+
+OUTCOMES_OF_ROWS = outcomes_of("outcome_rows")
+
 TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS files (
@@ -69,20 +95,7 @@ CREATE TABLE IF NOT EXISTS outcome_rows (
 {PAIRS_TABLE};
 -- What users and the screens read: the stored columns and those computed from them. (A view rather than
 -- generated columns of the table, which made every insert cost twice as much.)
-CREATE VIEW IF NOT EXISTS outcomes AS SELECT *,
-    CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
-         ELSE upper(replace(trim(id_written), ' ', '')) END AS id_key,
-    coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END) AS id_number,
-    coalesce(phone_written, CAST(phone_num AS VARCHAR)) AS phone,
-    nullif(coalesce(name_compared, name), '') AS name_key,
-    {PROJECT} AS project,
-    nullif(coalesce(course_compared, course_code), '') AS course,
-    {ORG} AS org,
-    coalesce(completed_written, {DATE_TEXT}) AS completed,
-    coalesce(hours_written, {HOURS_TEXT}) AS hours_text,
-    CASE WHEN id_num >= 0 THEN id_num // 11 END AS id_prefix,
-    CAST(CASE WHEN id_num >= 0 THEN id_num % 11 END AS TINYINT) AS id_last
-FROM outcome_rows;
+CREATE VIEW IF NOT EXISTS outcomes AS {OUTCOMES_OF_ROWS};
 CREATE TABLE IF NOT EXISTS findings (
     rid BIGINT,                    -- NULL for a finding about the file or sheet
     file_id INTEGER, sheet VARCHAR, cell VARCHAR, "row" INTEGER, field VARCHAR,

@@ -32,6 +32,7 @@ from typing import Any
 
 from zjcredit.screens import Kept, Screen, load_screens, query
 from zjcredit.store import FILE_BITS, Store
+from zjcredit.store.schema import outcomes_of
 
 SCHEMA = "screen_cache"
 # Above this share of the store's records, a screen is computed over everything instead.
@@ -66,6 +67,7 @@ class ScreenCache:
         self._done: set[str] = set()  # tables brought up to date in this run
         self._scopes: dict[tuple[Any, ...], tuple[str, str, bool]] = {}  # the records a partition's screens look at (see _scope)
         self._outcome_columns: list[str] | None = None
+        self._row_columns: set[str] | None = None
         # Each kept table's state (signature, files), read once; in a batch, the states of the tables
         # brought up to date are written together at its end (one statement, not one a table).
         self._state: dict[str, tuple[str, list[str]]] = {
@@ -210,10 +212,11 @@ class ScreenCache:
         """The records sharing a value of ``partition`` with a record of the files ``added``: a temporary
         table of their numbers, the relation of the records themselves, and whether they are a large part
         of the store (then the screen runs over all). Made once a run for each partition and set of files:
-        the screens of one partition share them. Where several screens share a partition, the records
-        are copied once with the columns those screens read (each query scanning the store for them took
-        as long as the three queries over the copy), and their numbers taken from the copy (one scan of
-        the store, not two; when they are a large part of it, the copy is dropped)."""
+        the screens of one partition share them. Where several screens share a partition, or it is of
+        stored columns, the records are copied once with the columns those screens read (each query
+        scanning the store for them took as long as the three queries over the copy; the phone's one
+        query over the store twice as long as copying and querying), and their numbers taken from the copy
+        (one scan of the store, not two; when they are a large part of it, the copy is dropped)."""
         key = (partition, tuple(added))
         if key not in self._scopes:
             n = len(self._scopes)
@@ -224,11 +227,19 @@ class ScreenCache:
             db.execute(f"CREATE OR REPLACE TEMP TABLE screen_keys AS SELECT DISTINCT {keys} FROM ({NEW_RECORDS}) WHERE {present}")
             if self.records is None:
                 self.records = int(db.execute("SELECT count(*) FROM outcomes").fetchone()[0])
-            columns = self._columns_read(partition)
+            # Partitioned by stored columns (the ID, the phone), the records are picked from the table and
+            # the view's columns computed for them alone (through the view, DuckDB computes them for every
+            # record of the store before the join): copying them so is worth it for one screen as well.
+            stored = set(partition) <= self._stored_columns()
+            columns = self._columns_read(partition, alone=stored)
             if columns is not None:  # the records copied, and their numbers taken from the copy
                 records = f"screen_records_{n}"
-                picked = ", ".join(f"o.{c}" for c in columns)
-                db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {picked} FROM outcomes o SEMI JOIN screen_keys k ON {on}")  # noqa: S608
+                if stored:
+                    source = outcomes_of(f"(SELECT o.* FROM outcome_rows o SEMI JOIN screen_keys k ON {on})")
+                    db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {', '.join(columns)} FROM ({source})")  # noqa: S608
+                else:
+                    picked = ", ".join(f"o.{c}" for c in columns)
+                    db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {picked} FROM outcomes o SEMI JOIN screen_keys k ON {on}")  # noqa: S608
                 db.execute(f"CREATE OR REPLACE TEMP TABLE {rids} AS SELECT rid FROM {records}")  # noqa: S608
             else:
                 records = f"(SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM {rids}))"
@@ -239,11 +250,17 @@ class ScreenCache:
             self._scopes[key] = (rids, records, large)
         return self._scopes[key]
 
-    def _columns_read(self, partition: tuple[str, ...]) -> list[str] | None:
+    def _stored_columns(self) -> set[str]:
+        """The columns of the table ``outcome_rows`` (those the view ``outcomes`` does not compute)."""
+        if self._row_columns is None:
+            self._row_columns = {r[0] for r in self.db.execute("DESCRIBE outcome_rows").fetchall()}
+        return self._row_columns
+
+    def _columns_read(self, partition: tuple[str, ...], *, alone: bool = False) -> list[str] | None:
         """The columns of ``outcomes`` the screens of ``partition`` read (every name found in their
-        queries), when there are several such screens; None for one alone."""
+        queries), when there are several such screens (or one, with ``alone``); None otherwise."""
         queries = [s.sql for s in load_screens().values() if s.partition == partition]
-        if len(queries) < 2:
+        if not queries or (len(queries) < 2 and not alone):
             return None
         if self._outcome_columns is None:
             self._outcome_columns = [r[0] for r in self.db.execute("DESCRIBE outcomes").fetchall()]
