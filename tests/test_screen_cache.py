@@ -27,8 +27,8 @@ LN = Proj("330110-2019H1-002", "太极", "老年教育培训", "老年群体", "
 PROJECTS = [XH, YZ, LN]
 # Thresholds low enough for a small corpus to trip every screen.
 # Kept besides the screens' results: the figures' learners (and their counts, and the error screens'
-# records they were kept with).
-COUNTED = {"learners"}
+# records they were kept with), and the records' sums the verdicts and figures start from.
+COUNTED = {"learners", "audited sums"}
 # The screens' kept tables: one per screen with a partition, those a screen without one names.
 KEPT = {
     *(rule for rule, s in load_screens().items() if s.partition is not None),
@@ -187,7 +187,7 @@ def test_what_is_kept_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     # Another catalog: what reads it is made afresh; the screens of IDs, names and phones are kept.
     write_catalog(tmp_path / "目录.xlsx", "2019H1", [dataclasses.replace(XH, courses=(8, 20, 90)), YZ, LN])
     code, doc, _ = audit(tmp_path, extra=LOW)
-    alone = {"duplicate-outcome", "id-name-conflict", "phone-shared", "id-sequence", "id_runs", "enrolled", "birth_days", "birthdate-shared", "scale-exceeded"}
+    alone = {"duplicate-outcome", "id-name-conflict", "phone-shared", "id-sequence", "id_runs", "enrolled", "birth_days", "birthdate-shared", "scale-exceeded", "audited sums"}
     assert caches[-1].modes == {name: "kept" if name in alone else "all" for name in partitioned}
     assert summary(doc) == full(tmp_path, names, *LOW)
 

@@ -625,8 +625,10 @@ def test_a_version_3_store_is_migrated(work: Path) -> None:
 # The columns an older version stored, from the records as they read now.
 OLD_STORED_COLUMNS = f"SELECT * EXCLUDE ({V1_COMPUTED}, completed_written, hours_written, pair) FROM rows_now"
 # Versions 2 and 3 numbered the pairs in the screens' cache (other numbers than those given now, to
-# tell them apart) and kept every record with its pair's number there.
+# tell them apart) and kept every record with its pair's number there (and no sums of the records).
 PAIRS_IN_CACHE = [
+    'DROP TABLE screen_cache."audited sums"',
+    "DELETE FROM screen_cache.state WHERE rule = 'audited sums'",
     "CREATE TABLE screen_cache.pairs AS SELECT 1000 - pair AS pair, org, project FROM pairs",
     "UPDATE screen_cache.learners SET pair = 1000 - pair",
     "CREATE TABLE screen_cache.audited AS SELECT rid, 1000 - pair AS pair, id_num FROM rows_now",

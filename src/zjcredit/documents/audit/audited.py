@@ -62,13 +62,70 @@ GROUP BY pair, year
 """
 
 
-def prepare_audited(db: Any) -> None:
+# With a store file, the sums are kept between runs (``screen_cache."audited sums"``): each file's records
+# summed by pair and completion year from what a record alone says (``has_error``); a run adds the new
+# files' sums, and the screens' findings of this run correct them — only the few records they flag are
+# read (summing the store's 3 million records again took a sixth of a second each run). Hours are summed
+# as exact decimals, so that the corrections take away exactly what the kept sums hold (a stored 学时数
+# is below 10^15: DECIMAL(38, 6) holds the sum of billions of them).
+SUMS = """
+SELECT file_id, pair, year(date) AS date_year,
+       count(*) AS records,
+       count(*) FILTER (WHERE has_error) AS error_rows,
+       count(*) FILTER (WHERE NOT has_error AND NOT dual) AS outcomes,
+       sum(hours::DECIMAL(38, 6)) FILTER (WHERE NOT has_error AND NOT dual) AS hours,
+       count(*) FILTER (WHERE NOT has_error AND dual) AS dual_outcomes
+FROM outcome_rows {where} GROUP BY file_id, pair, date_year
+"""
+GROUPED_KEPT = """
+CREATE OR REPLACE TEMP TABLE audited_groups AS
+WITH distorting AS (SELECT rid FROM hits WHERE rule IN (SELECT unnest($rules::VARCHAR[]))),
+flagged AS (  -- the records a screen found an error on, or a distortion screen flagged
+    SELECT o.pair, year(o.date) AS date_year, o.has_error, o.dual, o.hours::DECIMAL(38, 6) AS hours,
+           o.rid IN (SELECT rid FROM screen_errors) AS screen_error, o.rid IN (SELECT rid FROM distorting) AS screened
+    FROM outcome_rows o SEMI JOIN (SELECT rid FROM screen_errors UNION SELECT rid FROM distorting) f USING (rid)
+),
+parts AS (
+    SELECT pair, date_year, records, error_rows, 0 AS screened_rows, outcomes, hours, dual_outcomes FROM {sums}
+    UNION ALL
+    SELECT pair, date_year, 0,
+           count(*) FILTER (WHERE screen_error AND NOT has_error),
+           count(*) FILTER (WHERE screened),
+           -count(*) FILTER (WHERE screen_error AND NOT has_error AND NOT dual),
+           -sum(hours) FILTER (WHERE screen_error AND NOT has_error AND NOT dual),
+           -count(*) FILTER (WHERE screen_error AND NOT has_error AND dual)
+    FROM flagged GROUP BY pair, date_year
+)
+SELECT a.pair, coalesce(d.period_year, a.date_year) AS year,
+       sum(a.records)::BIGINT AS records, sum(a.error_rows)::BIGINT AS error_rows, sum(a.screened_rows)::BIGINT AS screened_rows,
+       sum(a.outcomes)::BIGINT AS outcomes, sum(a.hours)::DOUBLE AS hours, sum(a.dual_outcomes)::BIGINT AS dual_outcomes
+FROM parts a JOIN pair_info d USING (pair)
+GROUP BY a.pair, coalesce(d.period_year, a.date_year)
+"""
+
+
+def prepare_audited(db: Any, cache: Any = None) -> None:
     """Make the relations ``audited`` and ``audited_pairs`` and the sums ``audited_groups`` (after the
-    screens: their findings, in ``hits``, count)."""
+    screens: their findings, in ``hits``, count); with ``cache`` (a store file's
+    :class:`~.screen_cache.ScreenCache`), from the sums it keeps."""
     from zjcredit.documents.audit.verdicts import distortion_rules
 
     db.execute(ORGS_SQL)
     db.execute(PAIR_INFO)
     db.execute(VIEW)
     db.execute(PAIRS_VIEW)
-    db.execute(GROUPED, {"rules": list(distortion_rules())})
+    rules = {"rules": list(distortion_rules())}
+    if cache is None:
+        db.execute(GROUPED, rules)
+        return
+
+    def full(db: Any, table: str) -> None:
+        db.execute(f"CREATE OR REPLACE TABLE {table} AS {SUMS.format(where='')}")
+
+    def add(db: Any, table: str, added: list[int]) -> str:
+        cache.added_files(db, added)
+        db.execute(f"INSERT INTO {table} {SUMS.format(where='WHERE file_id IN (SELECT file_id FROM screen_added)')}")
+        return "added"
+
+    table = cache.keep("audited sums", {"sums": SUMS}, full, add, catalog=False)
+    db.execute(GROUPED_KEPT.format(sums=table), rules)

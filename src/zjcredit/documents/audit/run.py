@@ -128,7 +128,7 @@ def _read(
     try:
         with cache.batch() if cache is not None else nullcontext():
             placing = screen_store(store, run, stored, options.screens, cache, place=place, then=after, presented=presented)
-            prepare_audited(store.db)  # (while the findings are placed)
+            prepare_audited(store.db, cache)  # (while the findings are placed)
             if cache is not None:
                 keep_learners(cache)
     except BaseException:
