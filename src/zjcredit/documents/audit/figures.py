@@ -108,8 +108,11 @@ def keep_learners(cache: ScreenCache) -> None:
     def add(db: Any, table: str, added: list[int]) -> str:
         cache.added_files(db, added)
         new = PAIRS.format(counted=COUNTED.format(a=NEW_ROWS, also=""))
-        db.execute(f"CREATE OR REPLACE TEMP TABLE learners_new AS SELECT a.* FROM ({new}) a ANTI JOIN {table} b ON a.pair = b.pair AND a.id_num = b.id_num")  # noqa: S608
-        db.execute(f"CREATE OR REPLACE TEMP TABLE learners_before AS SELECT * FROM {table} SEMI JOIN (SELECT DISTINCT id_num FROM learners_new) USING (id_num)")  # noqa: S608
+        # The kept couples of the new records' learners first, then the new couples among the new records'
+        # as those not among them (the couples new to the store against every kept one took twice as long).
+        db.execute(f"CREATE OR REPLACE TEMP TABLE learners_now AS {new}")
+        db.execute(f"CREATE OR REPLACE TEMP TABLE learners_before AS SELECT * FROM {table} SEMI JOIN (SELECT DISTINCT id_num FROM learners_now) USING (id_num)")  # noqa: S608
+        db.execute("CREATE OR REPLACE TEMP TABLE learners_new AS SELECT a.* FROM learners_now a ANTI JOIN learners_before b ON a.pair = b.pair AND a.id_num = b.id_num")
         parts = []
         for key, group_of in GROUP_OF.items():
             now, before = (LEARNERS.format(rows=t, group_of=group_of) for t in ("learners_new", "learners_before"))
@@ -120,7 +123,7 @@ def keep_learners(cache: ScreenCache) -> None:
         )
         db.execute(f"CREATE OR REPLACE TABLE {COUNTS} AS SELECT * FROM learner_counts")
         db.execute(f"INSERT INTO {table} SELECT * FROM learners_new")
-        for temp in ("learners_new", "learners_before", "learner_counts"):
+        for temp in ("learners_now", "learners_new", "learners_before", "learner_counts"):
             db.execute(f"DROP TABLE {temp}")
         return "added"
 
