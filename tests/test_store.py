@@ -329,8 +329,10 @@ def test_the_store_queries_on_twice_the_cores_and_the_ingest_gives_them_back(wor
     monkeypatch.setattr(audit_run, "judge", lambda db, *args: (seen.append(threads(db)), judge(db, *args))[1])
     assert audit(fresh(work), "成果")[0] == 1 and seen == [QUERY_THREADS]
     fail_second_file(monkeypatch, OSError(28, "No space left on device"))
-    write_outcomes(work / "成果" / "c_余杭.xlsx", [row(k, YH) for k in range(20, 23)])
+    # Two new files (c_余杭 written again with the same rows would be the same file, or not, by the second
+    # of its timestamp: one file to store or two).
     write_outcomes(work / "成果" / "d_余杭.xlsx", [row(k, YH) for k in range(30, 33)])
+    write_outcomes(work / "成果" / "e_余杭.xlsx", [row(k, YH) for k in range(40, 43)])
     from zjcredit.documents.audit import ingest as audit_ingest
 
     ingest = audit_ingest.ingest
