@@ -75,6 +75,7 @@ class ScreenCache:
         }
         self._unwritten: dict[str, tuple[str, list[str]]] = {}
         self._added: list[int] | None = None  # the files in screen_added, once made
+        self._scope_query: str | None = None  # what the view screen_scope is, in a batch (see _scope_view)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -85,8 +86,11 @@ class ScreenCache:
             try:
                 yield
                 self._write_state()
+                if self._scope_query is not None:
+                    self.db.execute("DROP VIEW IF EXISTS screen_scope")
             finally:
                 self._batch = False
+                self._scope_query = None
                 self._unwritten.clear()
 
     def state(self, name: str) -> tuple[str, list[str]] | None:
@@ -144,10 +148,9 @@ class ScreenCache:
 
             def add(db: Any, table: str, added: list[int], statements: tuple[str, ...] = statements) -> str:
                 self.added_files(db, added)
-                db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
+                self._scope_view(db, NEW_RECORDS)
                 for statement in statements:
                     db.execute(statement.format(this=table, **tables))
-                db.execute("DROP VIEW screen_scope")
                 return "added"
 
             tables[name] = self.keep(name, {"made": made, "add": statements}, full, add, catalog=_reads_catalog(str((made, statements))))
@@ -196,17 +199,24 @@ class ScreenCache:
         columns the query reads."""
         self.added_files(db, added)
         if not s.partition:  # the row alone decides: only the new rows can be flagged
-            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {NEW_RECORDS}")
+            self._scope_view(db, NEW_RECORDS)
         else:
             rids, records, large = self._scope(db, s.partition, added)
             if large:
                 db.execute(f"CREATE OR REPLACE TABLE {table} AS {s.sql}", values)
                 return "all"
-            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS SELECT * FROM {records}")  # noqa: S608
+            self._scope_view(db, f"SELECT * FROM {records}")  # noqa: S608
             db.execute(f"DELETE FROM {table} WHERE rid IN (SELECT rid FROM {rids})")  # noqa: S608 - our own names
         db.execute(f"INSERT INTO {table} {s.query('screen_scope')}", values)
-        db.execute("DROP VIEW screen_scope")
         return "added"
+
+    def _scope_view(self, db: Any, query: str) -> None:
+        """The temporary view ``screen_scope`` (the records a screen brought up to date looks at) as
+        ``query``. In a batch it is made again only for another query (the screens of one scope share it:
+        making and dropping it for each took a few milliseconds a screen) and dropped at the batch's end."""
+        if not self._batch or self._scope_query != query:
+            db.execute(f"CREATE OR REPLACE TEMP VIEW screen_scope AS {query}")
+        self._scope_query = query if self._batch else None
 
     def _scope(self, db: Any, partition: tuple[str, ...], added: list[int]) -> tuple[str, str, bool]:
         """The records sharing a value of ``partition`` with a record of the files ``added``: a temporary
