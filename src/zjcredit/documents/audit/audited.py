@@ -45,29 +45,15 @@ CREATE OR REPLACE TEMP VIEW audited_pairs AS
 SELECT o.rid, o.file_id, o.pair, o.id_num, o.dual, o.has_error OR o.rid IN (SELECT rid FROM screen_errors) AS error
 FROM outcome_rows o
 """
-# The records summed by (institution, project) pair and year, in one pass for the verdicts and the figures:
-# all of them, those with an error, those a distortion screen flagged (``$rules``), and what the figures
-# count of those without an error.
-GROUPED = """
-CREATE OR REPLACE TEMP TABLE audited_groups AS
-SELECT pair, year,
-       count(*) AS records,
-       count(*) FILTER (WHERE error) AS error_rows,
-       count(*) FILTER (WHERE screened) AS screened_rows,
-       count(*) FILTER (WHERE NOT error AND NOT dual) AS outcomes,
-       sum(hours) FILTER (WHERE NOT error AND NOT dual) AS hours,
-       count(*) FILTER (WHERE NOT error AND dual) AS dual_outcomes
-FROM (SELECT pair, year, error, dual, hours, rid IN (SELECT rid FROM hits WHERE rule IN (SELECT unnest($rules::VARCHAR[]))) AS screened FROM audited)
-GROUP BY pair, year
-"""
-
-
-# With a store file, the sums are kept between runs (``screen_cache."audited sums"``): each file's records
-# summed by pair and completion year from what a record alone says (``has_error``); a run adds the new
-# files' sums, and the screens' findings of this run correct them — only the few records they flag are
-# read (summing the store's 3 million records again took a sixth of a second each run). Hours are summed
-# as exact decimals, so that the corrections take away exactly what the kept sums hold (a stored 学时数
-# is below 10^15: DECIMAL(38, 6) holds the sum of billions of them).
+# The records summed by (institution, project) pair and year, for both the verdicts and the figures (all
+# of them, those with an error, those a distortion screen flagged (``$rules``), and what the figures count
+# of those without an error): each file's records summed by pair and completion year from what a record
+# alone says (``has_error``: ``SUMS``), then corrected by this run's screens' findings, reading only the
+# records they flag (``GROUPED``). With a store file the first sums are kept between runs
+# (``screen_cache."audited sums"``) and a run adds the new files' (summing the store's 3 million records
+# again took a sixth of a second each run). Hours are summed as exact decimals, so that the corrections
+# take away exactly what the sums hold (a stored 学时数 is below 10^15: DECIMAL(38, 6) holds the sum of
+# billions of them).
 SUMS = """
 SELECT file_id, pair, year(date) AS date_year,
        count(*) AS records,
@@ -77,7 +63,7 @@ SELECT file_id, pair, year(date) AS date_year,
        count(*) FILTER (WHERE NOT has_error AND dual) AS dual_outcomes
 FROM outcome_rows {where} GROUP BY file_id, pair, date_year
 """
-GROUPED_KEPT = """
+GROUPED = """
 CREATE OR REPLACE TEMP TABLE audited_groups AS
 WITH distorting AS (SELECT rid FROM hits WHERE rule IN (SELECT unnest($rules::VARCHAR[]))),
 flagged AS (  -- the records a screen found an error on, or a distortion screen flagged
@@ -114,10 +100,12 @@ def prepare_audited(db: Any, cache: Any = None) -> None:
     db.execute(PAIR_INFO)
     db.execute(VIEW)
     db.execute(PAIRS_VIEW)
-    rules = {"rules": list(distortion_rules())}
-    if cache is None:
-        db.execute(GROUPED, rules)
-        return
+    sums = f"({SUMS.format(where='')})" if cache is None else _kept_sums(cache)
+    db.execute(GROUPED.format(sums=sums), {"rules": list(distortion_rules())})
+
+
+def _kept_sums(cache: Any) -> str:
+    """The store's kept ``SUMS`` brought up to date with the files added: the table's name."""
 
     def full(db: Any, table: str) -> None:
         db.execute(f"CREATE OR REPLACE TABLE {table} AS {SUMS.format(where='')}")
@@ -127,5 +115,4 @@ def prepare_audited(db: Any, cache: Any = None) -> None:
         db.execute(f"INSERT INTO {table} {SUMS.format(where='WHERE file_id IN (SELECT file_id FROM screen_added)')}")
         return "added"
 
-    table = cache.keep("audited sums", {"sums": SUMS}, full, add, catalog=False)
-    db.execute(GROUPED_KEPT.format(sums=table), rules)
+    return cache.keep("audited sums", {"sums": SUMS}, full, add, catalog=False)
