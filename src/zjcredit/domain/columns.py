@@ -67,9 +67,13 @@ _NAME_NOISE = r"[\s\pZ\x{200b}\x{feff}《》〈〉“”‘’\"'「」]+"
 def name_keys(arr: pa.Array) -> pa.Array:
     """:func:`~zjcredit.domain.normalize.name_key` of every value (null where it is empty), computed on the
     distinct values (a quarter of the rows, as learners appear once per course)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    # A column of plain names (below) is its own keys: the pattern over every value costs half of a
+    # dictionary encoding, and nothing is copied.
+    if bools(pc.or_kleene(pc.match_substring_regex(arr, _PLAIN_NAME), pc.is_null(arr))).all():
+        return arr
     enc = pc.dictionary_encode(arr)
-    if isinstance(enc, pa.ChunkedArray):
-        enc = enc.combine_chunks()
     names = enc.dictionary
     # Names of ideographs alone (nearly all: 2–4 characters) are their own keys; the rest go through
     # the whole normalisation (a tenth of the time for a column of Chinese names).
@@ -114,7 +118,7 @@ def phone_keys(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     trimmed = pc.utf8_trim_whitespace(values)
     n = len(values)
     valid_in = bools(trimmed.is_valid())
-    ok = bools(pc.match_substring_regex(trimmed, r"^1[3-9]\d{9}$")).copy()
+    ok = _mobiles(trimmed)
     keys = pc.if_else(pa.array(ok), trimmed, pa.scalar(None, pa.string()))
     rest = np.flatnonzero(valid_in & ~ok)
     if not len(rest):
@@ -140,6 +144,22 @@ def phone_keys(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     mask[rest] = True
     keys = pc.replace_with_mask(keys, pa.array(mask), pa.array(sub_keys, type=pa.string()))
     return ok, keys
+
+
+def _mobiles(texts: pa.Array) -> np.ndarray:
+    """Where the text is a plain mobile number, ``^1[3-9]\\d{9}$``: 11 bytes, all ASCII digits, the first
+    1, the second 3–9 — read from the values' bytes (a fifth of the time of the pattern)."""
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    out = np.zeros(len(texts), dtype=bool)
+    rows = np.flatnonzero(bools(pc.equal(pc.binary_length(texts), 11)))
+    if not len(rows):
+        return out
+    fixed = texts.take(pa.array(rows)).cast(pa.binary(11))
+    mat = np.frombuffer(fixed.buffers()[1], dtype=np.uint8)[fixed.offset * 11 : (fixed.offset + len(rows)) * 11].reshape(-1, 11)
+    digits = np.ascontiguousarray((mat - np.uint8(48)).T)  # one row per position (wraps around below '0')
+    out[rows] = (np.maximum.reduce(digits, axis=0) <= 9) & (digits[0] == 1) & (digits[1] >= 3)
+    return out
 
 
 def id_numbers(normalized: pa.Array, prefix17: np.ndarray, last_digit: np.ndarray) -> pa.Array:

@@ -235,19 +235,52 @@ def xls_sheets(path: Path, display: str) -> list[RawSheet]:
 
 
 def csv_sheets(path: Path, display: str) -> list[RawSheet]:
-    import pyarrow.compute as pc
-
     from zjcredit.io.csvfile import read_csv_columns
 
     parsed = read_csv_columns(path, display)
     if parsed.nrows > guard.MAX_ROWS:
         raise guard.sheet_too_long(display, "CSV", parsed.nrows)
-    columns: dict[int, pa.Array] = {}
-    for c, arr in enumerate(parsed.columns):
-        # Nothing but whitespace (the characters Python's str.strip() removes): one pass, no new strings.
-        blank = pc.fill_null(pc.or_(pc.utf8_is_space(arr), pc.equal(pc.binary_length(arr), 0)), False)
-        columns[c] = pc.if_else(blank, pa.scalar(None, pa.string()), arr) if pc.any(blank).as_py() else arr
-    return [RawSheet(None, columns, parsed.nrows, None)]
+    return [RawSheet(None, {c: blanks_as_nulls(arr) for c, arr in enumerate(parsed.columns)}, parsed.nrows, None)]
+
+
+def blanks_as_nulls(arr: pa.Array) -> pa.Array:
+    """The text column with every value of nothing but white space (the characters Python's str.strip()
+    removes) or empty made null; ``arr`` itself when there is none."""
+    import pyarrow.compute as pc
+
+    if not _may_be_blank(arr):
+        return arr
+    blank = pc.fill_null(pc.or_(pc.utf8_is_space(arr), pc.equal(pc.binary_length(arr), 0)), False)
+    return pc.if_else(blank, pa.scalar(None, pa.string()), arr) if pc.any(blank).as_py() else arr
+
+
+# The first byte of each character ``pyarrow.compute.utf8_is_space`` takes for white space (tab … carriage
+# return, U+001C–U+0020, and the UTF-8 leads of U+0085 … U+3000; a test holds the table to the function).
+SPACE_LEADS = np.zeros(256, dtype=bool)
+SPACE_LEADS[[*range(0x09, 0x0E), *range(0x1C, 0x21), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+
+
+def _may_be_blank(arr: pa.Array) -> bool:
+    """False when no value of the string column ``arr`` is empty or starts with a byte that may begin
+    white space: then none is blank, found from each value's first byte (a fifth of the time of
+    testing every value for white space)."""
+    if not isinstance(arr, pa.Array) or arr.type != pa.string():
+        return True
+    n = len(arr)
+    if n == 0 or arr.null_count == n:
+        return False
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
+    lengths = np.diff(offsets)
+    filled = lengths > 0
+    if arr.null_count:
+        valid = bools(arr.is_valid())
+        if (valid & ~filled).any():  # an empty text
+            return True
+        filled &= valid
+    elif not filled.all():
+        return True
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    return bool(SPACE_LEADS[data[offsets[:-1][filled]]].any())
 
 
 # Tables -----------------------------------------------------------------------------------------------
