@@ -671,6 +671,26 @@ def _migrated_as_before(work: Path, version: int, layout: list[str], checks: tup
     assert consistent(store) == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6), ("c_余杭.xlsx", 3)]
 
 
+def test_texts_long_and_odd_are_stored_as_written(work: Path) -> None:
+    """The store keeps every text column as DICT_FSST (told so, see zjcredit.store.TEXT_COMPRESSION): a
+    text too long for it — a note of 32,767 characters, Excel's limit — is kept all the same, and every
+    odd text reads back as written."""
+    long_note = "说明" * 16383 + "。"
+    odd = ["\u3000前后空白\u3000", "a\tb", "😀 emoji", "'=1+1", "x" * 5000, "", None]
+    sent = [row(k, YH, note=long_note if k == 30 else odd[k % len(odd)]) for k in range(30, 44)]
+    write_outcomes(work / "成果" / "d_长.csv", sent)
+    write_outcomes(work / "成果" / "e_长.xlsx", sent)
+    code, _, text = audit(work, "成果")
+    assert code == 1, text
+    store = work / "核查.duckdb"
+    for name in ("d_长.csv", "e_长.xlsx"):
+        notes = [r[0] for r in query(store, f"SELECT o.note FROM outcomes o JOIN files f USING (file_id) WHERE f.name = '{name}' ORDER BY o.rid")]
+        assert notes[0] == long_note and len(notes) == len(sent), name
+        assert notes[1:] == [None if not (s["备注"] or "").strip() else s["备注"] for s in sent[1:]], name
+    kinds = dict(query(store, "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('outcome_rows') WHERE segment_type = 'VARCHAR' GROUP BY 1"))
+    assert set(kinds["name"]) == {"DICT_FSST"} and set(kinds["note"]) <= {"DICT_FSST", "Uncompressed"}
+
+
 def test_texts_as_written_are_read_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """完成日期 and 学时数 are kept only where they differ from the date and hours read from them: whatever
     was written, the store gives back the same text; and the ID's parts computed from the ID as a number
