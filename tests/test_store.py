@@ -251,43 +251,36 @@ def test_a_failure_while_storing_keeps_the_files_committed_before(work: Path, mo
     assert consistent(work / "核查.duckdb") == [("a_西湖.xlsx", 6), ("b_鄞州.csv", 6), ("c_余杭.xlsx", 3)]
 
 
-def test_the_reading_thread_makes_the_records_while_the_writer_is_behind() -> None:
-    """A file queued while another already waits for the writer has its records made on the reading
-    thread (which would otherwise wait idle); the others on the writer's. All are stored, in order."""
+def test_the_writer_stores_the_files_in_order_with_one_waiting_at_most() -> None:
+    """The reading thread hands over each file whole; the writer's thread stores them in the order given,
+    and while one file waits for it the next put waits too (memory holds three files' records at most)."""
     import threading
 
     from zjcredit.store.writer import Writer
 
     busy, release = threading.Event(), threading.Event()
-    made_on: dict[str, str] = {}
-    stored: list[str] = []
-
-    class File:
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-        def made(self) -> File:
-            made_on.setdefault(self.name, threading.current_thread().name)
-            if self.name == "c":
-                release.set()
-            return self
+    stored: list[tuple[str, str]] = []
 
     class SlowStore:
         def cursor(self) -> Any:
             return duckdb.connect(":memory:")
 
-        def put_file(self, new: File, db: Any) -> None:
+        def put_file(self, new: str, db: Any) -> None:
             busy.set()
             assert release.wait(10)
-            stored.append(new.name)
+            stored.append((new, threading.current_thread().name))
 
     with Writer(SlowStore()) as writer:  # type: ignore[arg-type]
-        writer.put(File("a"))  # type: ignore[arg-type]
+        writer.put("a")  # type: ignore[arg-type]
         assert busy.wait(10)  # the writer holds a
-        writer.put(File("b"))  # type: ignore[arg-type] - waits in the queue
-        writer.put(File("c"))  # type: ignore[arg-type] - the queue is full: made here
-    assert stored == ["a", "b", "c"]
-    assert made_on == {"a": "zjcredit-store", "b": "zjcredit-store", "c": threading.current_thread().name}
+        writer.put("b")  # type: ignore[arg-type] - waits in the queue
+        third = threading.Thread(target=writer.put, args=("c",))
+        third.start()
+        third.join(0.3)
+        assert third.is_alive()  # the queue is full: c waits to be queued
+        release.set()
+        third.join(10)
+    assert stored == [("a", "zjcredit-store"), ("b", "zjcredit-store"), ("c", "zjcredit-store")]
 
 
 def test_an_error_placing_the_findings_reaches_the_run(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:

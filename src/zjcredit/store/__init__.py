@@ -12,7 +12,6 @@ in two counties or in two periods.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -51,8 +50,7 @@ def file_digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class NewFile:
-    """One file to store: its records (an Arrow table with the ``outcome_rows`` columns but ``pair``, or
-    a function that makes it, called where the file is stored: on the writer's thread), its sheets (name,
+    """One file to store: its records (an Arrow table with the ``outcome_rows`` columns but ``pair``), its sheets (name,
     header row, field → column letter), its per-record findings (an Arrow table with the ``findings``
     columns), the file it replaces (the same path stored with other content), if any, and its records'
     (institution, project) pairs (:func:`.pairs.pair_keys`, in the order of the records)."""
@@ -68,10 +66,6 @@ class NewFile:
     findings: Any
     replaces: int | None = None
     pairs: Any = None  # the records' (institution, project) pairs: :func:`.pairs.pair_keys`
-
-    def made(self) -> NewFile:
-        """This file with its records made (when ``rows`` is a function)."""
-        return dataclasses.replace(self, rows=self.rows()) if callable(self.rows) else self
 
 
 @dataclass(frozen=True)
@@ -259,7 +253,6 @@ class Store:
     def put_file(self, new: NewFile, db: Any = None) -> None:
         """Store one file's records and per-record findings in one transaction (on ``db``, a cursor of the
         store's connection, when given), replacing the file it replaces."""
-        new = new.made()
         pairs = self._pair_numbers(db)
         try:
             self._put(new, db, pairs)

@@ -118,13 +118,13 @@ def _new_file(run: OutcomeRun, source: Source, file_id: int, digest: str, result
     """The file's records, sheets and findings to store; its sheets leave the run."""
     parts = [p for p in run.parts if p.file_id == file_id]
     run.parts = [p for p in run.parts if p.file_id != file_id]
-    # The screens' relation and the records' (institution, project) pairs are made here, the rest of the
-    # records on the writer's thread: the two threads' shares of a file's work are then about even (~0.25 s).
+    # The records' table is made here, on the reading thread: storing it is the writer's whole work (see
+    # zjcredit.store.writer).
     relations = [p.sheet.relation(p.first_rid, p.file_id) for p in parts]
     keys = pair_keys(*(pa.chunked_array([c for r in relations for c in r[name].chunks], pa.string()) for name in ("org", "project")))
     return NewFile(
         file_id, source.path, source.display, digest, source.path.stat().st_size, result.records,
-        (lambda: pa.concat_tables([rows(p, r) for p, r in zip(parts, relations)])) if parts else None,
+        pa.concat_tables([rows(p, r) for p, r in zip(parts, relations)]) if parts else None,
         [(p.sheet.table.sheet, p.sheet.table.header_row, _letters(p)) for p in parts],
         findings(result, file_id, parts),
         earlier.file_id if earlier is not None else None,
