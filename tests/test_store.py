@@ -684,6 +684,28 @@ def test_texts_long_and_odd_are_stored_as_written(work: Path) -> None:
     assert set(kinds["name"]) == {"DICT_FSST"} and set(kinds["note"]) <= {"DICT_FSST", "Uncompressed"}
 
 
+@pytest.mark.parametrize("version", [None, "v1.0.0", "v1.2.0", "v1.3.0"])
+def test_texts_are_compressed_whatever_the_storage_version_of_the_file(tmp_path: Path, version: str | None) -> None:
+    """DICT_FSST is asked for only where the file's storage version can hold it (1.3 and later): in a
+    store file of an older version DuckDB chooses as before, rather than storing the texts uncompressed."""
+    from zjcredit.store import TEXT_COMPRESSION_SINCE, storage_version
+
+    path = tmp_path / "核查.duckdb"
+    if version is not None:  # an empty file of that version, as an older DuckDB made it
+        with duckdb.connect() as db:
+            db.execute(f"ATTACH '{path}' AS old (STORAGE_VERSION '{version}')")
+            db.execute("DETACH old")
+    with Store(path) as store:
+        found = storage_version(store.db)
+        assert found is not None and (version is None or found[:2] == tuple(int(x) for x in version[1:].split(".")[:2]))
+        forced = store.db.execute("SELECT current_setting('force_compression')").fetchone()[0]
+        assert (forced.lower() == "dict_fsst") == (found >= TEXT_COMPRESSION_SINCE)
+        store.db.execute("CREATE TABLE texts AS SELECT md5((i % 5000)::VARCHAR) AS s FROM range(200000) r(i)")
+        store.db.execute("CHECKPOINT")
+        kinds = {r[0] for r in store.db.execute("SELECT compression FROM pragma_storage_info('texts') WHERE segment_type = 'VARCHAR'").fetchall()}
+    assert "Uncompressed" not in kinds and kinds
+
+
 def test_texts_as_written_are_read_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """完成日期 and 学时数 are kept only where they differ from the date and hours read from them: whatever
     was written, the store gives back the same text; and the ID's parts computed from the ID as a number

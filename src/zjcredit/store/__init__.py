@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -340,17 +341,39 @@ ROW_GROUP_SIZE = 65_536
 # strings; one too long for it is kept uncompressed): told so, it does not first try FSST alone, a plain
 # dictionary and no compression on each segment — the same file, with 7% less of the writer's CPU for 30
 # files of 100,000 records (4.3–4.55 s → 4.05–4.15 s, three alternating runs). Other types choose as usual.
+# Only for a file of storage version 1.3 or later (those DuckDB 1.3+ makes by default): in an older one
+# DICT_FSST cannot be written and the texts would be stored uncompressed; and not with a DuckDB that does
+# not know the method (1.2).
 TEXT_COMPRESSION = "dict_fsst"
+TEXT_COMPRESSION_SINCE = (1, 3)
 
 
 def _attach(db: Any, path: Path) -> None:
     """Open the store's file as the connection's default database. Spilling goes beside it
     (``<store>.tmp``, DuckDB's default for a database file) rather than into the working folder."""
+    import duckdb
+
     literal = "'" + str(path).replace("'", "''") + "'"
     db.execute(f"ATTACH {literal} AS store (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
     db.execute("USE store")
     db.execute(f"SET temp_directory = {literal[:-1]}.tmp'")
-    db.execute(f"SET force_compression = '{TEXT_COMPRESSION}'")
+    if (storage_version(db) or (0,)) >= TEXT_COMPRESSION_SINCE:
+        try:
+            db.execute(f"SET force_compression = '{TEXT_COMPRESSION}'")
+        except duckdb.Error:  # a DuckDB without it: it chooses, as it always did
+            pass
+
+
+def storage_version(db: Any) -> tuple[int, ...] | None:
+    """The storage version of the store's file (``v2.0.0+`` → (2, 0, 0)); None when DuckDB does not say."""
+    import duckdb
+
+    try:
+        row = db.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'store'").fetchone()
+    except duckdb.Error:
+        return None
+    found = re.match(r"v?(\d+)\.(\d+)(?:\.(\d+))?", str(row[0] or "")) if row else None
+    return tuple(int(part) for part in found.groups() if part is not None) if found else None
 
 
 def _open_error(path: Path | None, text: str) -> ZjcreditError:
