@@ -205,15 +205,15 @@ def _check_plain(trimmed: Any, fast: Any, n: int, today: dt.date, out: IdColumn)
     row per position, every rule a few vector operations. Returns the positions judged (the others —
     letters where digits belong — take the per-value path)."""
     import numpy as np
-    import pyarrow as pa
+
+    from zjcredit.domain.columns import byte_rows
 
     offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[trimmed.offset : trimmed.offset + n + 1]
     data = np.frombuffer(trimmed.buffers()[2], dtype=np.uint8)
     if len(fast) == n and int(offsets[-1] - offsets[0]) == 18 * n:
         mat = data[offsets[0] : offsets[-1]].reshape(n, 18)  # every value 18 bytes: no gather needed
-    else:  # the values as 18-byte fixed-size binaries: one contiguous copy (a byte gather took 3× as long)
-        fixed = trimmed.take(pa.array(fast)).cast(pa.binary(18))
-        mat = np.frombuffer(fixed.buffers()[1], dtype=np.uint8)[fixed.offset * 18 : (fixed.offset + len(fast)) * 18].reshape(-1, 18)
+    else:
+        mat = byte_rows(trimmed, fast, 18)
     # One digit row per position (contiguous): every step below is a pass over plain vectors.
     digits = np.ascontiguousarray((mat - np.uint8(48)).T)  # wraps around for anything below '0'
     last = digits[17] + np.uint8(48)  # the raw last byte
