@@ -681,7 +681,12 @@ def test_texts_long_and_odd_are_stored_as_written(work: Path) -> None:
         assert notes[0] == long_note and len(notes) == len(sent), name
         assert notes[1:] == [None if not (s["备注"] or "").strip() else s["备注"] for s in sent[1:]], name
     kinds = dict(query(store, "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('outcome_rows') WHERE segment_type = 'VARCHAR' GROUP BY 1"))
-    assert set(kinds["name"]) == {"DICT_FSST"} and set(kinds["note"]) <= {"DICT_FSST", "Uncompressed"}
+    from zjcredit.store import TEXT_COMPRESSION_SINCE, storage_version
+
+    with Store(store) as opened:
+        if (storage_version(opened.db) or (0,)) >= TEXT_COMPRESSION_SINCE:  # (DuckDB 2.0 makes such files)
+            assert set(kinds["name"]) == {"DICT_FSST"} and set(kinds["note"]) <= {"DICT_FSST", "Uncompressed"}
+    assert "Uncompressed" not in kinds["name"]
 
 
 @pytest.mark.parametrize("version", [None, "v1.0.0", "v1.2.0", "v1.3.0"])
@@ -693,17 +698,22 @@ def test_texts_are_compressed_whatever_the_storage_version_of_the_file(tmp_path:
     path = tmp_path / "核查.duckdb"
     if version is not None:  # an empty file of that version, as an older DuckDB made it
         with duckdb.connect() as db:
-            db.execute(f"ATTACH '{path}' AS old (STORAGE_VERSION '{version}')")
+            try:
+                db.execute(f"ATTACH '{path}' AS old (STORAGE_VERSION '{version}')")
+            except duckdb.Error:
+                pytest.skip(f"this DuckDB ({duckdb.__version__}) cannot make a file of storage version {version}")
             db.execute("DETACH old")
     with Store(path) as store:
         found = storage_version(store.db)
         assert found is not None and (version is None or found[:2] == tuple(int(x) for x in version[1:].split(".")[:2]))
-        forced = store.db.execute("SELECT current_setting('force_compression')").fetchone()[0]
-        assert (forced.lower() == "dict_fsst") == (found >= TEXT_COMPRESSION_SINCE)
-        store.db.execute("CREATE TABLE texts AS SELECT md5((i % 5000)::VARCHAR) AS s FROM range(200000) r(i)")
+        forced = store.db.execute("SELECT current_setting('force_compression')").fetchone()[0].lower()
+        store.db.execute("CREATE TABLE texts AS SELECT 'text ' || (i % 500) AS s FROM range(200000) r(i)")
         store.db.execute("CHECKPOINT")
         kinds = {r[0] for r in store.db.execute("SELECT compression FROM pragma_storage_info('texts') WHERE segment_type = 'VARCHAR'").fetchall()}
-    assert "Uncompressed" not in kinds and kinds
+    if found >= TEXT_COMPRESSION_SINCE and tuple(int(x) for x in duckdb.__version__.split(".")[:2]) >= (1, 3):
+        assert forced == "dict_fsst" and kinds == {"DICT_FSST"}
+    else:  # DuckDB chooses, as it does for any file of its own
+        assert forced == "auto" and "Uncompressed" not in kinds
 
 
 def test_texts_as_written_are_read_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
