@@ -28,11 +28,13 @@ PAIRS_TABLE = "CREATE TABLE IF NOT EXISTS pairs (pair INTEGER PRIMARY KEY, org V
 ORG = "nullif(coalesce(org_compared, org_code), '')"
 PROJECT = "nullif(coalesce(project_compared, project_code), '')"
 
+# The 18 characters an ID stored as ``id_num`` (``prefix17 * 11 + check character``) stands for.
+_ID_TEXT = "lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END"
 # The columns of the view ``outcomes`` computed from a row of ``outcome_rows`` (see :func:`outcomes_of`).
 COMPUTED = f"""
-    CASE WHEN id_num >= 0 THEN lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END
+    CASE WHEN id_num >= 0 THEN {_ID_TEXT}
          ELSE upper(replace(trim(id_written), ' ', '')) END AS id_key,
-    coalesce(id_written, lpad(CAST(id_num // 11 AS VARCHAR), 17, '0') || CASE WHEN id_num % 11 = 10 THEN 'X' ELSE CAST(id_num % 11 AS VARCHAR) END) AS id_number,
+    coalesce(id_written, {_ID_TEXT}) AS id_number,
     coalesce(phone_written, CAST(phone_num AS VARCHAR)) AS phone,
     nullif(coalesce(name_compared, name), '') AS name_key,
     {PROJECT} AS project,

@@ -244,12 +244,9 @@ class ScreenCache:
             columns = self._columns_read(partition, alone=stored)
             if columns is not None:  # the records copied, and their numbers taken from the copy
                 records = f"screen_records_{n}"
-                if stored:
-                    source = outcomes_of(f"(SELECT o.* FROM outcome_rows o SEMI JOIN screen_keys k ON {on})")
-                    db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {', '.join(columns)} FROM ({source})")  # noqa: S608
-                else:
-                    picked = ", ".join(f"o.{c}" for c in columns)
-                    db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {picked} FROM outcomes o SEMI JOIN screen_keys k ON {on}")  # noqa: S608
+                picked = f"SELECT o.* FROM {'outcome_rows' if stored else 'outcomes'} o SEMI JOIN screen_keys k ON {on}"  # noqa: S608
+                source = outcomes_of(f"({picked})") if stored else picked
+                db.execute(f"CREATE OR REPLACE TEMP TABLE {records} AS SELECT {', '.join(columns)} FROM ({source})")  # noqa: S608
                 db.execute(f"CREATE OR REPLACE TEMP TABLE {rids} AS SELECT rid FROM {records}")  # noqa: S608
             else:
                 records = f"(SELECT * FROM outcomes WHERE rid IN (SELECT rid FROM {rids}))"
